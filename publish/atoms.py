@@ -1,0 +1,234 @@
+"""Pandoc's JSON AST, flattened into atoms the normalizer can scan.
+
+Pandoc's `+sourcepos` wraps every inline in a `Span` and every block in a `Div` carrying
+`data-pos`; `unwrap_blocks` strips those wrappers and keeps the position. Inlines are then
+flattened into a list of `Atom`s, each carrying the marks (emph, strong, strikeout) it sits
+under. Brackets are split into atoms of their own, so a stage direction is simply the atoms
+between a `[` and its matching `]`, whether it was written `_[scoffing]_`, `[_scoffing_]` or
+`[A beat.]`. `rebuild` turns atoms back into nested model inlines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from publish import model as m
+
+MARK_NODES = {"Emph": "emph", "Strong": "strong", "Strikeout": "strike", "Underline": "emph"}
+
+
+@dataclass
+class Atom:
+    kind: str  # text | space | soft | hard | code | link | image
+    text: str = ""
+    marks: tuple[str, ...] = ()
+    span: m.Span | None = None
+    url: str = ""
+    title: str = ""
+    children: list["Atom"] = field(default_factory=list)  # link text, image alt
+
+    @property
+    def is_blank(self) -> bool:
+        return self.kind in ("space", "soft") or (self.kind == "text" and not self.text.strip())
+
+
+@dataclass
+class PBlock:
+    """A pandoc block with its wrapper removed and its position kept."""
+
+    t: str
+    c: Any
+    span: m.Span | None
+
+
+_POS = re.compile(r"@?(\d+):(\d+)-")
+
+
+def parse_pos(attr: list, path: str) -> m.Span | None:
+    for key, value in attr[2]:
+        if key == "data-pos":
+            match = _POS.search(value.rsplit("@", 1)[-1] if "@" in value else value)
+            if match:
+                return m.Span(path, int(match.group(1)), int(match.group(2)))
+    return None
+
+
+def _is_wrapper(attr: list) -> bool:
+    return any(key == "wrapper" for key, _ in attr[2])
+
+
+def unwrap_blocks(blocks: list[dict], path: str, span: m.Span | None = None) -> list[PBlock]:
+    """Pandoc blocks without sourcepos wrapper Divs."""
+    result: list[PBlock] = []
+    for block in blocks:
+        kind, content = block["t"], block.get("c")
+        if kind == "Div":
+            attr, inner = content
+            inner_span = parse_pos(attr, path) or span
+            if _is_wrapper(attr) or not attr[0]:
+                unwrapped = unwrap_blocks(inner, path, inner_span)
+                if len(unwrapped) == 1 and unwrapped[0].span is None:
+                    unwrapped[0].span = inner_span
+                result.extend(unwrapped)
+                continue
+        block_span = span
+        if kind == "Header":
+            block_span = parse_pos(content[1], path) or span
+        elif kind in ("CodeBlock",):
+            block_span = parse_pos(content[0], path) or span
+        result.append(PBlock(kind, content, block_span))
+    return result
+
+
+# ---------------------------------------------------------------- flattening
+
+
+def _split_brackets(text: str, marks: tuple, span: m.Span | None) -> list[Atom]:
+    atoms = []
+    col_offset = 0
+    for piece in re.split(r"([\[\]])", text):
+        if not piece:
+            continue
+        piece_span = m.Span(span.path, span.line, span.col + col_offset) if span else None
+        atoms.append(Atom("text", piece, marks, piece_span))
+        col_offset += len(piece)
+    return atoms
+
+
+def flatten(inlines: list[dict], path: str, marks: tuple = (), span: m.Span | None = None) -> list[Atom]:
+    """Pandoc inlines as a flat list of atoms, marks recording emphasis nesting (outer first)."""
+    atoms: list[Atom] = []
+    for node in inlines:
+        kind, content = node["t"], node.get("c")
+        if kind == "Span":
+            attr, children = content
+            atoms.extend(flatten(children, path, marks, parse_pos(attr, path) or span))
+        elif kind == "Str":
+            atoms.extend(_split_brackets(content, marks, span))
+        elif kind == "Space":
+            atoms.append(Atom("space", " ", marks, span))
+        elif kind == "SoftBreak":
+            atoms.append(Atom("soft", "\n", marks, span))
+        elif kind == "LineBreak":
+            atoms.append(Atom("hard", "\n", marks, span))
+        elif kind in MARK_NODES:
+            atoms.extend(flatten(content, path, marks + (MARK_NODES[kind],), span))
+        elif kind == "Code":
+            atoms.append(Atom("code", content[1], marks, span))
+        elif kind == "Link":
+            attr, children, (url, title) = content
+            link_span = parse_pos(attr, path) or span
+            atoms.append(Atom("link", "", marks, link_span, url, title,
+                              flatten(children, path, (), link_span)))
+        elif kind == "Image":
+            attr, children, (url, title) = content
+            image_span = parse_pos(attr, path) or span
+            atoms.append(Atom("image", "", marks, image_span, url, title,
+                              flatten(children, path, (), image_span)))
+        elif kind in ("Quoted",):
+            quote = '"' if content[0]["t"] == "DoubleQuote" else "'"
+            atoms.append(Atom("text", quote, marks, span))
+            atoms.extend(flatten(content[1], path, marks, span))
+            atoms.append(Atom("text", quote, marks, span))
+        elif kind in ("RawInline", "Math"):
+            atoms.append(Atom("text", content[1], marks, span))
+        else:  # Superscript, Subscript, SmallCaps, Cite, Note: keep the words
+            children = content[-1] if isinstance(content, list) else []
+            if isinstance(children, list) and children and isinstance(children[0], dict):
+                atoms.extend(flatten(children, path, marks, span))
+    return atoms
+
+
+def atoms_text(atoms: list[Atom]) -> str:
+    parts = []
+    for atom in atoms:
+        if atom.kind in ("link", "image"):
+            parts.append(atoms_text(atom.children))
+        else:
+            parts.append(atom.text)
+    return "".join(parts)
+
+
+def strip_blank_edges(atoms: list[Atom]) -> list[Atom]:
+    start, end = 0, len(atoms)
+    while start < end and atoms[start].kind in ("space", "soft"):
+        start += 1
+    while end > start and atoms[end - 1].kind in ("space", "soft"):
+        end -= 1
+    return atoms[start:end]
+
+
+def without_mark(atoms: list[Atom], mark: str) -> list[Atom]:
+    """The atoms with one mark removed (a direction is italic as a whole)."""
+    result = []
+    for atom in atoms:
+        marks = tuple(x for x in atom.marks if x != mark)
+        result.append(Atom(atom.kind, atom.text, marks, atom.span, atom.url, atom.title, atom.children))
+    return result
+
+
+# ---------------------------------------------------------------- rebuilding
+
+LeafBuilder = Callable[[list[Atom]], list[m.Inline]]
+
+
+def rebuild(atoms: list[Atom], strong_builder: Callable | None = None) -> tuple[m.Inline, ...]:
+    """Atoms back into nested inlines: consecutive atoms sharing an outer mark form one node.
+
+    `strong_builder(children, span, atoms)` may replace Strong nodes (inside stage
+    directions, bold names become persona references).
+    """
+    result: list[m.Inline] = []
+    index = 0
+    while index < len(atoms):
+        atom = atoms[index]
+        if not atom.marks:
+            result.extend(_leaf(atom, strong_builder))
+            index += 1
+            continue
+        outer = atom.marks[0]
+        end = index
+        while end < len(atoms) and atoms[end].marks[:1] == (outer,):
+            end += 1
+        group = atoms[index:end]
+        inner = [Atom(a.kind, a.text, a.marks[1:], a.span, a.url, a.title, a.children) for a in group]
+        children = rebuild(inner, strong_builder)
+        if outer == "strong" and strong_builder is not None:
+            result.append(strong_builder(children, group[0].span, group))
+        elif outer == "strong":
+            result.append(m.Strong(children, group[0].span))
+        elif outer == "strike":
+            result.append(m.Strikeout(children, group[0].span))
+        else:
+            result.append(m.Emph(children, group[0].span))
+        index = end
+    return tuple(_merge_text(result))
+
+
+def _leaf(atom: Atom, strong_builder) -> list[m.Inline]:
+    if atom.kind in ("text", "space"):
+        return [m.Text(atom.text, atom.span)]
+    if atom.kind == "soft":
+        return [m.SoftBreak(atom.span)]
+    if atom.kind == "hard":
+        return [m.LineBreak(atom.span)]
+    if atom.kind == "code":
+        return [m.Code(atom.text, atom.span)]
+    if atom.kind == "link":
+        return [m.Link(rebuild(atom.children), atom.url, atom.title, atom.span)]
+    if atom.kind == "image":
+        return [m.Image(rebuild(atom.children), atom.url, atom.title, atom.span)]
+    raise ValueError(f"unknown atom kind {atom.kind}")
+
+
+def _merge_text(inlines: list[m.Inline]) -> list[m.Inline]:
+    """Adjacent Text nodes become one, keeping the first one's span."""
+    merged: list[m.Inline] = []
+    for node in inlines:
+        if isinstance(node, m.Text) and merged and isinstance(merged[-1], m.Text):
+            merged[-1] = m.Text(merged[-1].text + node.text, merged[-1].span)
+        else:
+            merged.append(node)
+    return merged

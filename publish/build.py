@@ -1,0 +1,200 @@
+"""The orchestrator. Reads like its phases: load config -> parse + normalize each manuscript
+(one pandoc process per file) -> check -> render each output -> write it atomically.
+
+The library never prints: progress goes to an optional callback; problems are raised as
+`PublishError`s or returned as diagnostics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from publish import model as m
+from publish.check import check_images
+from publish.config import BookConfig, Config, PlayConfig
+from publish.diagnostics import Diagnostic, fails
+from publish.errors import CheckFailed
+from publish.normalize import normalize
+from publish.pandoc import parse_markdown
+from publish.render.assets import ProjectFiles, font_face_css, stylesheet
+from publish.render.html import Stamp, render_book
+from publish.render.markup import Markup
+from publish.source import read_manuscript
+
+OUTPUTS = ("pdf", "epub", "proof")
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    kind: str
+    path: Path
+    pages: int | None
+    size: int
+
+
+@dataclass
+class BookJob:
+    """A book ready to render: its model, where its manuscripts are, what was found."""
+
+    id: str
+    config: BookConfig | None
+    book: m.Book
+    root: Path
+    manuscripts: dict[str, Path]  # play.meta.source -> file
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig) -> tuple[m.Play, list[Diagnostic]]:
+    """Read, parse (one pandoc process) and normalize one manuscript, then check its images."""
+    text = read_manuscript(path, shown)
+    ast = parse_markdown(text, shown)
+    play, diagnostics = normalize(ast, shown, play_config.cast, play_config.title)
+    diagnostics += check_images(play, path, ProjectFiles(root))
+    return play, diagnostics
+
+
+def book_meta(config: BookConfig) -> m.BookMeta:
+    return m.BookMeta(config.id, config.title, config.subtitle, config.author, config.language,
+                      config.date, config.rights, config.identifier, config.publisher)
+
+
+def assemble(config: Config, book_config: BookConfig) -> BookJob:
+    plays, diagnostics, manuscripts = [], [], {}
+    for rel_path in book_config.manuscripts:
+        path = config.root / rel_path
+        play, found = read_play(config.root, path, rel_path, config.play(rel_path))
+        plays.append(play)
+        diagnostics += found
+        manuscripts[rel_path] = path
+    book = m.Book(book_meta(book_config), tuple(plays))
+    return BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics)
+
+
+def assemble_file(path: Path, config: Config | None) -> BookJob:
+    """A one-play book from any Markdown file, in or out of book.yaml."""
+    root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent
+    shown = os.path.relpath(path.resolve(), root.resolve())
+    play_config = config.play(shown) if config else PlayConfig(shown, None, ())
+    play, diagnostics = read_play(root, path, shown, play_config)
+    defaults = next(iter(config.books), None) if config else None
+    title = play.meta.title
+    meta = m.BookMeta(
+        id=path.stem, title=title, subtitle=play.meta.subtitle,
+        author=defaults.author if defaults else "", language=defaults.language if defaults else "en",
+        date=defaults.date if defaults else "", rights=defaults.rights if defaults else "",
+        identifier=_file_identifier(path.stem), publisher=defaults.publisher if defaults else "")
+    return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics)
+
+
+def _file_identifier(stem: str) -> str:
+    import uuid
+    from publish.config import BOOK_NAMESPACE
+    return f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, 'file:' + stem)}"
+
+
+# ---------------------------------------------------------------- build identity
+
+
+def build_stamp(root: Path, sources: list[Path]) -> tuple[Stamp, dt.datetime]:
+    """The commit (with +dirty) and the build date: SOURCE_DATE_EPOCH, else the last commit
+    touching the sources, else now."""
+    commit = _git(root, "rev-parse", "--short", "HEAD") or "no-git"
+    if commit != "no-git" and _git(root, "status", "--porcelain", "--", *map(str, sources)):
+        commit += "+dirty"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        epoch = _git(root, "log", "-1", "--format=%ct", "--", *map(str, sources))
+    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
+            else dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    return Stamp(commit, when.strftime("%Y-%m-%d")), when
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                                check=False, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = False,
+          progress: Progress | None = None) -> list[Artifact]:
+    """Render the requested outputs of one book into `outdir`, each written atomically."""
+    notify = progress or (lambda message: None)
+    release = [kind for kind in outputs if kind != "proof"]
+    if release and fails(job.diagnostics, strict):
+        raise CheckFailed(f"{job.id}: the manuscripts have problems (see above); nothing was written")
+    stamp, modified = build_stamp(job.root, list(job.manuscripts.values()))
+    files = ProjectFiles(job.root)
+    outdir.mkdir(parents=True, exist_ok=True)
+    artifacts = []
+    for kind in outputs:
+        notify(f"{job.id}: {kind}")
+        target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
+        artifacts.append(_render(kind, job, files, stamp, modified, target))
+    return artifacts
+
+
+def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
+            target: Path) -> Artifact:
+    with _atomic(target) as temporary:
+        pages = None
+        if kind == "epub":
+            from publish.render.epub import write_epub
+            description = job.config.description if job.config else ""
+            write_epub(job.book, files, job.manuscripts, temporary, modified, description)
+        else:
+            from publish.render.pdf import write_pdf
+            html = _book_html(job, files, stamp, proof=(kind == "proof"))
+            pages = write_pdf(html, job.root, files, temporary)
+    return Artifact(kind, target, pages, target.stat().st_size)
+
+
+def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool) -> str:
+    def image_src(node: m.Image) -> str | None:
+        manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
+        local = files.image(node.url, manuscript)
+        return local.as_uri() if local else None
+
+    markup = Markup(show_notes=proof, link_footnotes=True, image_src=image_src)
+    sheets = [font_face_css(lambda path: path.as_uri()), stylesheet("print.css")]
+    if proof:
+        sheets.append(stylesheet("proof.css"))
+    return render_book(job.book, markup, sheets, stamp, "proof" if proof else "print",
+                       number_speeches=proof)
+
+
+class _atomic:
+    """Write to a temporary file beside the target; rename into place only on success, so a
+    failed or killed build leaves the previous file as it was."""
+
+    def __init__(self, target: Path):
+        self.target = target
+
+    def __enter__(self) -> Path:
+        handle, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp",
+                                        dir=self.target.parent)
+        os.close(handle)
+        self.temporary = Path(name)
+        return self.temporary
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            os.chmod(self.temporary, 0o644)
+            os.replace(self.temporary, self.target)
+        else:
+            self.temporary.unlink(missing_ok=True)

@@ -1,0 +1,32 @@
+"""Semantic checks on the model that need the project around it (images on disk).
+
+The normalizer already reports what it meets while reading (unknown speakers, empty speeches,
+notes, unclosed brackets); this stage adds what depends on files: missing and remote images.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from publish import model as m
+from publish.diagnostics import Diagnostic, Severity
+from publish.errors import Location
+from publish.render.assets import ProjectFiles
+
+
+def check_images(play: m.Play, manuscript: Path, files: ProjectFiles) -> list[Diagnostic]:
+    diagnostics = []
+    for node in m.walk(play):
+        if not isinstance(node, m.Image):
+            continue
+        span = node.span
+        location = Location(span.path, span.line, span.col) if span else Location(play.meta.source)
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", node.url):
+            diagnostics.append(Diagnostic(Severity.WARNING, "M302",
+                                          f"remote image {node.url!r} is never fetched; "
+                                          "download it into the project", location))
+        elif files.image(node.url, manuscript) is None:
+            diagnostics.append(Diagnostic(Severity.WARNING, "M301",
+                                          f"image {node.url!r} not found in the project", location))
+    return diagnostics

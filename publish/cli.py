@@ -1,0 +1,172 @@
+"""The command line: argument parsing, exit statuses, progress display. The only module that
+prints.
+
+Exit statuses: 0 success; 1 manuscripts have errors (or warnings with --strict); 2 usage
+error; 3 configuration error; 4 input error; 5 tool error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from publish import __version__
+from publish import model as m
+from publish.diagnostics import Diagnostic, Severity, fails
+from publish.errors import ConfigError, PublishError
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _project(required: bool):
+    from publish.config import find_root, load
+    root = find_root(Path.cwd())
+    if root is None:
+        if required:
+            raise ConfigError("no book.yaml here or in any parent folder; run publish from a project")
+        return None
+    return load(root)
+
+
+def _jobs(files: tuple[str, ...], book: str | None):
+    """The books to build: from FILES (one-play books) or from book.yaml."""
+    from publish.build import assemble, assemble_file
+    if files:
+        config = _project(required=False)
+        return [assemble_file(Path(f), config) for f in files]
+    config = _project(required=True)
+    books = [config.book(book)] if book else list(config.books)
+    return [assemble(config, b) for b in books]
+
+
+def _report(diagnostics: list[Diagnostic], verbose: bool, console: Console = stderr) -> None:
+    for diagnostic in diagnostics:
+        if diagnostic.severity is Severity.INFO and not verbose:
+            continue
+        style = {"error": "bold red", "warning": "yellow", "info": "dim"}[diagnostic.severity.value]
+        console.print(diagnostic.format(), style=style, markup=False)
+
+
+def _run(action) -> None:
+    """Run a command body; turn project errors into one line and an exit status."""
+    try:
+        action()
+    except PublishError as error:
+        stderr.print(str(error), style="bold red", markup=False)
+        details = getattr(error, "details", "")
+        if details and os.environ.get("PUBLISH_VERBOSE"):
+            stderr.print(details, markup=False)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        sys.exit(130)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="publish")
+def main() -> None:
+    """Turn plays written in Markdown into a print PDF, an EPUB 3 and a proof PDF.
+
+    \b
+    Example:
+      publish all            build every book of book.yaml into dist/
+    """
+    if os.environ.get("NO_COLOR"):
+        stdout.no_color = stderr.no_color = True
+
+
+def _build_command(name: str, outputs: tuple[str, ...], summary: str):
+    @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+    @click.option("--book", "book", help="Build only this book of book.yaml.")
+    @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
+                  help="Folder for the outputs (default: dist/ of the project).")
+    @click.option("--strict", is_flag=True, help="Warnings fail the build too.")
+    @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+    @click.option("-v", "--verbose", is_flag=True, help="Also print notes (M201) and details.")
+    def command(files, book, outdir, strict, quiet, verbose):
+        def action():
+            from publish.build import build
+            jobs = _jobs(files, book)
+            target = Path(outdir) if outdir else (jobs[0].root / "dist" if not files else Path("dist"))
+            if not files:
+                target = Path(outdir) if outdir else jobs[0].root / "dist"
+            failed = False
+            for job in jobs:
+                if not quiet:
+                    _report(job.diagnostics, verbose)
+                with stderr.status(f"building {job.id}", spinner="dots") if not quiet else _null():
+                    artifacts = build(job, outputs, target, strict)
+                for artifact in artifacts:
+                    if not quiet:
+                        pages = f"{artifact.pages} pages, " if artifact.pages else ""
+                        stdout.print(f"wrote {artifact.path} ({pages}{artifact.size // 1024} kB)",
+                                     markup=False)
+            if failed:
+                sys.exit(1)
+        _run(action)
+
+    command.__doc__ = f"""{summary}
+
+    \b
+    FILES: manuscripts to build as one-play books (default: the books of book.yaml).
+    Example:
+      publish {name} {'manuscript/shoggoths.md -o out/' if name != 'all' else ''}
+    """
+    return main.command(name)(command)
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_build_command("all", ("pdf", "epub", "proof"), "Build the print PDF, the EPUB and the proof PDF.")
+_build_command("pdf", ("pdf",), "Build the print-ready PDF.")
+_build_command("epub", ("epub",), "Build the EPUB 3.")
+_build_command("proof", ("proof",), "Build the proofreading PDF (notes shown, pages stamped).")
+
+
+@main.command("ast")
+@click.argument("file", type=click.Path(dir_okay=False))
+def ast_command(file: str) -> None:
+    """Print the drama model of a manuscript as JSON.
+
+    \b
+    Example:
+      publish ast manuscript/shoggoths.md > shoggoths.json
+    """
+    def action():
+        from publish.build import assemble_file
+        job = assemble_file(Path(file), _project(required=False))
+        click.echo(json.dumps(m.to_json(job.book.plays[0]), ensure_ascii=False, indent=1))
+    _run(action)
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list editorial notes (M201).")
+def check_command(files: tuple[str, ...], strict: bool, verbose: bool) -> None:
+    """Print diagnostics as path:line:col: severity[CODE]: message.
+
+    \b
+    Example:
+      publish check manuscript/drafts/*.md
+    """
+    def action():
+        diagnostics: list[Diagnostic] = []
+        for job in _jobs(files, None):
+            diagnostics += job.diagnostics
+        _report(diagnostics, verbose=True if verbose else False, console=stdout)
+        if fails(diagnostics, strict):
+            sys.exit(1)
+    _run(action)

@@ -1,0 +1,261 @@
+"""`book.yaml` -> a frozen, typed configuration, validated once, with errors at file:line:col.
+
+Reference (also in the README):
+
+    defaults:            # metadata every book inherits unless it sets its own
+      author: Jane Doe
+      language: en
+    plays:               # per manuscript: what the file itself cannot say
+      manuscript/play.md:
+        title: Override the heading's title          (optional)
+        cast:                                          (optional; inferred when absent)
+          - id: simplicia                              (stable id used by the model)
+            name: Simplicia Optimistovna               (display name)
+            aliases: [Simplicia]                       (other labels in the text)
+            description: an optimist                   (dramatis personae)
+    books:
+      collected:         # the book's id: dist/collected.pdf, .epub, -proof.pdf
+        title: ...
+        subtitle, author, author_file_as, language, date, rights, identifier,
+        publisher, description                          (all optional but title)
+        manuscripts: [manuscript/play.md, ...]          (in reading order)
+
+The YAML is read with the safe loader's composer so every value keeps its position; tags
+such as `!!python/object` are refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from publish.errors import ConfigError, Location
+from publish.model import CastMember
+
+CONFIG_NAME = "book.yaml"
+SAFE_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
+}
+META_KEYS = ("title", "subtitle", "author", "author_file_as", "language", "date", "rights",
+             "identifier", "publisher", "description")
+# A fixed namespace so a book's UUID is derived from its id and never changes between builds.
+BOOK_NAMESPACE = uuid.UUID("6f1c2a9e-6d0b-4b7e-9a43-7a1f0f5c2b11")
+
+
+@dataclass(frozen=True)
+class PlayConfig:
+    path: str  # relative to the project root, as written in book.yaml
+    title: str | None
+    cast: tuple[CastMember, ...]
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    id: str
+    title: str
+    subtitle: str
+    author: str
+    author_file_as: str
+    language: str
+    date: str
+    rights: str
+    identifier: str
+    publisher: str
+    description: str
+    manuscripts: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    books: tuple[BookConfig, ...]
+    plays: dict[str, PlayConfig]
+
+    def play(self, path: str) -> PlayConfig:
+        return self.plays.get(path) or PlayConfig(path, None, ())
+
+    def book(self, book_id: str) -> BookConfig:
+        for book in self.books:
+            if book.id == book_id:
+                return book
+        names = ", ".join(b.id for b in self.books)
+        raise ConfigError(f"no book named {book_id!r} in {CONFIG_NAME} (books: {names})")
+
+
+# ---------------------------------------------------------------- loading
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding a book.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def load(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    shown = CONFIG_NAME
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{CONFIG_NAME} not found in {root}", Location(shown)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("not valid UTF-8", Location(shown)) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
+        raise ConfigError(f"YAML syntax error: {problem}", location) from exc
+    if node is None:
+        raise ConfigError("book.yaml is empty; it must declare `books:`", Location(shown, 1, 1))
+    return _Reader(shown, root).config(node)
+
+
+class _Reader:
+    """Walks YAML nodes, checking types and keys, so every error has a position."""
+
+    def __init__(self, shown: str, root: Path):
+        self.shown = shown
+        self.root = root
+
+    def where(self, node: yaml.Node) -> Location:
+        return Location(self.shown, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def fail(self, node: yaml.Node, message: str) -> ConfigError:
+        return ConfigError(message, self.where(node))
+
+    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...] | None) -> dict:
+        self.check_tag(node)
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping (key: value)")
+        result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            self.check_tag(key_node)
+            key = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, f"keys in {what} must be plain names")
+            if allowed is not None and key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+                raise self.fail(key_node, f"unknown key {key!r} in {what}{suggestion}")
+            if key in result:
+                raise self.fail(key_node, f"duplicate key {key!r} in {what}")
+            result[key] = (key_node, value_node)
+        return result
+
+    def check_tag(self, node: yaml.Node) -> None:
+        if node.tag not in SAFE_TAGS:
+            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed")
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        self.check_tag(node)
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"{what} must be text")
+        if node.tag == "tag:yaml.org,2002:null":
+            return ""
+        return str(node.value)
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        self.check_tag(node)
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"{what} must be a list")
+        return list(node.value)
+
+    # -- the schema
+
+    def config(self, node: yaml.Node) -> Config:
+        top = self.mapping(node, "book.yaml", ("defaults", "plays", "books"))
+        defaults = {}
+        if "defaults" in top:
+            entries = self.mapping(top["defaults"][1], "defaults", META_KEYS)
+            defaults = {key: self.text(value, key) for key, (_, value) in entries.items()}
+        plays = {}
+        if "plays" in top:
+            for key, (key_node, value) in self.mapping(top["plays"][1], "plays", None).items():
+                plays[key] = self.play(key, key_node, value)
+        if "books" not in top:
+            raise self.fail(node, "book.yaml must declare `books:`")
+        books = []
+        for key, (key_node, value) in self.mapping(top["books"][1], "books", None).items():
+            books.append(self.book(key, key_node, value, defaults))
+        if not books:
+            raise self.fail(top["books"][1], "`books:` declares no book")
+        return Config(self.root, tuple(books), plays)
+
+    def play(self, path: str, key_node: yaml.Node, node: yaml.Node) -> PlayConfig:
+        entries = self.mapping(node, f"plays.{path}", ("title", "cast"))
+        self.manuscript_exists(path, key_node)
+        title = self.text(entries["title"][1], "title") if "title" in entries else None
+        cast: list[CastMember] = []
+        if "cast" in entries:
+            seen: dict[str, yaml.Node] = {}
+            for item in self.sequence(entries["cast"][1], "cast"):
+                member = self.cast_member(item)
+                if member.id in seen:
+                    raise self.fail(item, f"duplicate cast id {member.id!r} "
+                                          f"(first at line {seen[member.id].start_mark.line + 1})")
+                seen[member.id] = item
+                cast.append(member)
+        return PlayConfig(path, title, tuple(cast))
+
+    def cast_member(self, node: yaml.Node) -> CastMember:
+        entries = self.mapping(node, "a cast member", ("id", "name", "aliases", "description"))
+        for required in ("id", "name"):
+            if required not in entries:
+                raise self.fail(node, f"a cast member needs `{required}:`")
+        aliases = ()
+        if "aliases" in entries:
+            aliases = tuple(self.text(a, "alias") for a in self.sequence(entries["aliases"][1], "aliases"))
+        description = self.text(entries["description"][1], "description") if "description" in entries else ""
+        return CastMember(self.text(entries["id"][1], "id"), self.text(entries["name"][1], "name"),
+                          aliases, description)
+
+    def book(self, book_id: str, key_node: yaml.Node, node: yaml.Node, defaults: dict) -> BookConfig:
+        entries = self.mapping(node, f"books.{book_id}", META_KEYS + ("manuscripts",))
+        if not book_id.replace("-", "").replace("_", "").isalnum():
+            raise self.fail(key_node, f"book id {book_id!r} must be letters, digits, '-' or '_'")
+        meta = dict(defaults)
+        for key in META_KEYS:
+            if key in entries:
+                meta[key] = self.text(entries[key][1], key)
+        if not meta.get("title"):
+            raise self.fail(node, f"book {book_id!r} needs a `title:`")
+        if "manuscripts" not in entries:
+            raise self.fail(node, f"book {book_id!r} needs `manuscripts:`")
+        manuscripts = []
+        for item in self.sequence(entries["manuscripts"][1], "manuscripts"):
+            path = self.text(item, "a manuscript path")
+            self.manuscript_exists(path, item)
+            manuscripts.append(path)
+        identifier = meta.get("identifier") or f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, book_id)}"
+        author = meta.get("author", "")
+        return BookConfig(
+            id=book_id, title=meta["title"], subtitle=meta.get("subtitle", ""), author=author,
+            author_file_as=meta.get("author_file_as") or _file_as(author),
+            language=meta.get("language") or "en", date=meta.get("date", ""),
+            rights=meta.get("rights", ""), identifier=identifier,
+            publisher=meta.get("publisher", ""), description=meta.get("description", ""),
+            manuscripts=tuple(manuscripts), location=self.where(key_node))
+
+    def manuscript_exists(self, path: str, node: yaml.Node) -> None:
+        resolved = (self.root / path).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise self.fail(node, f"manuscript {path!r} is outside the project")
+        if not resolved.is_file():
+            raise self.fail(node, f"manuscript {path!r} does not exist")
+
+
+def _file_as(author: str) -> str:
+    """"Jane Q. Doe" -> "Doe, Jane Q." for sorting in reading systems."""
+    parts = author.split()
+    return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else author

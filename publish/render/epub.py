@@ -1,0 +1,130 @@
+"""The book -> EPUB 3 through ebooklib: one XHTML file per play, fonts embedded, notes absent.
+
+ebooklib writes the current time into every zip entry; `_make_reproducible` rewrites the
+archive with fixed entry times and a fixed order, so the same input and SOURCE_DATE_EPOCH
+give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from html import escape
+from pathlib import Path
+
+from publish import model as m
+from publish.errors import ToolError
+from publish.render.assets import FONT_FACES, FONTS_DIR, IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
+from publish.render.html import render_play
+from publish.render.markup import Markup
+
+XHTML_HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+    '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
+    'lang="{lang}" xml:lang="{lang}">\n<head>\n<title>{title}</title>\n'
+    '<link rel="stylesheet" type="text/css" href="css/epub.css"/>\n</head>\n'
+)
+
+
+def _document(lang: str, title: str, body_type: str, body: str) -> str:
+    head = XHTML_HEAD.format(lang=escape(lang), title=escape(title))
+    return f'{head}<body epub:type="{body_type}">\n{body}\n</body>\n</html>\n'
+
+
+def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
+               output: Path, modified: dt.datetime, description: str = "") -> None:
+    from ebooklib import epub
+
+    meta = book.meta
+    ebook = epub.EpubBook()
+    ebook.set_identifier(meta.identifier)
+    ebook.set_title(meta.title)
+    ebook.set_language(meta.language)
+    if meta.author:
+        ebook.add_author(meta.author, file_as=_file_as(meta.author), uid="author")
+    for name, value in (("rights", meta.rights), ("publisher", meta.publisher),
+                        ("date", meta.date), ("description", description)):
+        if value:
+            ebook.add_metadata("DC", name, value)
+
+    ebook.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
+                                 content=_css().encode("utf-8")))
+    for filename in sorted({face[2] for face in FONT_FACES}):
+        ebook.add_item(epub.EpubItem(uid=f"font-{filename.split('.')[0]}", file_name=f"fonts/{filename}",
+                                     media_type="font/otf", content=(FONTS_DIR / filename).read_bytes()))
+
+    images: dict[Path, str] = {}
+
+    def image_src(node: m.Image, manuscript: Path) -> str | None:
+        local = files.image(node.url, manuscript)
+        if local is None:
+            return None
+        if local not in images:
+            images[local] = f"images/{len(images) + 1:03d}{local.suffix.lower()}"
+        return images[local]
+
+    title_page = epub.EpubHtml(uid="titlepage", file_name="titlepage.xhtml", title="Title Page",
+                               lang=meta.language)
+    title_page.content = _document(meta.language, meta.title, "frontmatter titlepage", _title_body(meta))
+    ebook.add_item(title_page)
+
+    chapters = []
+    for index, play in enumerate(book.plays):
+        manuscript = manuscripts.get(play.meta.source, files.root)
+        markup = Markup(epub=True, image_src=lambda node, ms=manuscript: image_src(node, ms))
+        chapter = epub.EpubHtml(uid=f"play-{index + 1}", file_name=f"play-{index + 1}.xhtml",
+                                title=play.meta.title, lang=meta.language)
+        chapter.content = _document(meta.language, play.meta.title,
+                                    "bodymatter z3998:fiction z3998:drama", render_play(play, index, markup))
+        ebook.add_item(chapter)
+        chapters.append(chapter)
+
+    for path, name in images.items():
+        ebook.add_item(epub.EpubItem(uid=f"image-{Path(name).stem}", file_name=name,
+                                     media_type=IMAGE_TYPES[path.suffix.lower()], content=path.read_bytes()))
+
+    ebook.toc = [epub.Link(c.file_name, c.title, c.id) for c in chapters]
+    ebook.add_item(epub.EpubNav())
+    ebook.spine = [title_page, "nav", *chapters]
+    ebook.guide = [{"type": "title-page", "href": "titlepage.xhtml", "title": "Title Page"},
+                   {"type": "text", "href": chapters[0].file_name, "title": "Start of Content"}] if chapters else []
+
+    raw = output.with_name(output.name + ".raw")
+    try:
+        epub.write_epub(str(raw), ebook, {"mtime": modified, "raise_exceptions": True,
+                                          "epub3_landmark": True, "epub3_pages": False})
+        _make_reproducible(raw, output, modified)
+    except (OSError, ValueError) as exc:  # lxml's parser errors are ValueErrors
+        raise ToolError(f"ebooklib could not write {output.name}: {exc}") from exc
+    finally:
+        raw.unlink(missing_ok=True)
+
+
+def _css() -> str:
+    return font_face_css(lambda path: f"../fonts/{path.name}") + "\n" + stylesheet("epub.css")
+
+
+def _title_body(meta: m.BookMeta) -> str:
+    subtitle = f'<p class="book-subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else ""
+    author = f'<p class="book-author">{escape(meta.author)}</p>' if meta.author else ""
+    rights = f'<p class="rights">{escape(meta.rights)}</p>' if meta.rights else ""
+    return (f'<section class="title-page" epub:type="titlepage">\n'
+            f'<h1 class="book-title" epub:type="fulltitle">{escape(meta.title)}</h1>\n'
+            f"{subtitle}{author}{rights}</section>")
+
+
+def _file_as(author: str) -> str:
+    parts = author.split()
+    return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else author
+
+
+def _make_reproducible(raw: Path, output: Path, modified: dt.datetime) -> None:
+    """Copy the archive with `mimetype` first and stored, entries sorted, times fixed."""
+    stamp = max(modified, dt.datetime(1980, 1, 1, tzinfo=modified.tzinfo)).timetuple()[:6]
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(output, "w") as target:
+        names = sorted(source.namelist(), key=lambda n: (n != "mimetype", n != "META-INF/container.xml", n))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name))

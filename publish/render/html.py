@@ -1,0 +1,171 @@
+"""The book as one HTML document, for the print and proof PDFs (WeasyPrint lays it out), and
+the per-play drama markup the EPUB reuses.
+
+The document is front matter (half-title, title page, copyright, contents) followed by one
+`<article class="play">` per play: its title page, dramatis personae, then its divisions.
+Layout (page size, running heads, small caps, italics) lives in `styles/*.css`, never here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from publish import model as m
+from publish.render.markup import Markup
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies a build: shown on the copyright page and on every proof page."""
+
+    commit: str
+    date: str
+
+    def text(self) -> str:
+        return f"{self.commit} · {self.date}"
+
+
+def play_id(index: int) -> str:
+    return f"play-{index + 1}"
+
+
+def division_id(play_index: int, division_index: int) -> str:
+    return f"{play_id(play_index)}-scene-{division_index + 1}"
+
+
+def division_heading(division: m.Division) -> tuple[str, str]:
+    """(label, title): `Scene 1`, `The Drunk Actress`."""
+    label = f"{division.kind.capitalize()} {division.number}" if division.number else ""
+    return label, division.title or ""
+
+
+# ---------------------------------------------------------------- drama blocks
+
+
+def render_drama(node: m.DramaBlock, markup: Markup, number: str = "") -> str:
+    if isinstance(node, m.Speech):
+        return render_speech(node, markup, number)
+    if isinstance(node, m.StageDirection):
+        return (f'<p class="direction"{markup.attr("z3998:stage-direction")}>'
+                f"{markup.inlines(node.inlines)}</p>")
+    if isinstance(node, m.Note):
+        if not markup.show_notes:
+            return ""
+        where = f"{node.span.path}:{node.span.line}" if node.span else ""
+        return (f'<aside class="note"><p class="note-label">{node.kind.upper()} '
+                f'<span class="note-source">{escape(where)}</span></p>\n'
+                f"{markup.blocks(node.blocks)}</aside>")
+    if isinstance(node, m.Prose):
+        return f'<div class="prose">\n{markup.blocks(node.blocks)}\n</div>'
+    raise TypeError(f"cannot render {type(node).__name__}")
+
+
+def render_speech(speech: m.Speech, markup: Markup, number: str = "") -> str:
+    speaker = (f'<span class="speaker"{markup.attr("z3998:persona")}>'
+               f"{escape(speech.label)}</span>")
+    delivery = f" {markup.inline_direction(speech.delivery)}" if speech.delivery else ""
+    numbered = f'<span class="speech-number">{number}</span>' if number else ""
+    paragraphs = list(speech.paragraphs)
+    empty = ' empty' if not paragraphs and not speech.delivery else ""
+    first = ""
+    if paragraphs and isinstance(paragraphs[0], m.Paragraph):
+        first = " " + markup.inlines(paragraphs.pop(0).inlines)
+    head = f'<p class="speech-first">{numbered}{speaker}{delivery}{first}</p>'
+    rest = "\n".join(markup.block(block, "speech-cont") for block in paragraphs)
+    who = " ".join(speech.speakers)
+    return f'<div class="speech{empty}" data-speakers="{escape(who)}">\n{head}\n{rest}</div>'
+
+
+def render_division(division: m.Division, markup: Markup, element_id: str, number_speeches: bool) -> str:
+    label, title = division_heading(division)
+    parts = [f'<section class="division" id="{element_id}"{markup.attr("z3998:scene")}>']
+    if label or title:
+        label_html = f'<span class="scene-label">{escape(label)}</span>' if label else ""
+        title_html = f'<span class="scene-title">{escape(title)}</span>' if title else ""
+        parts.append(f'<h2 class="scene-heading">{label_html}{title_html}</h2>')
+    speech_number = 0
+    for block in division.blocks:
+        number = ""
+        if isinstance(block, m.Speech):
+            speech_number += 1
+            number = str(speech_number) if number_speeches else ""
+        parts.append(render_drama(block, markup, number))
+    parts.append("</section>")
+    return "\n".join(part for part in parts if part)
+
+
+def render_personae(play: m.Play, markup: Markup) -> str:
+    if not play.cast:
+        return ""
+    rows = []
+    for member in play.cast:
+        description = f'<span class="persona-description">, {escape(member.description)}</span>' \
+            if member.description else ""
+        rows.append(f'<li><b class="persona"{markup.attr("z3998:persona")}>'
+                    f"{escape(member.name)}</b>{description}</li>")
+    return (f'<section class="dramatis-personae"{markup.attr("z3998:dramatis-personae")}>'
+            f'<h2 class="personae-heading">Characters</h2>\n<ul>\n' + "\n".join(rows) +
+            "\n</ul></section>")
+
+
+def render_play(play: m.Play, index: int, markup: Markup, number_speeches: bool = False) -> str:
+    pid = play_id(index)
+    subtitle = f'<p class="play-subtitle">{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else ""
+    parts = [
+        f'<article class="play" id="{pid}">',
+        f'<section class="play-opener"><h1 class="play-title">{escape(play.meta.title)}</h1>'
+        f"{subtitle}</section>",
+        render_personae(play, markup),
+    ]
+    if play.front:
+        parts.append('<section class="division front">')
+        parts.extend(render_drama(block, markup) for block in play.front)
+        parts.append("</section>")
+    for division_index, division in enumerate(play.body):
+        parts.append(render_division(division, markup, division_id(index, division_index), number_speeches))
+    parts.extend(render_drama(block, markup) for block in play.back)
+    parts.append("</article>")
+    return "\n".join(part for part in parts if part)
+
+
+# ---------------------------------------------------------------- the whole book
+
+
+def render_front_matter(book: m.Book, stamp: Stamp) -> str:
+    meta = book.meta
+    subtitle = f'<p class="book-subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else ""
+    author = f'<p class="book-author">{escape(meta.author)}</p>' if meta.author else ""
+    publisher = f'<p class="book-publisher">{escape(meta.publisher)}</p>' if meta.publisher else ""
+    year = meta.date[:4]
+    rights = escape(meta.rights) if meta.rights else f"© {escape(year)} {escape(meta.author)}"
+    toc_rows = []
+    for index, play in enumerate(book.plays):
+        toc_rows.append(f'<li class="toc-play"><a href="#{play_id(index)}">{escape(play.meta.title)}</a></li>')
+    return "\n".join([
+        f'<section class="half-title"><p>{escape(meta.title)}</p></section>',
+        f'<section class="title-page"><h1 class="book-title">{escape(meta.title)}</h1>'
+        f"{subtitle}{author}{publisher}</section>",
+        '<section class="copyright-page">'
+        f"<p>{rights}</p>"
+        f"<p>{escape(meta.title)}{': ' + escape(meta.subtitle) if meta.subtitle else ''}"
+        f"{', by ' + escape(meta.author) if meta.author else ''}.</p>"
+        f'<p>Set in EB Garamond.</p><p class="build-id">Build {escape(stamp.text())}</p></section>',
+        f'<nav class="toc"><h2 class="toc-heading">Contents</h2><ol>{"".join(toc_rows)}</ol></nav>',
+    ])
+
+
+def render_book(book: m.Book, markup: Markup, stylesheets: list[str], stamp: Stamp,
+                body_class: str, number_speeches: bool = False) -> str:
+    """The whole book as one HTML document."""
+    css = "\n".join(stylesheets)
+    plays = "\n".join(render_play(play, index, markup, number_speeches)
+                      for index, play in enumerate(book.plays))
+    stamp_text = escape(f"{book.meta.id} · {stamp.text()}")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(book.meta.language)}">\n<head>\n<meta charset="utf-8"/>\n'
+        f"<title>{escape(book.meta.title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f'<body class="{body_class}" data-stamp="{stamp_text}">\n'
+        f'<div class="stamp">{stamp_text}</div>\n'
+        f"{render_front_matter(book, stamp)}\n{plays}\n</body>\n</html>\n"
+    )
