@@ -52,17 +52,30 @@ class Cast:
             if any(wanted == name.casefold() for name in names):
                 return member.id
             # "Doomimir" names "Doomimir Doomovitch"
-            if wanted and wanted == member.name.split()[0].casefold():
+            if wanted and wanted == _first_name(member.name).casefold():
                 return member.id
         return None
 
     def name_pattern(self) -> re.Pattern | None:
         names = {n for member in self.members for n in (member.name, *member.aliases) if n}
-        names |= {member.name.split()[0] for member in self.members if member.name}
+        names |= {_first_name(member.name) for member in self.members}
+        names.discard("")
         if not names:
             return None
         alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         return re.compile(rf"(?<![\w])({alternatives})(?![\w])")
+
+
+ARTICLES = {"a", "an", "the"}
+
+
+def _first_name(name: str) -> str:
+    """The short form of a display name ("Doomimir Doomovitch" -> "Doomimir"), or "" when
+    the name has none ("A Mail Carrier" is not called "A")."""
+    words = name.split()
+    if len(words) < 2 or words[0].casefold() in ARTICLES or len(words[0]) < 3:
+        return ""
+    return words[0]
 
 
 @dataclass

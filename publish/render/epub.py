@@ -21,6 +21,7 @@ from publish.render.markup import Markup
 XHTML_HEAD = (
     '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
     '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
+    'epub:prefix="z3998: http://www.daisy.org/z3998/2012/vocab/structure/#" '
     'lang="{lang}" xml:lang="{lang}">\n<head>\n<title>{title}</title>\n'
     '<link rel="stylesheet" type="text/css" href="css/epub.css"/>\n</head>\n'
 )
@@ -63,19 +64,21 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
             images[local] = f"images/{len(images) + 1:03d}{local.suffix.lower()}"
         return images[local]
 
-    title_page = epub.EpubHtml(uid="titlepage", file_name="titlepage.xhtml", title="Title Page",
-                               lang=meta.language)
-    title_page.content = _document(meta.language, meta.title, "frontmatter titlepage", _title_body(meta))
+    # Content documents are written by us as finished XHTML (EpubItem), not EpubHtml, whose
+    # round trip through lxml's HTML parser would drop the body's epub:type.
+    title_page = _xhtml_item(epub, "titlepage", "titlepage.xhtml",
+                             _document(meta.language, meta.title, "frontmatter", _title_body(meta)))
+    title_page.title = "Title Page"
     ebook.add_item(title_page)
 
     chapters = []
     for index, play in enumerate(book.plays):
         manuscript = manuscripts.get(play.meta.source, files.root)
         markup = Markup(epub=True, image_src=lambda node, ms=manuscript: image_src(node, ms))
-        chapter = epub.EpubHtml(uid=f"play-{index + 1}", file_name=f"play-{index + 1}.xhtml",
-                                title=play.meta.title, lang=meta.language)
-        chapter.content = _document(meta.language, play.meta.title,
-                                    "bodymatter z3998:fiction z3998:drama", render_play(play, index, markup))
+        chapter = _xhtml_item(epub, f"play-{index + 1}", f"play-{index + 1}.xhtml", _document(
+            meta.language, play.meta.title, "bodymatter z3998:fiction z3998:drama",
+            render_play(play, index, markup)))
+        chapter.title = play.meta.title
         ebook.add_item(chapter)
         chapters.append(chapter)
 
@@ -84,6 +87,7 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
                                      media_type=IMAGE_TYPES[path.suffix.lower()], content=path.read_bytes()))
 
     ebook.toc = [epub.Link(c.file_name, c.title, c.id) for c in chapters]
+    ebook.add_item(epub.EpubNcx())
     ebook.add_item(epub.EpubNav())
     ebook.spine = [title_page, "nav", *chapters]
     ebook.guide = [{"type": "title-page", "href": "titlepage.xhtml", "title": "Title Page"},
@@ -98,6 +102,11 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
         raise ToolError(f"ebooklib could not write {output.name}: {exc}") from exc
     finally:
         raw.unlink(missing_ok=True)
+
+
+def _xhtml_item(epub, uid: str, file_name: str, document: str):
+    return epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
+                         content=document.encode("utf-8"))
 
 
 def _css() -> str:
