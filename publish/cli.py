@@ -93,10 +93,7 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
         def action():
             from publish.build import build
             jobs = _jobs(files, book)
-            target = Path(outdir) if outdir else (jobs[0].root / "dist" if not files else Path("dist"))
-            if not files:
-                target = Path(outdir) if outdir else jobs[0].root / "dist"
-            failed = False
+            target = Path(outdir) if outdir else jobs[0].root / "dist"
             for job in jobs:
                 if not quiet:
                     _report(job.diagnostics, verbose)
@@ -107,8 +104,6 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
                         pages = f"{artifact.pages} pages, " if artifact.pages else ""
                         stdout.print(f"wrote {artifact.path} ({pages}{artifact.size // 1024} kB)",
                                      markup=False)
-            if failed:
-                sys.exit(1)
         _run(action)
 
     command.__doc__ = f"""{summary}
@@ -166,6 +161,8 @@ def check_command(files: tuple[str, ...], strict: bool, verbose: bool) -> None:
         diagnostics: list[Diagnostic] = []
         for job in _jobs(files, None):
             diagnostics += job.diagnostics
+        # A manuscript in two books is reported once.
+        diagnostics = list(dict.fromkeys(diagnostics))
         _report(diagnostics, verbose=True if verbose else False, console=stdout)
         if fails(diagnostics, strict):
             sys.exit(1)
