@@ -62,6 +62,13 @@ def _take_title(blocks: list[PBlock], path: str) -> tuple[str | None, list[PBloc
         text = atoms_text(flatten(blocks[0].c[2], path)).strip()
         if not DIVISION_HEADING.match(text):
             return text, blocks[1:]
+    if blocks and blocks[0].t == "Para" and not any(b.t == "Header" for b in blocks):
+        # The plain dialect: the first line of the file, alone in its paragraph, is the title.
+        atoms = flatten(blocks[0].c, path)
+        text = atoms_text(atoms).strip()
+        if (text and len(text) <= 120 and not any(a.kind in ("soft", "hard") or a.marks for a in atoms)
+                and text[0] != "[" and text[-1] not in ".?!:;,—" and ": " not in text[:40]):
+            return text, blocks[1:]
     return None, blocks
 
 
