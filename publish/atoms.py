@@ -161,10 +161,14 @@ def strip_blank_edges(atoms: list[Atom]) -> list[Atom]:
 
 
 def without_mark(atoms: list[Atom], mark: str) -> list[Atom]:
-    """The atoms with one mark removed (a direction is italic as a whole)."""
+    """The atoms with the outermost occurrence of one mark removed (a direction is italic as
+    a whole; an emphasis nested inside it stays, and is set roman)."""
     result = []
     for atom in atoms:
-        marks = tuple(x for x in atom.marks if x != mark)
+        marks = atom.marks
+        if mark in marks:
+            index = marks.index(mark)
+            marks = marks[:index] + marks[index + 1:]
         result.append(Atom(atom.kind, atom.text, marks, atom.span, atom.url, atom.title, atom.children))
     return result
 
@@ -232,3 +236,115 @@ def _merge_text(inlines: list[m.Inline]) -> list[m.Inline]:
         else:
             merged.append(node)
     return merged
+
+
+# ---------------------------------------------------------------- cutting at a bracket
+
+
+def _children_slot(node: dict) -> tuple[list, int | None]:
+    """Where an inline node keeps its child inlines: (container, index) or (None, None)."""
+    kind, content = node["t"], node.get("c")
+    if kind in ("Emph", "Strong", "Strikeout", "Underline", "SmallCaps", "Superscript", "Subscript"):
+        return node, None
+    if kind in ("Span", "Quoted"):
+        return content, 1
+    return None, None
+
+
+def cut_inlines_at_close(inlines: list[dict], depth: int) -> tuple[list, list, int, bool]:
+    """Split pandoc inlines at the `]` that brings `depth` to 0 (the `]` itself dropped).
+
+    Returns (before, after, depth, found). Links and images are skipped: their brackets are
+    syntax, not text. Containers (emphasis, sourcepos spans) are split in two.
+    """
+    before: list = []
+    for index, node in enumerate(inlines):
+        kind = node["t"]
+        if kind == "Str":
+            text = node["c"]
+            for position, char in enumerate(text):
+                depth += 1 if char == "[" else -1 if char == "]" else 0
+                if char == "]" and depth == 0:
+                    if text[:position]:
+                        before.append({"t": "Str", "c": text[:position]})
+                    after = ([{"t": "Str", "c": text[position + 1:]}] if text[position + 1:] else [])
+                    return before, after + list(inlines[index + 1:]), 0, True
+            before.append(node)
+            continue
+        holder, slot = _children_slot(node)
+        if holder is None:
+            before.append(node)
+            continue
+        children = holder["c"] if slot is None else holder[slot]
+        inner_before, inner_after, depth, found = cut_inlines_at_close(children, depth)
+        if not found:
+            before.append(node)
+            continue
+        before.append(_with_children(node, slot, inner_before))
+        return before, [_with_children(node, slot, inner_after)] + list(inlines[index + 1:]), 0, True
+    return before, [], depth, False
+
+
+def _with_children(node: dict, slot: int | None, children: list) -> dict:
+    if slot is None:
+        return {"t": node["t"], "c": children}
+    content = list(node["c"])
+    content[slot] = children
+    return {"t": node["t"], "c": content}
+
+
+def split_blocks_at_close(blocks: list[dict], depth: int) -> tuple[list, list, int, bool]:
+    """Split pandoc blocks at the `]` that brings `depth` to 0, wherever it stands: in a
+    paragraph, a list item or a quotation. Returns (before, after, depth, found); a list cut
+    in an item keeps the items before it, and the items after it start a list of their own
+    among `after`, so what follows a note's bracket is read as if the note had not been there.
+    """
+    for index, block in enumerate(blocks):
+        before, after, depth, found = _split_block(block, depth)
+        if found:
+            return blocks[:index] + before, after + blocks[index + 1:], 0, True
+    return blocks, [], depth, False
+
+
+def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
+    kind = block["t"]
+    if kind in ("Para", "Plain"):
+        before, after, depth, found = cut_inlines_at_close(block["c"], depth)
+        if not found:
+            return [block], [], depth, False
+        return ([{"t": kind, "c": before}] if before else [],
+                [{"t": "Para", "c": after}] if after else [], 0, True)
+    if kind in ("Div", "BlockQuote"):
+        inner = block["c"][1] if kind == "Div" else block["c"]
+        before, after, depth, found = split_blocks_at_close(inner, depth)
+        if not found:
+            return [block], [], depth, False
+        rebuild = (lambda blocks: {"t": "Div", "c": [block["c"][0], blocks]}) if kind == "Div" \
+            else (lambda blocks: {"t": "BlockQuote", "c": blocks})
+        return ([rebuild(before)] if before else [], [rebuild(after)] if after else [], 0, True)
+    if kind in ("BulletList", "OrderedList"):
+        items = block["c"] if kind == "BulletList" else block["c"][1]
+        for index, item in enumerate(items):
+            before, after, depth, found = split_blocks_at_close(item, depth)
+            if not found:
+                continue
+            kept = items[:index] + ([before] if before else [])
+            rest = items[index + 1:]
+            make = (lambda its: {"t": kind, "c": its}) if kind == "BulletList" \
+                else (lambda its: {"t": kind, "c": [block["c"][0], its]})
+            return ([make(kept)] if kept else [], after + ([make(rest)] if rest else []), 0, True)
+        return [block], [], depth, False
+    return [block], [], depth + bracket_balance(block), False
+
+
+def bracket_balance(content) -> int:
+    """Opening minus closing brackets in the text of pandoc content (links excluded)."""
+    if isinstance(content, dict):
+        if content.get("t") == "Str":
+            return content["c"].count("[") - content["c"].count("]")
+        if content.get("t") in ("Link", "Image", "Code", "CodeBlock"):
+            return 0
+        return bracket_balance(content.get("c", []))
+    if isinstance(content, list):
+        return sum(bracket_balance(item) for item in content)
+    return 0

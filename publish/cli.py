@@ -154,6 +154,9 @@ def check_command(files: tuple[str, ...], strict: bool, verbose: bool) -> None:
     """Print diagnostics as path:line:col: severity[CODE]: message.
 
     \b
+    Exit status: 0 clean (notes and warnings allowed), 1 warnings under --strict, 2 errors.
+
+    \b
     Example:
       publish check manuscript/drafts/*.md
     """
@@ -163,7 +166,38 @@ def check_command(files: tuple[str, ...], strict: bool, verbose: bool) -> None:
             diagnostics += job.diagnostics
         # A manuscript in two books is reported once.
         diagnostics = list(dict.fromkeys(diagnostics))
-        _report(diagnostics, verbose=True if verbose else False, console=stdout)
+        _report(diagnostics, verbose=verbose, console=stdout)
+        # check's own statuses (issue 3): 2 when there are errors, 1 for warnings under --strict.
+        if any(d.severity is Severity.ERROR for d in diagnostics):
+            sys.exit(2)
         if fails(diagnostics, strict):
+            sys.exit(1)
+    _run(action)
+
+
+@main.command("fmt")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--check", "check_only", is_flag=True,
+              help="Change nothing; exit 1 listing the files that would change.")
+def fmt_command(files: tuple[str, ...], check_only: bool) -> None:
+    """Rewrite manuscripts in the canonical Markdown dialect (idempotent, lossless).
+
+    \b
+    FILES: manuscripts to format (default: every manuscript of book.yaml).
+    Example:
+      publish fmt --check
+      publish fmt manuscript/drafts/llm-successes.md
+    """
+    def action():
+        from publish.format_files import format_files
+        config = _project(required=not files)
+        paths = [Path(f) for f in files] if files else [
+            config.root / rel for book in config.books for rel in book.manuscripts]
+        results = format_files(list(dict.fromkeys(paths)), config, write=not check_only)
+        changed = [result for result in results if result.changed]
+        for result in changed:
+            verb = "would reformat" if check_only else "reformatted"
+            stdout.print(f"{verb} {result.shown}", markup=False)
+        if check_only and changed:
             sys.exit(1)
     _run(action)

@@ -1,12 +1,16 @@
 """Diagnostics: what `publish check` reports, with stable codes and source positions.
 
-Codes (stable; tools and CI read them):
-  M101 unknown speaker        a speaker label not in the play's declared cast
-  M102 empty speech           a speaker tag with nothing after it (a draft placeholder)
-  M201 editorial note         a [TODO ...] note left in the manuscript
-  M202 unclosed bracket       a '[' that never closes; the rest of the file is kept as text
-  M301 missing image          an image file that does not exist in the project
-  M302 remote image           an image on the network; release builds never fetch it
+Codes (stable; tools and CI read them). docs/manuscript-format.md has an example of each.
+  M101 warning  unknown speaker       a speaker label not in the play's declared cast
+  M102 warning  empty speech          a speaker tag with nothing after it (a draft placeholder)
+  M103 info     silent character      a declared cast member who never speaks
+  M104 info     repeated speaker      two speeches in a row by the same speaker
+  M201 warning  unresolved TODO       a [TODO ...] note left in the manuscript
+  M202 warning  unclosed bracket      a '[' that never closes; kept as text
+  M203 warning  stray bracket         a ']' that closes nothing; kept as text
+  M301 warning  missing image         an image file that does not exist in the project
+  M302 warning  remote image          an image on the network; builds never fetch it
+  M401 warning  heading level         a heading out of order (scene above the title, skipped level)
 """
 
 from __future__ import annotations
@@ -26,10 +30,14 @@ class Severity(str, Enum):
 CODES = {
     "M101": "unknown speaker",
     "M102": "empty speech",
-    "M201": "editorial note",
+    "M103": "silent character",
+    "M104": "repeated speaker",
+    "M201": "unresolved TODO",
     "M202": "unclosed bracket",
+    "M203": "stray bracket",
     "M301": "missing image",
     "M302": "remote image",
+    "M401": "heading level",
 }
 
 
@@ -39,9 +47,12 @@ class Diagnostic:
     code: str
     message: str
     location: Location
+    hint: str = ""
 
     def format(self) -> str:
-        return f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
+        """`path:line:col: severity[CODE]: message`, and the hint on an indented line."""
+        line = f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
+        return f"{line}\n    hint: {self.hint}" if self.hint else line
 
     def sort_key(self) -> tuple:
         return (self.location.path, self.location.line, self.location.col, self.code)

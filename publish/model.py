@@ -241,6 +241,9 @@ class PlayMeta:
     title: str
     subtitle: str = ""
     source: str = ""
+    # True when the manuscript itself names the play (a heading, or the first line of a plain
+    # file); `publish fmt` writes a title heading only then.
+    title_in_text: bool = False
 
 
 @dataclass(frozen=True)

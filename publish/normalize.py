@@ -13,12 +13,14 @@ end:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 
 from publish import model as m
-from publish.atoms import Atom, PBlock, atoms_text, flatten, rebuild, strip_blank_edges, unwrap_blocks
+from publish.atoms import (
+    Atom, PBlock, atoms_text, bracket_balance, flatten, rebuild, split_blocks_at_close,
+    strip_blank_edges, unwrap_blocks,
+)
 from publish.diagnostics import Diagnostic, Severity
 from publish.recognize import (
     DIVISION_HEADING, NOTE_START, Cast, Context, direction, drama_inlines, infer_cast,
@@ -35,13 +37,19 @@ def normalize(ast: dict, path: str, cast: tuple[m.CastMember, ...] = (),
     cast_model = Cast(cast, True) if cast else Cast(infer_cast(labels), False)
     ctx = Context(path, cast_model, plain_names)
 
+    title_level = blocks[0].c[0] if blocks and blocks[0].t == "Header" else None
     heading_title, blocks = _take_title(blocks, path)
+    if heading_title is None:
+        title_level = None
     main_title, subtitle = _split_title(title or heading_title or _title_from_path(path))
+    title_in_text = heading_title is not None
     walker = _Walker(ctx)
     for block in blocks:
         walker.feed(block)
     front, body = walker.finish()
-    meta = m.PlayMeta(main_title, subtitle, path)
+    _check_heading_levels(blocks, title_level, ctx)
+    _check_speakers(front, body, cast_model, ctx)
+    meta = m.PlayMeta(main_title, subtitle, path, title_in_text)
     return (m.Play(meta, cast_model.members, front, body, (), m.Span(path, 1, 1)),
             sorted(ctx.diagnostics, key=Diagnostic.sort_key))
 
@@ -70,6 +78,44 @@ def _take_title(blocks: list[PBlock], path: str) -> tuple[str | None, list[PBloc
                 and text[0] != "[" and text[-1] not in ".?!:;,—" and ": " not in text[:40]):
             return text, blocks[1:]
     return None, blocks
+
+
+def _check_heading_levels(blocks: list[PBlock], title_level: int | None, ctx: Context) -> None:
+    """Scenes sit one level below the title, and no level is skipped."""
+    previous = title_level
+    for block in blocks:
+        if block.t != "Header":
+            continue
+        level = block.c[0]
+        if title_level is not None and level <= title_level:
+            ctx.report(Severity.WARNING, "M401",
+                       f"heading level {level} is not below the title's level {title_level}", block.span,
+                       f"use {'#' * (title_level + 1)} for scenes under a {'#' * title_level} title")
+        elif previous is not None and level > previous + 1:
+            ctx.report(Severity.WARNING, "M401", f"heading level jumps from {previous} to {level}",
+                       block.span, f"use {'#' * (previous + 1)}")
+        previous = level
+
+
+def _check_speakers(front, body, cast: Cast, ctx: Context) -> None:
+    """Declared characters who never speak; the same speaker twice in a row."""
+    spoken: set[str] = set()
+    for blocks in [front] + [division.blocks for division in body]:
+        previous: m.Speech | None = None
+        for block in blocks:
+            if isinstance(block, m.Speech):
+                spoken.update(block.speakers)
+                if previous is not None and previous.speakers == block.speakers:
+                    ctx.report(Severity.INFO, "M104", f"{block.label} speaks twice in a row", block.span,
+                               "join the two speeches, or put a direction between them")
+                previous = block
+            elif isinstance(block, m.StageDirection):
+                previous = None
+    if cast.declared:
+        for member in cast.members:
+            if member.id not in spoken:
+                ctx.report(Severity.INFO, "M103", f"{member.name} ({member.id}) never speaks",
+                           m.Span(ctx.path, 1, 1), "fine for a non-speaking role; else check the labels")
 
 
 def parse_division_heading(text: str) -> tuple[str, str | None, str | None]:
@@ -127,7 +173,8 @@ class _Walker:
             self.speech = None
             if not speech.paragraphs and speech.delivery is None:
                 self.ctx.report(Severity.WARNING, "M102",
-                                f"empty speech for {speech.label}", speech.span)
+                                f"empty speech for {speech.label}", speech.span,
+                                "write the speech, or delete the placeholder")
             self._target().append(speech)
 
     def _flush_prose(self) -> None:
@@ -222,7 +269,8 @@ class _Walker:
             if cast_id is None:
                 if self.ctx.cast.declared:
                     self.ctx.report(Severity.WARNING, "M101",
-                                    f"unknown speaker {label!r} (not in the cast)", span)
+                                    f"unknown speaker {label!r} (not in the cast)", span,
+                                    self.ctx.cast.suggest(label))
                 cast_id = slug(label)
             speakers.append(cast_id)
         delivery = None
@@ -244,7 +292,8 @@ class _Walker:
     def _start_note(self, atoms: list[Atom], span: m.Span | None) -> None:
         self._close_speech()
         self._flush_prose()
-        self.ctx.report(Severity.INFO, "M201", "editorial note: " + _note_excerpt(atoms), span)
+        self.ctx.report(Severity.WARNING, "M201", "unresolved TODO: " + _note_excerpt(atoms), span,
+                        "resolve the note before a release; proofs show it, releases drop it")
         self.note = _OpenNote([], span, 0)
         self._note_paragraph(atoms, span)
 
@@ -277,14 +326,21 @@ class _Walker:
         if block.t in ("Para", "Plain"):
             self._note_paragraph(strip_blank_edges(flatten(block.c, self.ctx.path)), block.span)
             return
-        converted = prose_block(block, self.ctx)
-        self.note.depth += _bracket_balance(block.c)
-        if self.note.depth <= 0:
-            converted = _strip_closing_bracket(converted)
-            self.note.blocks.append(converted)
-            self._finish_note()
-        else:
-            self.note.blocks.append(converted)
+        balance = bracket_balance(block.c)
+        if self.note.depth + balance > 0:
+            self.note.blocks.append(prose_block(block, self.ctx))
+            self.note.depth += balance
+            return
+        before, after, _, found = split_blocks_at_close([{"t": block.t, "c": block.c}], self.note.depth)
+        if not found:  # cannot happen when the balance says it closes; keep everything
+            before, after = [{"t": block.t, "c": block.c}], []
+        # `]` written under a list joins its last item (and so does any line after it): the
+        # note ends at the bracket, and what follows is read as if the note was not there.
+        for part in unwrap_blocks(before, self.ctx.path, block.span):
+            self.note.blocks.append(prose_block(part, self.ctx))
+        self._finish_note()
+        for part in unwrap_blocks(after, self.ctx.path, block.span):
+            self.feed(part)
 
     def _finish_note(self) -> None:
         note = self.note
@@ -314,40 +370,3 @@ def _only_directions(inlines: tuple[m.Inline, ...]) -> bool:
             continue
         return False
     return has_direction
-
-
-def _bracket_balance(content) -> int:
-    """Opening minus closing brackets in the text of any pandoc content."""
-    if isinstance(content, dict):
-        if content.get("t") == "Str":
-            return content["c"].count("[") - content["c"].count("]")
-        if content.get("t") in ("Link", "Image"):
-            return 0
-        return _bracket_balance(content.get("c", []))
-    if isinstance(content, list):
-        return sum(_bracket_balance(item) for item in content)
-    return 0
-
-
-def _strip_closing_bracket(block: m.Block) -> m.Block:
-    """Drop the note's closing `]` from the end of a block (a list's last item, usually)."""
-    if isinstance(block, m.Paragraph):
-        inlines = list(block.inlines)
-        while inlines and isinstance(inlines[-1], (m.SoftBreak, m.LineBreak)):
-            inlines.pop()
-        if inlines and isinstance(inlines[-1], m.Text) and inlines[-1].text.rstrip().endswith("]"):
-            text = inlines[-1].text.rstrip()[:-1].rstrip()
-            inlines[-1] = m.Text(text, inlines[-1].span)
-            if not text:
-                inlines.pop()
-            while inlines and isinstance(inlines[-1], (m.SoftBreak, m.LineBreak)):
-                inlines.pop()
-        return dataclasses.replace(block, inlines=tuple(inlines))
-    if isinstance(block, m.ListBlock) and block.items:
-        last = block.items[-1]
-        if last:
-            last = last[:-1] + (_strip_closing_bracket(last[-1]),)
-        return dataclasses.replace(block, items=block.items[:-1] + (last,))
-    if isinstance(block, m.BlockQuote) and block.blocks:
-        return dataclasses.replace(block, blocks=block.blocks[:-1] + (_strip_closing_bracket(block.blocks[-1]),))
-    return block

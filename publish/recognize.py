@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -56,6 +57,14 @@ class Cast:
                 return member.id
         return None
 
+    def suggest(self, label: str) -> str:
+        """A did-you-mean hint for an unknown label, against names, aliases and ids."""
+        names = {n for member in self.members for n in (member.id, member.name, *member.aliases)}
+        close = difflib.get_close_matches(label, sorted(names), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean {close[0]!r}? Or add {label!r} to the cast's aliases in book.yaml"
+        return f"add {label!r} to the play's cast in book.yaml (as a member or an alias)"
+
     def name_pattern(self) -> re.Pattern | None:
         names = {n for member in self.members for n in (member.name, *member.aliases) if n}
         names |= {_first_name(member.name) for member in self.members}
@@ -85,9 +94,10 @@ class Context:
     plain_names: frozenset[str] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def report(self, severity: Severity, code: str, message: str, span: m.Span | None) -> None:
+    def report(self, severity: Severity, code: str, message: str, span: m.Span | None,
+               hint: str = "") -> None:
         location = Location(self.path, span.line, span.col) if span else Location(self.path)
-        self.diagnostics.append(Diagnostic(severity, code, message, location))
+        self.diagnostics.append(Diagnostic(severity, code, message, location, hint))
 
 
 # ---------------------------------------------------------------- cast
@@ -241,7 +251,11 @@ def drama_inlines(atoms: list[Atom], ctx: Context) -> tuple[m.Inline, ...]:
         close = matching_bracket(atoms, index) if atom.kind == "text" and atom.text == "[" else None
         if close is None:
             if atom.kind == "text" and atom.text == "[":
-                ctx.report(Severity.WARNING, "M202", "'[' is never closed; kept as text", atom.span)
+                ctx.report(Severity.WARNING, "M202", "'[' is never closed; kept as text", atom.span,
+                           "close the stage direction with ']', or escape a literal bracket as '\\['")
+            elif atom.kind == "text" and atom.text == "]":
+                ctx.report(Severity.WARNING, "M203", "']' closes nothing; kept as text", atom.span,
+                           "remove it, or open the direction with '['")
             pending.append(atom)
             index += 1
             continue
@@ -303,7 +317,7 @@ def prose_block(block: PBlock, ctx: Context) -> m.Block:
     """A pandoc block kept as prose: no directions are looked for inside it."""
     path = ctx.path
     if block.t in ("Para", "Plain"):
-        return m.Paragraph(rebuild(flatten(block.c, path)), block.span)
+        return m.Paragraph(rebuild(strip_blank_edges(flatten(block.c, path))), block.span)
     if block.t == "Header":
         return m.Heading(block.c[0], rebuild(flatten(block.c[2], path)), block.span)
     if block.t == "BlockQuote":

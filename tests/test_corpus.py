@@ -1,0 +1,142 @@
+"""Issue 3: every seed and corpus file normalizes without error, and correctly.
+
+Sweeps the author's 44 real manuscripts (../shared/seeds and ../shared/corpus): no exception,
+no word lost, speech counts equal to an independent count of speaker-tag paragraphs, and no
+link or `[...]` taken for a stage direction.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from publish import model as m
+from publish.normalize import normalize
+from publish.pandoc import parse_markdown
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+FILES = sorted((SHARED / "seeds").glob("*")) + sorted((SHARED / "corpus").glob("*/*.md"))
+WORD = re.compile(r"\w+")
+BOLD_TAG = re.compile(r"^\*\*[^*\n]+\*\*(?:(?: and |, )\*\*[^*\n]+\*\*)*\s*:|^\*\*[^*\n]+:\*\*")
+PLAIN_TAG = re.compile(r"^(?:Doomimir|Simplicia|Doomer)(?: and (?:Doomimir|Simplicia|Doomer))*: ")
+
+
+@functools.lru_cache(maxsize=None)
+def _model(path: Path) -> tuple[m.Play, list]:
+    text = path.read_text(encoding="utf-8")
+    return normalize(parse_markdown(text, path.name), path.name)
+
+
+def _model_words(play: m.Play) -> Counter:
+    """Every word the model holds: titles, headings, labels, text, and URLs of links/images."""
+    # A title taken from the file name is not the author's text.
+    parts = [play.meta.title, play.meta.subtitle] if play.meta.title_in_text else []
+    for division in play.body:
+        parts += [division.kind if division.number else "", division.number or "", division.title or ""]
+    for node in m.walk(play):
+        if isinstance(node, m.Speech):
+            parts.append(node.label)
+        elif isinstance(node, (m.Link, m.Image)):
+            parts.append(node.url)
+            parts.append(node.title)
+        elif isinstance(node, m.Text):
+            parts.append(node.text)
+        elif isinstance(node, m.Code):
+            parts.append(node.text)
+        elif isinstance(node, m.CodeBlock):
+            parts.append(node.text)
+    return Counter(word.casefold() for word in WORD.findall(" ".join(parts).replace("_", " ")))
+
+
+def _source_words(text: str) -> Counter:
+    # Markup is not words: `**`, `_`, `#`, `>`, `*` list markers, brackets are all \W. What
+    # remains is exactly the author's words, link targets included.
+    return Counter(word.casefold() for word in WORD.findall(text.replace("_", " ")))
+
+
+def _speaker_paragraphs(text: str) -> int:
+    """An independent count: paragraphs opening with a speaker tag, outside TODO notes."""
+    count, note_depth = 0, 0
+    tag = PLAIN_TAG if not re.search(r"^\*\*\w", text, re.MULTILINE) else BOLD_TAG
+    for paragraph in re.split(r"\n\s*\n", text):
+        stripped = paragraph.strip()
+        if note_depth == 0 and re.match(r"\[TODO", stripped):
+            note_depth = stripped.count("[") - stripped.count("]")
+            continue
+        if note_depth > 0:
+            note_depth += stripped.count("[") - stripped.count("]")
+            continue
+        if tag.match(stripped):
+            count += 1
+    return count
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_no_word_is_lost(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    play, _ = _model(path)
+    source, model = _source_words(text), _model_words(play)
+    assert source - model == Counter(), "words of the source missing from the model"
+    assert model - source == Counter(), "words in the model that the source does not have"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_speech_count_matches_an_independent_count(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    play, _ = _model(path)
+    speeches = [node for node in m.walk(play) if isinstance(node, m.Speech)]
+    assert len(speeches) == _speaker_paragraphs(text)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_links_and_ellipses_are_never_directions(path: Path) -> None:
+    play, _ = _model(path)
+    for node in m.walk(play):
+        if isinstance(node, m.StageDirection):
+            inner = m.plain_text(node.inlines).strip()
+            assert inner not in ("...", "…", ""), f"ellipsis taken for a direction at {node.span}"
+            assert not any(isinstance(child, m.Link) for child in m.walk(node.inlines)) or inner, node.span
+            assert not inner.upper().startswith("TODO"), f"TODO note taken for a direction at {node.span}"
+
+
+def test_every_speaker_resolves_to_the_cast() -> None:
+    for path in FILES:
+        play, _ = _model(path)
+        cast_ids = {member.id for member in play.cast}
+        for node in m.walk(play):
+            if isinstance(node, m.Speech):
+                assert set(node.speakers) <= cast_ids, (path.name, node.label)
+
+
+def test_joint_speakers_are_two_speakers() -> None:
+    play, _ = _model(SHARED / "seeds" / "002_bce81a884f985e50.txt")
+    joint = [node for node in m.walk(play) if isinstance(node, m.Speech) and len(node.speakers) == 2]
+    assert [node.speakers for node in joint] == [("simplicia", "doomer")]
+    assert joint[0].delivery is not None
+    assert "in unison" in m.plain_text(joint[0].delivery.inlines)
+
+
+def test_plain_dialect_gives_the_markdown_model() -> None:
+    """Seed 001 (plain) and its canonical Markdown form in manuscript/ give one model."""
+    plain, _ = _model(SHARED / "seeds" / "001_2c02196818f0258b.txt")
+    markdown = Path(__file__).resolve().parents[1] / "manuscript" / "shoggoths.md"
+    canonical, _ = normalize(parse_markdown(markdown.read_text(encoding="utf-8"), "x"), "x")
+    assert m.strip_spans(plain).body == m.strip_spans(canonical).body
+    assert plain.meta.title == canonical.meta.title == "And All the Shoggoths Merely Players"
+    assert len([n for n in m.walk(plain) if isinstance(n, m.Speech)]) == 46
+
+
+def test_a_note_closed_inside_a_list_item_keeps_what_follows() -> None:
+    """`]` under a list joins the last item, with any line after it: the note ends at the
+    bracket and the URL after it is prose (corpus evolution-notes 2024-05-14, line 16)."""
+    path = SHARED / "corpus" / "evolution-notes" / "2024-05-14_3b1c09e_evolution-notes.md"
+    play, _ = _model(path)
+    notes = [node for node in m.walk(play) if isinstance(node, m.Note)]
+    assert "deceptive-ai-deceptively-aligned-ai" not in m.plain_text(notes[0])
+    assert "]" not in m.plain_text(notes[0]).rstrip()[-1:]
+    prose_text = " ".join(m.plain_text(n) for n in m.walk(play) if isinstance(n, m.Prose))
+    assert "deceptive-ai-deceptively-aligned-ai" in prose_text
