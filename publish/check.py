@@ -24,9 +24,10 @@ def check_images(play: m.Play, manuscript: Path, files: ProjectFiles) -> list[Di
         location = Location(span.path, span.line, span.col) if span else Location(play.meta.source)
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", node.url):
             diagnostics.append(Diagnostic(Severity.WARNING, "M302",
-                                          f"remote image {node.url!r} is never fetched; "
-                                          "download it into the project", location))
+                                          f"remote image {node.url!r} is never fetched", location,
+                                          "download it into the project, beside the manuscript"))
         elif files.image(node.url, manuscript) is None:
             diagnostics.append(Diagnostic(Severity.WARNING, "M301",
-                                          f"image {node.url!r} not found in the project", location))
+                                          f"image {node.url!r} not found in the project", location,
+                                          "image paths are relative to the manuscript's folder"))
     return diagnostics

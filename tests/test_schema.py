@@ -1,0 +1,46 @@
+"""Issue 3: the JSON model of `publish ast` has a JSON Schema in the repository that matches
+the code, every seed's model validates against it, and `from_json(to_json(m)) == m`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import SEEDS_DIR, run_cli
+from publish import model as m
+from publish.normalize import normalize
+from publish.pandoc import parse_markdown
+from publish.schema import model_schema
+
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema" / "model.schema.json"
+SEEDS = sorted(SEEDS_DIR.glob("*.txt"))
+
+
+def test_committed_schema_is_the_generated_one() -> None:
+    committed = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert committed == model_schema(), "run: python -m publish.schema > schema/model.schema.json"
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[s.name for s in SEEDS])
+def test_seed_models_validate_and_round_trip(seed: Path) -> None:
+    play, _ = normalize(parse_markdown(seed.read_text(encoding="utf-8"), seed.name), seed.name)
+    data = m.to_json(play)
+    jsonschema.Draft202012Validator(model_schema()).validate(data)
+    assert m.from_json(json.loads(json.dumps(data))) == play
+
+
+def test_schema_rejects_a_wrong_model() -> None:
+    bad = {"type": "play", "meta": {"type": "play_meta", "title": 3}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(model_schema()).validate(bad)
+
+
+def test_publish_ast_output_validates(tmp_path: Path) -> None:
+    manuscript = tmp_path / "p.md"
+    manuscript.write_text("## T\n\n**A**: _[x]_ Hi. [TODO: y]\n\n**B**: Yo.\n", encoding="utf-8")
+    result = run_cli("ast", "p.md", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    jsonschema.Draft202012Validator(model_schema()).validate(json.loads(result.stdout))
