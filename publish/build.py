@@ -132,8 +132,9 @@ def _git(root: Path, *args: str) -> str:
 
 
 def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = False,
-          progress: Progress | None = None) -> list[Artifact]:
-    """Render the requested outputs of one book into `outdir`, each written atomically."""
+          progress: Progress | None = None, since: str | None = None) -> list[Artifact]:
+    """Render the requested outputs of one book into `outdir`, each written atomically.
+    `since` (a git revision) adds change bars to the proof."""
     notify = progress or (lambda message: None)
     release = [kind for kind in outputs if kind != "proof"]
     if release and fails(job.diagnostics, strict):
@@ -145,18 +146,21 @@ def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = F
     for kind in outputs:
         notify(f"{job.id}: {kind}")
         target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
-        artifacts.append(_render(kind, job, files, stamp, modified, target))
+        artifacts.append(_render(kind, job, files, stamp, modified, target, since))
     return artifacts
 
 
 def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-            target: Path) -> Artifact:
+            target: Path, since: str | None = None) -> Artifact:
     with _atomic(target) as temporary:
         pages = None
         if kind == "epub":
             from publish.render.epub import write_epub
             description = job.config.description if job.config else ""
             write_epub(job.book, files, job.manuscripts, temporary, modified, description)
+        elif kind == "proof":
+            from publish.render.pdf import write_pdf
+            pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
         else:
             from publish.render.pdf import write_pdf
             html = _book_html(job, files, stamp, proof=(kind == "proof"))
@@ -176,6 +180,31 @@ def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool) -> 
         sheets.append(stylesheet("proof.css"))
     return render_book(job.book, markup, sheets, stamp, "proof" if proof else "print",
                        number_speeches=proof)
+
+
+def _proof_html(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None) -> str:
+    from publish.render.proof import ProofMarkup, render_proof
+
+    def image_src(node: m.Image) -> str | None:
+        manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
+        local = files.image(node.url, manuscript)
+        return local.as_uri() if local else None
+
+    markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=image_src)
+    sheets = [font_face_css(lambda path: path.as_uri()), stylesheet("print.css"),
+              stylesheet("proof.css")]
+    paper = job.config.proof.paper if job.config else "a4"
+    diffs = changes_since(job, since) if since else None
+    return render_proof(job.book, markup, sheets, stamp, job.diagnostics, diffs, since or "", paper)
+
+
+def changes_since(job: BookJob, ref: str) -> dict:
+    """Each play's diff against its manuscript at git revision `ref`, by play source."""
+    from publish.diff import diff_play
+    from publish.revision import check_revision, play_at
+    commit = check_revision(job.root, ref)
+    return {play.meta.source: diff_play(play_at(job.root, commit, play), play)
+            for play in job.book.plays}
 
 
 class _atomic:
