@@ -80,19 +80,22 @@ def diff_play(old: m.Play | None, new: m.Play) -> PlayDiff:
 
 
 def _pair(olds: list[Unit], news: list[Unit], following: list[Unit], result: PlayDiff) -> None:
-    """Within one differing stretch, pair old and new units in order; note the rest."""
+    """Within one differing stretch, pair old and new units in order; note the rest. Old
+    units left over stand before the new units that replaced them (struck text, then new)."""
     pending = list(olds)
+    unpaired: list[Unit] = []  # new units since the last pair
     for new in news:
         match = next((k for k, old in enumerate(pending) if _same_unit(old, new)), None)
         if match is None:
             result.added.add(id(new))
+            unpaired.append(new)
             continue
-        _remove(pending[:match], new, result)
+        _remove(pending[:match], (unpaired or [new])[0], result)
         result.changed[id(new)] = pending[match]
-        pending = pending[match + 1:]
+        pending, unpaired = pending[match + 1:], []
     if pending:
-        if following:
-            _remove(pending, following[0], result)
+        if unpaired or following:
+            _remove(pending, (unpaired or following)[0], result)
         else:
             result.removed_at_end.extend(pending)
 

@@ -59,7 +59,8 @@ class ProofMarkup(Markup):
             out.append(f"<ins>{word}</ins>" if (id(node), index) in self.inserted else word)
             index += 1
         out.append(self._deleted_before(node, index))  # words removed after the last one
-        return "".join(out)
+        # One highlight over a run of new words reads better than a box around each word.
+        return "".join(out).replace("</ins> <ins>", " ")
 
     def _deleted_before(self, node: m.Text, index: int) -> str:
         old = self.deleted.get((id(node), index))
@@ -236,10 +237,20 @@ def _blocks(blocks: tuple[m.DramaBlock, ...], markup: ProofMarkup,
         markup.deleted.clear()
         classes = " ".join(["unit", *([status] if status else [])])
         id_attr = f' id="{anchor}"' if anchor else ""
-        label = f'<span class="change-label">{status}</span>' if status else ""
+        label = f'<span class="change-label">{_change_label(status, diff, block)}</span>' \
+            if status else ""
         parts.append(f'<div class="{classes}"{id_attr}>{label}{body}</div>')
         parts.extend(_flag_html(f) for f in mine if f.anchor != anchor)
     return parts
+
+
+def _change_label(status: str, diff: PlayDiff, block: m.DramaBlock) -> str:
+    """"added", "changed", or "changed, was NAME" when the speech changed hands (the speaker
+    label is not a word of the text, so the word marks cannot show it)."""
+    old = diff.old(block)
+    if isinstance(old, m.Speech) and isinstance(block, m.Speech) and old.label != block.label:
+        return f"{status}, was {escape(old.label)}"
+    return status
 
 
 def _removed(units: list) -> str:
