@@ -7,6 +7,7 @@ The library never prints: progress goes to an optional callback; problems are ra
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import subprocess
@@ -19,7 +20,7 @@ from publish import model as m
 from publish.check import check_images
 from publish.config import BookConfig, Config, PlayConfig
 from publish.diagnostics import Diagnostic, fails
-from publish.errors import CheckFailed
+from publish.errors import CheckFailed, ConfigError
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
 from publish.render.assets import ProjectFiles, font_face_css, stylesheet
@@ -78,6 +79,20 @@ def assemble(config: Config, book_config: BookConfig) -> BookJob:
         manuscripts[rel_path] = path
     book = m.Book(book_meta(book_config), tuple(plays))
     return BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics)
+
+
+def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...]) -> BookJob:
+    """Only some plays of a book, with the book's metadata (`--book NAME FILES`): a proof of
+    one play without reading or laying out the others. Written as `<book>-<play>...`."""
+    wanted = [os.path.relpath(Path(f).resolve(), config.root.resolve()) for f in files]
+    for rel_path in wanted:
+        if rel_path not in book_config.manuscripts:
+            raise ConfigError(f"{rel_path!r} is not a manuscript of book {book_config.id!r}")
+    part = dataclasses.replace(
+        book_config, manuscripts=tuple(p for p in book_config.manuscripts if p in wanted))
+    job = assemble(config, part)
+    job.id = "-".join([book_config.id, *(Path(p).stem for p in part.manuscripts)])
+    return job
 
 
 def assemble_file(path: Path, config: Config | None) -> BookJob:

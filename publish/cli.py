@@ -36,7 +36,10 @@ def _project(required: bool):
 
 def _jobs(files: tuple[str, ...], book: str | None):
     """The books to build: from FILES (one-play books) or from book.yaml."""
-    from publish.build import assemble, assemble_file
+    from publish.build import assemble, assemble_file, assemble_part
+    if files and book:
+        config = _project(required=True)
+        return [assemble_part(config, config.book(book), files)]
     if files:
         config = _project(required=False)
         return [assemble_file(Path(f), config) for f in files]
@@ -118,7 +121,8 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
     command.__doc__ = f"""{summary}
 
     \b
-    FILES: manuscripts to build as one-play books (default: the books of book.yaml).
+    FILES: manuscripts to build as one-play books (default: the books of book.yaml);
+    with --book, only those plays of that book.
     Example:
       publish {name} {'manuscript/shoggoths.md -o out/' if name != 'all' else ''}
     """

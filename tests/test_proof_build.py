@@ -100,3 +100,12 @@ def test_cast_table_per_play(proof_pdf):
     text = "\n".join(page_texts(proof_pdf))
     assert text.upper().count("CAST TABLE") == 3
     assert re.search(r"Simplicia Optimistovna Dobraya \d+ \d+% \d+ \d+%", text)
+
+
+def test_one_play_of_a_book_is_proofed_alone(drafts_project):
+    result = cli("proof", "--book", "drafts", "manuscript/drafts/llm-successes.md", cwd=drafts_project)
+    assert result.returncode == 0, result.stderr
+    text = "\n".join(page_texts(drafts_project / "dist/drafts-llm-successes-proof.pdf"))
+    assert "Alignment Implications of Deep Learning Successes" in text
+    assert "Shoggoths" not in text and "Evolution Analogy" not in text
+    assert "drafts · " in text  # the book's stamp and metadata, not a one-play book's
