@@ -7,6 +7,7 @@ The library never prints: progress goes to an optional callback; problems are ra
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import subprocess
@@ -19,7 +20,7 @@ from publish import model as m
 from publish.check import check_images
 from publish.config import BookConfig, Config, PlayConfig
 from publish.diagnostics import Diagnostic, fails
-from publish.errors import CheckFailed
+from publish.errors import CheckFailed, ConfigError
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
 from publish.render.assets import ProjectFiles, font_face_css, stylesheet
@@ -80,6 +81,20 @@ def assemble(config: Config, book_config: BookConfig) -> BookJob:
     return BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics)
 
 
+def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...]) -> BookJob:
+    """Only some plays of a book, with the book's metadata (`--book NAME FILES`): a proof of
+    one play without reading or laying out the others. Written as `<book>-<play>...`."""
+    wanted = [os.path.relpath(Path(f).resolve(), config.root.resolve()) for f in files]
+    for rel_path in wanted:
+        if rel_path not in book_config.manuscripts:
+            raise ConfigError(f"{rel_path!r} is not a manuscript of book {book_config.id!r}")
+    part = dataclasses.replace(
+        book_config, manuscripts=tuple(p for p in book_config.manuscripts if p in wanted))
+    job = assemble(config, part)
+    job.id = "-".join([book_config.id, *(Path(p).stem for p in part.manuscripts)])
+    return job
+
+
 def assemble_file(path: Path, config: Config | None) -> BookJob:
     """A one-play book from any Markdown file, in or out of book.yaml."""
     root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent
@@ -132,8 +147,9 @@ def _git(root: Path, *args: str) -> str:
 
 
 def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = False,
-          progress: Progress | None = None) -> list[Artifact]:
-    """Render the requested outputs of one book into `outdir`, each written atomically."""
+          progress: Progress | None = None, since: str | None = None) -> list[Artifact]:
+    """Render the requested outputs of one book into `outdir`, each written atomically.
+    `since` (a git revision) adds change bars to the proof."""
     notify = progress or (lambda message: None)
     release = [kind for kind in outputs if kind != "proof"]
     if release and fails(job.diagnostics, strict):
@@ -145,18 +161,21 @@ def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = F
     for kind in outputs:
         notify(f"{job.id}: {kind}")
         target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
-        artifacts.append(_render(kind, job, files, stamp, modified, target))
+        artifacts.append(_render(kind, job, files, stamp, modified, target, since))
     return artifacts
 
 
 def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-            target: Path) -> Artifact:
+            target: Path, since: str | None = None) -> Artifact:
     with _atomic(target) as temporary:
         pages = None
         if kind == "epub":
             from publish.render.epub import write_epub
             description = job.config.description if job.config else ""
             write_epub(job.book, files, job.manuscripts, temporary, modified, description)
+        elif kind == "proof":
+            from publish.render.pdf import write_pdf
+            pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
         else:
             from publish.render.pdf import write_pdf
             html = _book_html(job, files, stamp, proof=(kind == "proof"))
@@ -176,6 +195,31 @@ def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool) -> 
         sheets.append(stylesheet("proof.css"))
     return render_book(job.book, markup, sheets, stamp, "proof" if proof else "print",
                        number_speeches=proof)
+
+
+def _proof_html(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None) -> str:
+    from publish.render.proof import ProofMarkup, render_proof
+
+    def image_src(node: m.Image) -> str | None:
+        manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
+        local = files.image(node.url, manuscript)
+        return local.as_uri() if local else None
+
+    markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=image_src)
+    sheets = [font_face_css(lambda path: path.as_uri()), stylesheet("print.css"),
+              stylesheet("proof.css")]
+    paper = job.config.proof.paper if job.config else "a4"
+    diffs = changes_since(job, since) if since else None
+    return render_proof(job.book, markup, sheets, stamp, job.diagnostics, diffs, since or "", paper)
+
+
+def changes_since(job: BookJob, ref: str) -> dict:
+    """Each play's diff against its manuscript at git revision `ref`, by play source."""
+    from publish.diff import diff_play
+    from publish.revision import check_revision, play_at
+    commit = check_revision(job.root, ref)
+    return {play.meta.source: diff_play(play_at(job.root, commit, play), play)
+            for play in job.book.plays}
 
 
 class _atomic:

@@ -36,7 +36,10 @@ def _project(required: bool):
 
 def _jobs(files: tuple[str, ...], book: str | None):
     """The books to build: from FILES (one-play books) or from book.yaml."""
-    from publish.build import assemble, assemble_file
+    from publish.build import assemble, assemble_file, assemble_part
+    if files and book:
+        config = _project(required=True)
+        return [assemble_part(config, config.book(book), files)]
     if files:
         config = _project(required=False)
         return [assemble_file(Path(f), config) for f in files]
@@ -81,15 +84,24 @@ def main() -> None:
         stdout.no_color = stderr.no_color = True
 
 
+def _since_option(proof: bool):
+    """`--since REF` for the commands that build a proof; the others do not take it."""
+    if proof:
+        return click.option("--since", "since", metavar="REF", default=None,
+                            help="Mark in the proof what changed since this git revision.")
+    return lambda command: command
+
+
 def _build_command(name: str, outputs: tuple[str, ...], summary: str):
     @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+    @_since_option("proof" in outputs)
     @click.option("--book", "book", help="Build only this book of book.yaml.")
     @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
                   help="Folder for the outputs (default: dist/ of the project).")
     @click.option("--strict", is_flag=True, help="Warnings fail the build too.")
     @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
     @click.option("-v", "--verbose", is_flag=True, help="Also print notes (M201) and details.")
-    def command(files, book, outdir, strict, quiet, verbose):
+    def command(files, book, outdir, strict, quiet, verbose, since=None):
         def action():
             from publish.build import build
             jobs = _jobs(files, book)
@@ -98,7 +110,7 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
                 if not quiet:
                     _report(job.diagnostics, verbose)
                 with stderr.status(f"building {job.id}", spinner="dots") if not quiet else _null():
-                    artifacts = build(job, outputs, target, strict)
+                    artifacts = build(job, outputs, target, strict, since=since)
                 for artifact in artifacts:
                     if not quiet:
                         pages = f"{artifact.pages} pages, " if artifact.pages else ""
@@ -109,7 +121,8 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
     command.__doc__ = f"""{summary}
 
     \b
-    FILES: manuscripts to build as one-play books (default: the books of book.yaml).
+    FILES: manuscripts to build as one-play books (default: the books of book.yaml);
+    with --book, only those plays of that book.
     Example:
       publish {name} {'manuscript/shoggoths.md -o out/' if name != 'all' else ''}
     """
@@ -141,8 +154,10 @@ def ast_command(file: str) -> None:
     """
     def action():
         from publish.build import assemble_file
+        from publish.numbering import number_json
         job = assemble_file(Path(file), _project(required=False))
-        click.echo(json.dumps(m.to_json(job.book.plays[0]), ensure_ascii=False, indent=1))
+        play = number_json(m.to_json(job.book.plays[0]))  # speech numbers, as in the proof
+        click.echo(json.dumps(play, ensure_ascii=False, indent=1))
     _run(action)
 
 

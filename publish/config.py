@@ -19,6 +19,8 @@ Reference (also in the README):
         subtitle, author, author_file_as, language, date, rights, identifier,
         publisher, description                          (all optional but title)
         manuscripts: [manuscript/play.md, ...]          (in reading order)
+        proof:                                          (optional; also under defaults:)
+          paper: a4                                     (a4 or letter; default a4)
 
 The YAML is read with the safe loader's composer so every value keeps its position; tags
 such as `!!python/object` are refused.
@@ -44,6 +46,7 @@ SAFE_TAGS = {
 }
 META_KEYS = ("title", "subtitle", "author", "author_file_as", "language", "date", "rights",
              "identifier", "publisher", "description")
+PAPERS = ("a4", "letter")  # proof paper sizes
 # A fixed namespace so a book's UUID is derived from its id and never changes between builds.
 BOOK_NAMESPACE = uuid.UUID("6f1c2a9e-6d0b-4b7e-9a43-7a1f0f5c2b11")
 
@@ -53,6 +56,13 @@ class PlayConfig:
     path: str  # relative to the project root, as written in book.yaml
     title: str | None
     cast: tuple[CastMember, ...]
+
+
+@dataclass(frozen=True)
+class ProofConfig:
+    """How the proof is laid out."""
+
+    paper: str = "a4"  # one of PAPERS
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class BookConfig:
     description: str
     manuscripts: tuple[str, ...]
     location: Location
+    proof: ProofConfig = ProofConfig()
 
 
 @dataclass(frozen=True)
@@ -175,10 +186,13 @@ class _Reader:
 
     def config(self, node: yaml.Node) -> Config:
         top = self.mapping(node, "book.yaml", ("defaults", "plays", "books"))
-        defaults = {}
+        defaults, proof = {}, ProofConfig()
         if "defaults" in top:
-            entries = self.mapping(top["defaults"][1], "defaults", META_KEYS)
-            defaults = {key: self.text(value, key) for key, (_, value) in entries.items()}
+            entries = self.mapping(top["defaults"][1], "defaults", META_KEYS + ("proof",))
+            defaults = {key: self.text(value, key) for key, (_, value) in entries.items()
+                        if key != "proof"}
+            if "proof" in entries:
+                proof = self.proof(entries["proof"][1], "defaults.proof", proof)
         plays = {}
         if "plays" in top:
             for key, (key_node, value) in self.mapping(top["plays"][1], "plays", None).items():
@@ -187,7 +201,7 @@ class _Reader:
             raise self.fail(node, "book.yaml must declare `books:`")
         books = []
         for key, (key_node, value) in self.mapping(top["books"][1], "books", None).items():
-            books.append(self.book(key, key_node, value, defaults))
+            books.append(self.book(key, key_node, value, defaults, proof))
         if not books:
             raise self.fail(top["books"][1], "`books:` declares no book")
         return Config(self.root, tuple(books), plays)
@@ -220,8 +234,9 @@ class _Reader:
         return CastMember(self.text(entries["id"][1], "id"), self.text(entries["name"][1], "name"),
                           aliases, description)
 
-    def book(self, book_id: str, key_node: yaml.Node, node: yaml.Node, defaults: dict) -> BookConfig:
-        entries = self.mapping(node, f"books.{book_id}", META_KEYS + ("manuscripts",))
+    def book(self, book_id: str, key_node: yaml.Node, node: yaml.Node, defaults: dict,
+             proof: ProofConfig) -> BookConfig:
+        entries = self.mapping(node, f"books.{book_id}", META_KEYS + ("manuscripts", "proof"))
         if not book_id.replace("-", "").replace("_", "").isalnum():
             raise self.fail(key_node, f"book id {book_id!r} must be letters, digits, '-' or '_'")
         meta = dict(defaults)
@@ -245,7 +260,21 @@ class _Reader:
             language=meta.get("language") or "en", date=meta.get("date", ""),
             rights=meta.get("rights", ""), identifier=identifier,
             publisher=meta.get("publisher", ""), description=meta.get("description", ""),
-            manuscripts=tuple(manuscripts), location=self.where(key_node))
+            manuscripts=tuple(manuscripts), location=self.where(key_node),
+            proof=self.proof(entries["proof"][1], f"books.{book_id}.proof", proof)
+            if "proof" in entries else proof)
+
+    def proof(self, node: yaml.Node, what: str, inherited: ProofConfig) -> ProofConfig:
+        """`proof: {paper: a4|letter}`; what is not given is inherited from the defaults."""
+        entries = self.mapping(node, what, ("paper",))
+        paper = inherited.paper
+        if "paper" in entries:
+            value = entries["paper"][1]
+            paper = self.text(value, f"{what}.paper").strip().lower()
+            if paper not in PAPERS:
+                raise self.fail(value, f"{what}.paper must be one of {', '.join(PAPERS)}, "
+                                       f"not {paper!r}")
+        return ProofConfig(paper)
 
     def manuscript_exists(self, path: str, node: yaml.Node) -> None:
         resolved = (self.root / path).resolve()

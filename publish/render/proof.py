@@ -1,0 +1,321 @@
+"""The proof as one HTML document: the print edition's markup (from `html.py`) with what
+editors need around it, laid out by WeasyPrint with `styles/proof.css` over `print.css`.
+
+- a summary page at the front: every diagnostic and editorial note, with its page number;
+- every diagnostic flagged where it stands, every note boxed with its source line;
+- speeches numbered within each scene (`publish/numbering.py`, the same numbers as `publish ast`);
+- a cast table per play (`publish/stats.py`);
+- with a diff (`publish/diff.py`): a bar beside added and changed speeches and directions,
+  changed words marked, removed ones listed, struck through, where they stood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from publish import model as m
+from publish.diagnostics import Diagnostic
+from publish.diff import PlayDiff, word_diff
+from publish.numbering import block_numbers
+from publish.render.html import (
+    Stamp, division_heading, division_id, play_id, render_drama, render_front_matter,
+    render_personae,
+)
+from publish.render.markup import Markup
+from publish.stats import cast_stats
+
+PAPER = {"a4": "A4", "letter": "letter"}
+NOTE_CODE = "M201"  # notes are boxed already; their anchor is the box itself
+
+
+@dataclass
+class ProofMarkup(Markup):
+    """Markup that can mark changed words: `inserted` holds (id(text node), word index)
+    pairs to wrap in <ins>; `deleted` old words to show in <del> before such a word."""
+
+    inserted: set[tuple[int, int]] = field(default_factory=set)
+    deleted: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+
+    def inline(self, node: m.Inline) -> str:
+        if isinstance(node, m.Text) and self._touched(node):
+            return self._marked_text(node)
+        return super().inline(node)
+
+    def _touched(self, node: m.Text) -> bool:
+        return any(key[0] == id(node) for key in (*self.inserted, *self.deleted))
+
+    def _marked_text(self, node: m.Text) -> str:
+        out, index = [], 0
+        for part in re.split(r"(\s+)", node.text):
+            if not part:
+                continue
+            if part.isspace():
+                out.append(escape(self._quotes.convert(part), quote=False))
+                continue
+            out.append(self._deleted_before(node, index))
+            word = escape(self._quotes.convert(part), quote=False)
+            out.append(f"<ins>{word}</ins>" if (id(node), index) in self.inserted else word)
+            index += 1
+        out.append(self._deleted_before(node, index))  # words removed after the last one
+        # One highlight over a run of new words reads better than a box around each word.
+        return "".join(out).replace("</ins> <ins>", " ")
+
+    def _deleted_before(self, node: m.Text, index: int) -> str:
+        old = self.deleted.get((id(node), index))
+        return f"<del>{escape(' '.join(old), quote=False)}</del> " if old else ""
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A diagnostic with the anchor the summary page links to."""
+
+    anchor: str
+    diagnostic: Diagnostic
+
+
+# ---------------------------------------------------------------- the document
+
+
+def render_proof(book: m.Book, markup: ProofMarkup, stylesheets: list[str], stamp: Stamp,
+                 diagnostics: list[Diagnostic], diffs: dict[str, PlayDiff] | None = None,
+                 since: str = "", paper: str = "a4") -> str:
+    """The whole proof as one HTML document. `diffs` maps a play's source to its diff."""
+    flags = _flags(book, diagnostics)
+    css = "\n".join([*stylesheets, f"@page {{ size: {PAPER[paper]}; }}"])
+    plays = "\n".join(
+        _play(play, index, markup, flags.get(play.meta.source, {}),
+              (diffs or {}).get(play.meta.source))
+        for index, play in enumerate(book.plays))
+    stamp_text = escape(f"{book.meta.id} · {stamp.text()}")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(book.meta.language)}">\n<head>\n<meta charset="utf-8"/>\n'
+        f"<title>{escape(book.meta.title)} (proof)</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f'<body class="proof" data-stamp="{stamp_text}">\n'
+        f'<div class="stamp">{stamp_text}</div>\n'
+        f"{_summary(book, flags, diffs, since)}\n"
+        f"{render_front_matter(book, stamp)}\n{plays}\n</body>\n</html>\n"
+    )
+
+
+# ---------------------------------------------------------------- diagnostics in place
+
+
+def _flags(book: m.Book, diagnostics: list[Diagnostic]) -> dict[str, dict[int | None, list[Flag]]]:
+    """Each diagnostic attached to the block it concerns: per play source, id(block) -> flags
+    (key None: before any block, shown at the play's opening)."""
+    placed: dict[str, dict[int | None, list[Flag]]] = {}
+    count = 0
+    for play in book.plays:
+        blocks = _blocks_with_lines(play)
+        mine = sorted((d for d in diagnostics if d.location.path == play.meta.source),
+                      key=Diagnostic.sort_key)
+        for diagnostic in dict.fromkeys(mine):
+            count += 1
+            home = _containing(blocks, diagnostic.location.line)
+            placed.setdefault(play.meta.source, {}).setdefault(home, []).append(
+                Flag(f"diagnostic-{count}", diagnostic))
+    return placed
+
+
+def _blocks_with_lines(play: m.Play) -> list[tuple[int, m.DramaBlock]]:
+    blocks = [*play.front, *(b for d in play.body for b in d.blocks), *play.back]
+    return [(b.span.line, b) for b in blocks if b.span]
+
+
+def _containing(blocks: list[tuple[int, m.DramaBlock]], line: int) -> int | None:
+    """id() of the last block starting at or before `line` (blocks are in source order)."""
+    home = None
+    for start, block in blocks:
+        if start > line:
+            break
+        home = id(block)
+    return home
+
+
+def _flag_html(flag: Flag) -> str:
+    d = flag.diagnostic
+    return (f'<p class="diagnostic {d.severity.value}" id="{flag.anchor}">'
+            f'<span class="diagnostic-code">{escape(d.code)}</span> {escape(d.message)} '
+            f'<span class="diagnostic-source">{escape(str(d.location))}</span></p>')
+
+
+# ---------------------------------------------------------------- the summary page
+
+
+def _summary(book: m.Book, flags: dict[str, dict[int | None, list[Flag]]],
+             diffs: dict[str, PlayDiff] | None, since: str) -> str:
+    rows = []
+    for play in book.plays:
+        for flag in sorted((f for fs in flags.get(play.meta.source, {}).values() for f in fs),
+                           key=lambda f: f.diagnostic.sort_key()):
+            d = flag.diagnostic
+            kind = "note" if d.code == NOTE_CODE else d.severity.value
+            message = d.message.removeprefix("editorial note: ")
+            rows.append(f'<tr class="summary-{kind}"><td class="summary-kind">{escape(d.code)} {kind}</td>'
+                        f'<td class="summary-message">{escape(message)}'
+                        f'<span class="summary-source"> {escape(str(d.location))}</span></td>'
+                        f'<td class="summary-page"><a href="#{flag.anchor}"></a></td></tr>')
+    table = (f'<table class="summary-table"><tbody>{"".join(rows)}</tbody></table>' if rows
+             else '<p class="summary-none">No notes and no diagnostics.</p>')
+    changes = _changes_line(book, diffs, since) if diffs is not None else ""
+    return (f'<section class="proof-summary"><h2 class="summary-heading">Proof summary</h2>'
+            f"{changes}{table}</section>")
+
+
+def _changes_line(book: m.Book, diffs: dict[str, PlayDiff], since: str) -> str:
+    added = changed = removed = 0
+    for play in book.plays:
+        diff = diffs.get(play.meta.source)
+        if diff:
+            added += len(diff.added)
+            changed += len(diff.changed)
+            removed += len(diff.removed_at_end) + sum(map(len, diff.removed_before.values()))
+    return (f'<p class="summary-changes">Changes since <code>{escape(since)}</code>: '
+            f"{added} added, {changed} changed, {removed} removed (marked by a bar in the "
+            "margin).</p>")
+
+
+# ---------------------------------------------------------------- plays
+
+
+def _play(play: m.Play, index: int, markup: ProofMarkup, flags: dict[int | None, list[Flag]],
+          diff: PlayDiff | None) -> str:
+    subtitle = f'<p class="play-subtitle">{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else ""
+    parts = [
+        f'<article class="play" id="{play_id(index)}">',
+        f'<section class="play-opener"><h1 class="play-title">{escape(play.meta.title)}</h1>'
+        f"{subtitle}</section>",
+        render_personae(play, markup),
+        cast_table(play),
+        *(_flag_html(flag) for flag in flags.get(None, [])),
+    ]
+    if play.front:
+        parts.append('<section class="division front">')
+        parts.extend(_blocks(play.front, markup, flags, diff))
+        parts.append("</section>")
+    for division_index, division in enumerate(play.body):
+        last = division_index == len(play.body) - 1
+        parts.append(_division(division, division_id(index, division_index), markup, flags, diff,
+                               at_end=diff.removed_at_end if diff and last and not play.back else []))
+    parts.extend(_blocks(play.back, markup, flags, diff))
+    if diff and play.back:
+        parts.append(_removed(diff.removed_at_end))
+    parts.append("</article>")
+    return "\n".join(part for part in parts if part)
+
+
+def _division(division: m.Division, element_id: str, markup: ProofMarkup,
+              flags: dict[int | None, list[Flag]], diff: PlayDiff | None, at_end: list) -> str:
+    label, title = division_heading(division)
+    parts = [f'<section class="division" id="{element_id}">']
+    if label or title:
+        label_html = f'<span class="scene-label">{escape(label)}</span>' if label else ""
+        title_html = f'<span class="scene-title">{escape(title)}</span>' if title else ""
+        parts.append(f'<h2 class="scene-heading">{label_html}{title_html}</h2>')
+    parts.extend(_blocks(division.blocks, markup, flags, diff))
+    parts.append(_removed(at_end))
+    parts.append("</section>")
+    return "\n".join(part for part in parts if part)
+
+
+def _blocks(blocks: tuple[m.DramaBlock, ...], markup: ProofMarkup,
+            flags: dict[int | None, list[Flag]], diff: PlayDiff | None) -> list[str]:
+    """Each block numbered, wrapped with its change mark and followed by its diagnostics."""
+    parts = []
+    for block, number in zip(blocks, block_numbers(blocks)):
+        mine = flags.get(id(block), [])
+        anchor = next((f.anchor for f in mine if f.diagnostic.code == NOTE_CODE), "")
+        status = diff.status(block) if diff else None
+        if diff:
+            parts.append(_removed(diff.removed(block)))
+        if status == "changed":
+            _mark_words(markup, diff.old(block), block)
+        body = render_drama(block, markup, str(number) if number else "")
+        markup.inserted.clear()
+        markup.deleted.clear()
+        classes = " ".join(["unit", *([status] if status else [])])
+        id_attr = f' id="{anchor}"' if anchor else ""
+        label = f'<span class="change-label">{_change_label(status, diff, block)}</span>' \
+            if status else ""
+        parts.append(f'<div class="{classes}"{id_attr}>{label}{body}</div>')
+        parts.extend(_flag_html(f) for f in mine if f.anchor != anchor)
+    return parts
+
+
+def _change_label(status: str, diff: PlayDiff, block: m.DramaBlock) -> str:
+    """"added", "changed", or "changed, was NAME" when the speech changed hands (the speaker
+    label is not a word of the text, so the word marks cannot show it)."""
+    old = diff.old(block)
+    if isinstance(old, m.Speech) and isinstance(block, m.Speech) and old.label != block.label:
+        return f"{status}, was {escape(old.label)}"
+    return status
+
+
+def _removed(units: list) -> str:
+    """Removed speeches and directions, struck through where they stood."""
+    if not units:
+        return ""
+    items = []
+    for unit in units:
+        who = f'<span class="speaker">{escape(unit.label)}</span> ' if isinstance(unit, m.Speech) else ""
+        text = m.plain_text((unit.delivery, unit.paragraphs) if isinstance(unit, m.Speech)
+                            else unit.inlines)
+        items.append(f'<p class="removed-unit">{who}<del>{escape(" ".join(text.split()))}</del></p>')
+    return (f'<div class="removed"><span class="change-label">removed</span>'
+            f'{"".join(items)}</div>')
+
+
+def _mark_words(markup: ProofMarkup, old: m.DramaBlock, new: m.DramaBlock) -> None:
+    """Fill the markup's word marks with what changed between two versions of a unit:
+    new words are inserted; old ones are shown deleted before the word that replaced them
+    (or after the last word when they ended the unit)."""
+    tokens = _tokens(new)
+    if not tokens:
+        return
+    old_words = [word for _, _, word in _tokens(old)]
+    for _, start, end, removed_words in word_diff(old_words, [word for _, _, word in tokens]):
+        for node_id, index, _ in tokens[start:end]:
+            markup.inserted.add((node_id, index))
+        if removed_words:
+            node_id, index, _ = tokens[min(start, len(tokens) - 1)]
+            where = (node_id, index if start < len(tokens) else index + 1)
+            markup.deleted.setdefault(where, []).extend(removed_words)
+
+
+def _tokens(unit: m.DramaBlock) -> list[tuple[int, int, str]]:
+    """(id(text node), index within it, word) for every word of a unit, in reading order."""
+    content = (unit.delivery, unit.paragraphs) if isinstance(unit, m.Speech) else unit.inlines
+    tokens = []
+    for node in m.walk(content):
+        if isinstance(node, m.Text):
+            tokens.extend((id(node), index, word) for index, word in enumerate(node.text.split()))
+    return tokens
+
+
+# ---------------------------------------------------------------- the cast table
+
+
+def cast_table(play: m.Play) -> str:
+    """Speeches and words per character with their share, and who appears in which scene."""
+    stats = cast_stats(play)
+    if not stats.characters:
+        return ""
+    scenes = "".join(f'<th class="scene-col">{escape(label)}</th>' for label in stats.scene_labels)
+    rows = []
+    for c in stats.characters:
+        marks = "".join(f'<td class="scene-col">{"●" if here else ""}</td>' for here in c.scenes)
+        rows.append(f'<tr><th class="cast-name">{escape(c.name)}</th>'
+                    f'<td class="num">{c.speeches}</td><td class="num">{c.speech_share:.0%}</td>'
+                    f'<td class="num">{c.words}</td><td class="num">{c.word_share:.0%}</td>'
+                    f"{marks}</tr>")
+    return (f'<section class="cast-table"><h2 class="cast-table-heading">Cast table</h2>'
+            f'<table><thead><tr><th></th><th class="num" colspan="2">speeches</th>'
+            f'<th class="num" colspan="2">words</th>'
+            f'{f"<th class=scene-group colspan={len(stats.scene_labels)}>scenes</th>" if scenes else ""}'
+            f'</tr><tr><th></th><th></th><th></th><th></th><th></th>{scenes}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody>'
+            f'<tfoot><tr><th>All</th><td class="num">{stats.speeches}</td><td></td>'
+            f'<td class="num">{stats.words}</td><td></td>{"<td></td>" * len(stats.scene_labels)}'
+            f"</tr></tfoot></table></section>")
