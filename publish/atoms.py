@@ -153,9 +153,9 @@ def atoms_text(atoms: list[Atom]) -> str:
 
 def strip_blank_edges(atoms: list[Atom]) -> list[Atom]:
     start, end = 0, len(atoms)
-    while start < end and atoms[start].kind in ("space", "soft"):
+    while start < end and atoms[start].kind in ("space", "soft", "hard"):
         start += 1
-    while end > start and atoms[end - 1].kind in ("space", "soft"):
+    while end > start and atoms[end - 1].kind in ("space", "soft", "hard"):
         end -= 1
     return atoms[start:end]
 
@@ -312,8 +312,8 @@ def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
         before, after, depth, found = cut_inlines_at_close(block["c"], depth)
         if not found:
             return [block], [], depth, False
-        return ([{"t": kind, "c": before}] if before else [],
-                [{"t": "Para", "c": after}] if after else [], 0, True)
+        return ([{"t": kind, "c": before}] if not _blank(before) else [],
+                [{"t": "Para", "c": after}] if not _blank(after) else [], 0, True)
     if kind in ("Div", "BlockQuote"):
         inner = block["c"][1] if kind == "Div" else block["c"]
         before, after, depth, found = split_blocks_at_close(inner, depth)
@@ -335,6 +335,17 @@ def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
             return ([make(kept)] if kept else [], after + ([make(rest)] if rest else []), 0, True)
         return [block], [], depth, False
     return [block], [], depth + bracket_balance(block), False
+
+
+def _blank(inlines: list[dict]) -> bool:
+    """True when pandoc inlines hold no text (spaces and breaks only, possibly wrapped)."""
+    for node in inlines:
+        if node["t"] in ("Space", "SoftBreak", "LineBreak"):
+            continue
+        if node["t"] == "Span" and _blank(node["c"][1]):
+            continue
+        return False
+    return True
 
 
 def bracket_balance(content) -> int:

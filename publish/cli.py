@@ -154,10 +154,8 @@ def ast_command(file: str) -> None:
     """
     def action():
         from publish.build import assemble_file
-        from publish.numbering import number_json
         job = assemble_file(Path(file), _project(required=False))
-        play = number_json(m.to_json(job.book.plays[0]))  # speech numbers, as in the proof
-        click.echo(json.dumps(play, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(m.to_json(job.book.plays[0]), ensure_ascii=False, indent=1))
     _run(action)
 
 

@@ -25,8 +25,9 @@ def format_play(play: m.Play) -> str:
         title = play.meta.title + (f": {play.meta.subtitle}" if play.meta.subtitle else "")
         chunks.append("## " + _escape_text(title, at_line_start=False))
     chunks.extend(_drama(block) for block in play.front)
+    implicit = len(play.body) == 1 and not play.front  # a play written without headings
     for division in play.body:
-        heading = _division_heading(division)
+        heading = _division_heading(division) or ("" if implicit else "###")
         if heading:
             chunks.append(heading)
         chunks.extend(_drama(block) for block in division.blocks)

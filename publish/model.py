@@ -190,6 +190,8 @@ class Speech:
     delivery: StageDirection | None
     paragraphs: tuple[Block, ...]
     span: Span | None = None
+    # The reference number editors quote: 1, 2, ... within each division (numbering.py).
+    number: int | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ end:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from publish.atoms import (
     strip_blank_edges, unwrap_blocks,
 )
 from publish.diagnostics import Diagnostic, Severity
+from publish.numbering import block_numbers
 from publish.recognize import (
     DIVISION_HEADING, NOTE_START, Cast, Context, direction, drama_inlines, infer_cast,
     matching_bracket, plain_dialect_names, prose_block, slug, speaker_labels, speaker_tag,
@@ -47,11 +49,19 @@ def normalize(ast: dict, path: str, cast: tuple[m.CastMember, ...] = (),
     for block in blocks:
         walker.feed(block)
     front, body = walker.finish()
+    front = _numbered(front)
+    body = tuple(dataclasses.replace(d, blocks=_numbered(d.blocks)) for d in body)
     _check_heading_levels(blocks, title_level, ctx)
     _check_speakers(front, body, cast_model, ctx)
     meta = m.PlayMeta(main_title, subtitle, path, title_in_text)
     return (m.Play(meta, cast_model.members, front, body, (), m.Span(path, 1, 1)),
             sorted(ctx.diagnostics, key=Diagnostic.sort_key))
+
+
+def _numbered(blocks: tuple[m.DramaBlock, ...]) -> tuple[m.DramaBlock, ...]:
+    """Speeches carry their reference number (one scheme for ast and proof: numbering.py)."""
+    return tuple(dataclasses.replace(block, number=number) if number is not None else block
+                 for block, number in zip(blocks, block_numbers(blocks)))
 
 
 def _title_from_path(path: str) -> str:
@@ -68,7 +78,7 @@ def _split_title(title: str) -> tuple[str, str]:
 def _take_title(blocks: list[PBlock], path: str) -> tuple[str | None, list[PBlock]]:
     if blocks and blocks[0].t == "Header":
         text = atoms_text(flatten(blocks[0].c[2], path)).strip()
-        if not DIVISION_HEADING.match(text):
+        if text and not DIVISION_HEADING.match(text):
             return text, blocks[1:]
     if blocks and blocks[0].t == "Para" and not any(b.t == "Header" for b in blocks):
         # The plain dialect: the first line of the file, alone in its paragraph, is the title.

@@ -5,13 +5,13 @@ division (scene, act or untitled stretch) and again in the play's front and back
 Stage directions, notes and prose are not counted, so adding a direction never renumbers the
 speeches. A speech is quoted as its scene and number ("Scene 2, 14").
 
-One function decides the numbers for the proof (on the model) and for `publish ast` (on its
-JSON), so the two can never disagree.
+One function decides the numbers; the normalizer stores them on each Speech (`number`), so
+the proof and `publish ast` read the same numbers and can never disagree.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Iterable
 
 from publish import model as m
 
@@ -32,14 +32,3 @@ def numbers(types: Iterable[str]) -> list[int | None]:
 
 def block_numbers(blocks: tuple[m.DramaBlock, ...]) -> list[int | None]:
     return numbers(block.TYPE for block in blocks)
-
-
-def number_json(play: dict[str, Any]) -> dict[str, Any]:
-    """Add `number` to every speech object of a play's JSON (from `model.to_json`), in place."""
-    sequences = [play.get("front", []), *(d["blocks"] for d in play.get("body", [])),
-                 play.get("back", [])]
-    for blocks in sequences:
-        for block, number in zip(blocks, numbers(b["type"] for b in blocks)):
-            if number is not None:
-                block["number"] = number
-    return play

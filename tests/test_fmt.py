@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+# CI runs a fixed, derandomized sample so main stays reproducible; `make fuzz` sets
+# HYPOTHESIS_PROFILE=fuzz for a long random run.
+settings.register_profile("ci", max_examples=40, derandomize=True, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=3000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from publish import model as m
 from publish.fmt import format_play
@@ -128,13 +137,11 @@ def play_text(draw):
     return "## A Play: Generated\n\n" + "\n\n".join(blocks) + "\n"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(play_text())
 def test_fmt_properties_on_generated_plays(text: str) -> None:
     _assert_fmt_properties(text)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(play_text())
 def test_json_round_trip_on_generated_plays(text: str) -> None:
     play = _play(text)

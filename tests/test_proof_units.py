@@ -11,7 +11,7 @@ from publish import model as m
 from publish.config import load
 from publish.errors import ConfigError
 from publish.normalize import normalize
-from publish.numbering import number_json, numbers
+from publish.numbering import numbers
 from publish.pandoc import parse_markdown
 from publish.stats import cast_stats
 
@@ -46,7 +46,7 @@ def test_numbers_count_speeches_only():
 
 
 def test_ast_numbers_restart_per_scene():
-    data = number_json(m.to_json(play()))
+    data = m.to_json(play())
     got = [[b.get("number") for b in d["blocks"]] for d in data["body"]]
     assert got == [[None, 1, 2, 3], [None, 1]]
 
