@@ -18,11 +18,12 @@ from typing import Callable
 
 from publish import model as m
 from publish.check import check_images
-from publish.config import BookConfig, Config, PlayConfig
+from publish.config import BookConfig, Config, PlayConfig, PrintConfig
 from publish.diagnostics import Diagnostic, fails
 from publish.errors import CheckFailed, ConfigError
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
+from publish.render import page
 from publish.render.assets import ProjectFiles, font_face_css, stylesheet
 from publish.render.html import Stamp, render_book
 from publish.render.markup import Markup
@@ -50,35 +51,41 @@ class BookJob:
     root: Path
     manuscripts: dict[str, Path]  # play.meta.source -> file
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    settings: PrintConfig = PrintConfig()  # the print PDF's trim, profile and house style
 
 
 # ---------------------------------------------------------------- parsing
 
 
-def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig) -> tuple[m.Play, list[Diagnostic]]:
-    """Read, parse (one pandoc process) and normalize one manuscript, then check its images."""
+def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig,
+              release: bool = True) -> tuple[m.Play, list[Diagnostic]]:
+    """Read, parse (one pandoc process) and normalize one manuscript, then check its images
+    (a missing image is an error in a release book, a warning in a draft)."""
     text = read_manuscript(path, shown)
     ast = parse_markdown(text, shown)
     play, diagnostics = normalize(ast, shown, play_config.cast, play_config.title)
-    diagnostics += check_images(play, path, ProjectFiles(root))
+    diagnostics += check_images(play, path, ProjectFiles(root), release)
     return play, diagnostics
 
 
 def book_meta(config: BookConfig) -> m.BookMeta:
     return m.BookMeta(config.id, config.title, config.subtitle, config.author, config.language,
-                      config.date, config.rights, config.identifier, config.publisher)
+                      config.date, config.rights, config.identifier, config.publisher,
+                      config.edition, config.isbn)
 
 
 def assemble(config: Config, book_config: BookConfig) -> BookJob:
     plays, diagnostics, manuscripts = [], [], {}
     for rel_path in book_config.manuscripts:
         path = config.root / rel_path
-        play, found = read_play(config.root, path, rel_path, config.play(rel_path))
+        play, found = read_play(config.root, path, rel_path, config.play(rel_path),
+                                release=not book_config.draft)
         plays.append(play)
         diagnostics += found
         manuscripts[rel_path] = path
     book = m.Book(book_meta(book_config), tuple(plays))
-    return BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics)
+    return BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics,
+                   book_config.print)
 
 
 def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...]) -> BookJob:
@@ -108,7 +115,8 @@ def assemble_file(path: Path, config: Config | None) -> BookJob:
         author=defaults.author if defaults else "", language=defaults.language if defaults else "en",
         date=defaults.date if defaults else "", rights=defaults.rights if defaults else "",
         identifier=_file_identifier(path.stem), publisher=defaults.publisher if defaults else "")
-    return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics)
+    settings = config.print_defaults if config else PrintConfig()
+    return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics, settings)
 
 
 def _file_identifier(stem: str) -> str:
@@ -147,10 +155,13 @@ def _git(root: Path, *args: str) -> str:
 
 
 def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = False,
-          progress: Progress | None = None, since: str | None = None) -> list[Artifact]:
+          progress: Progress | None = None, since: str | None = None,
+          profile: str | None = None) -> list[Artifact]:
     """Render the requested outputs of one book into `outdir`, each written atomically.
-    `since` (a git revision) adds change bars to the proof."""
+    `since` (a git revision) adds change bars to the proof; `profile` (pod, press, screen)
+    overrides the book's print profile for the print PDF."""
     notify = progress or (lambda message: None)
+    settings = job.settings.with_profile(profile)
     release = [kind for kind in outputs if kind != "proof"]
     if release and fails(job.diagnostics, strict):
         raise CheckFailed(f"{job.id}: the manuscripts have problems (see above); nothing was written")
@@ -161,12 +172,12 @@ def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = F
     for kind in outputs:
         notify(f"{job.id}: {kind}")
         target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
-        artifacts.append(_render(kind, job, files, stamp, modified, target, since))
+        artifacts.append(_render(kind, job, files, stamp, modified, target, settings, since))
     return artifacts
 
 
 def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-            target: Path, since: str | None = None) -> Artifact:
+            target: Path, settings: PrintConfig, since: str | None = None) -> Artifact:
     with _atomic(target) as temporary:
         pages = None
         if kind == "epub":
@@ -176,23 +187,46 @@ def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified
         elif kind == "proof":
             from publish.render.pdf import write_pdf
             pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
+        elif kind == "pdf":
+            pages = _print_pdf(job, files, stamp, settings, temporary)
         else:
-            from publish.render.pdf import write_pdf
-            html = _book_html(job, files, stamp, proof=(kind == "proof"))
-            pages = write_pdf(html, job.root, files, temporary)
+            raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
     return Artifact(kind, target, pages, target.stat().st_size)
 
 
-def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool) -> str:
+def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
+               target: Path) -> int:
+    """Lay the book out with the narrowest gutter, count its pages, and lay it out again while
+    the count calls for a wider one. A wider gutter only adds pages, so this ends (at most
+    once per gutter class)."""
+    from publish.render import pdf
+    gutter = page.gutter_for(0)
+    while True:
+        html = _book_html(job, files, stamp, proof=False, style=settings.style,
+                          geometry=page.page_css(settings, gutter))
+        document = pdf.layout(html, job.root, files)
+        needed = page.gutter_for(len(document.pages))
+        if needed <= gutter:
+            break
+        gutter = needed
+    press = settings.profile == "press"
+    return pdf.write(document, target, bleed_box=page.BLEED if press else None)
+
+
+def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool, style: str = "book",
+               geometry: str = "") -> str:
     def image_src(node: m.Image) -> str | None:
         manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
         local = files.image(node.url, manuscript)
         return local.as_uri() if local else None
 
     markup = Markup(show_notes=proof, link_footnotes=True, image_src=image_src)
-    sheets = [font_face_css(lambda path: path.as_uri()), stylesheet("print.css")]
+    # The page geometry comes first so the house style can refine what it does not set.
+    sheets = [font_face_css(lambda path: path.as_uri()), geometry, stylesheet("print.css")]
     if proof:
         sheets.append(stylesheet("proof.css"))
+    elif style == "manuscript":
+        sheets.append(stylesheet("manuscript.css"))
     return render_book(job.book, markup, sheets, stamp, "proof" if proof else "print",
                        number_speeches=proof)
 

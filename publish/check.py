@@ -15,7 +15,12 @@ from publish.errors import Location
 from publish.render.assets import ProjectFiles
 
 
-def check_images(play: m.Play, manuscript: Path, files: ProjectFiles) -> list[Diagnostic]:
+def check_images(play: m.Play, manuscript: Path, files: ProjectFiles,
+                 release: bool = False) -> list[Diagnostic]:
+    """Missing (M301) and remote (M302) images: errors in a release book, whose PDF and EPUB
+    must not ship a placeholder; warnings in a draft book, whose outputs show one."""
+    severity = Severity.ERROR if release else Severity.WARNING
+    hint = "; a release book needs every image (or set `draft: true` on the book)" if release else ""
     diagnostics = []
     for node in m.walk(play):
         if not isinstance(node, m.Image):
@@ -23,11 +28,11 @@ def check_images(play: m.Play, manuscript: Path, files: ProjectFiles) -> list[Di
         span = node.span
         location = Location(span.path, span.line, span.col) if span else Location(play.meta.source)
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", node.url):
-            diagnostics.append(Diagnostic(Severity.WARNING, "M302",
+            diagnostics.append(Diagnostic(severity, "M302",
                                           f"remote image {node.url!r} is never fetched", location,
-                                          "download it into the project, beside the manuscript"))
+                                          "download it into the project, beside the manuscript" + hint))
         elif files.image(node.url, manuscript) is None:
-            diagnostics.append(Diagnostic(Severity.WARNING, "M301",
+            diagnostics.append(Diagnostic(severity, "M301",
                                           f"image {node.url!r} not found in the project", location,
-                                          "image paths are relative to the manuscript's folder"))
+                                          "image paths are relative to the manuscript's folder" + hint))
     return diagnostics

@@ -101,7 +101,8 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
     @click.option("--strict", is_flag=True, help="Warnings fail the build too.")
     @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
     @click.option("-v", "--verbose", is_flag=True, help="Also print notes (M201) and details.")
-    def command(files, book, outdir, strict, quiet, verbose, since=None):
+    @_profile_option(outputs)
+    def command(files, book, outdir, strict, quiet, verbose, since=None, profile=None):
         def action():
             from publish.build import build
             jobs = _jobs(files, book)
@@ -110,7 +111,7 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
                 if not quiet:
                     _report(job.diagnostics, verbose)
                 with stderr.status(f"building {job.id}", spinner="dots") if not quiet else _null():
-                    artifacts = build(job, outputs, target, strict, since=since)
+                    artifacts = build(job, outputs, target, strict, since=since, profile=profile)
                 for artifact in artifacts:
                     if not quiet:
                         pages = f"{artifact.pages} pages, " if artifact.pages else ""
@@ -127,6 +128,15 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
       publish {name} {'manuscript/shoggoths.md -o out/' if name != 'all' else ''}
     """
     return main.command(name)(command)
+
+
+def _profile_option(outputs: tuple[str, ...]):
+    """--profile only where a print PDF is built (pdf, all)."""
+    if "pdf" not in outputs:
+        return lambda command: command
+    from publish.config import PROFILES
+    return click.option("--profile", type=click.Choice(PROFILES),
+                        help="Print profile of the PDF (default: book.yaml's print.profile, else pod).")
 
 
 class _null:

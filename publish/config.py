@@ -5,6 +5,7 @@ Reference (also in the README):
     defaults:            # metadata every book inherits unless it sets its own
       author: Jane Doe
       language: en
+      print: {profile: pod}                           (print settings, merged key by key)
     plays:               # per manuscript: what the file itself cannot say
       manuscript/play.md:
         title: Override the heading's title          (optional)
@@ -17,10 +18,18 @@ Reference (also in the README):
       collected:         # the book's id: dist/collected.pdf, .epub, -proof.pdf
         title: ...
         subtitle, author, author_file_as, language, date, rights, identifier,
-        publisher, description                          (all optional but title)
+        publisher, description, edition                 (all optional but title)
+        isbn: 978-0-306-40615-7                         (optional; check digit verified)
+        draft: true                                     (optional: missing or remote images
+                                                         warn instead of failing PDF and EPUB)
         manuscripts: [manuscript/play.md, ...]          (in reading order)
         proof:                                          (optional; also under defaults:)
           paper: a4                                     (a4 or letter; default a4)
+        print:                                          (optional; each key optional)
+          trim: 5.5x8.5in                               (5.5x8.5in, 6x9in, A5, letter; default
+                                                         5.5x8.5in, letter for style manuscript)
+          profile: pod                                  (pod, press, screen; default pod)
+          style: book                                   (book, manuscript; default book)
 
 The YAML is read with the safe loader's composer so every value keeps its position; tags
 such as `!!python/object` are refused.
@@ -45,7 +54,16 @@ SAFE_TAGS = {
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
 }
 META_KEYS = ("title", "subtitle", "author", "author_file_as", "language", "date", "rights",
-             "identifier", "publisher", "description")
+             "identifier", "publisher", "description", "edition", "isbn")
+BOOK_KEYS = META_KEYS + ("manuscripts", "draft", "print", "proof")
+PRINT_KEYS = ("trim", "profile", "style")
+# Trim sizes a printer accepts, as (width, height) in inches; the names are what book.yaml says.
+TRIMS = {"5.5x8.5in": (5.5, 8.5), "6x9in": (6.0, 9.0), "A5": (5.827, 8.268), "letter": (8.5, 11.0)}
+PROFILES = ("pod", "press", "screen")
+STYLES = ("book", "manuscript")
+# A house style's natural trim, used when `trim:` is not given: a reading edition is a trade
+# paperback, an acting manuscript is typed on US Letter.
+STYLE_TRIMS = {"book": "5.5x8.5in", "manuscript": "letter"}
 PAPERS = ("a4", "letter")  # proof paper sizes
 # A fixed namespace so a book's UUID is derived from its id and never changes between builds.
 BOOK_NAMESPACE = uuid.UUID("6f1c2a9e-6d0b-4b7e-9a43-7a1f0f5c2b11")
@@ -66,6 +84,21 @@ class ProofConfig:
 
 
 @dataclass(frozen=True)
+class PrintConfig:
+    """How the print PDF is laid out: `trim` (a key of TRIMS), `profile` (pod: trim size plus
+    0.125in bleed, TrimBox and BleedBox set, no marks; press: bleed plus crop marks; screen: the
+    trim size only) and `style` (the house style: book or manuscript)."""
+
+    trim: str = "5.5x8.5in"
+    profile: str = "pod"
+    style: str = "book"
+
+    def with_profile(self, profile: str | None) -> "PrintConfig":
+        """The same settings with the profile the command line chose, if it chose one."""
+        return PrintConfig(self.trim, profile, self.style) if profile else self
+
+
+@dataclass(frozen=True)
 class BookConfig:
     id: str
     title: str
@@ -80,6 +113,10 @@ class BookConfig:
     description: str
     manuscripts: tuple[str, ...]
     location: Location
+    edition: str = ""
+    isbn: str = ""  # as written (with the agency's hyphens); its check digit is verified
+    draft: bool = False  # drafts: missing or remote images warn instead of failing the PDF/EPUB
+    print: PrintConfig = PrintConfig()
     proof: ProofConfig = ProofConfig()
 
 
@@ -88,6 +125,7 @@ class Config:
     root: Path
     books: tuple[BookConfig, ...]
     plays: dict[str, PlayConfig]
+    print_defaults: PrintConfig = PrintConfig()  # for one-play books built from FILES
 
     def play(self, path: str) -> PlayConfig:
         return self.plays.get(path) or PlayConfig(path, None, ())
@@ -186,13 +224,18 @@ class _Reader:
 
     def config(self, node: yaml.Node) -> Config:
         top = self.mapping(node, "book.yaml", ("defaults", "plays", "books"))
-        defaults, proof = {}, ProofConfig()
+        defaults: dict = {}
+        print_defaults: dict[str, tuple[str, yaml.Node]] = {}
+        proof = ProofConfig()
         if "defaults" in top:
-            entries = self.mapping(top["defaults"][1], "defaults", META_KEYS + ("proof",))
-            defaults = {key: self.text(value, key) for key, (_, value) in entries.items()
-                        if key != "proof"}
+            entries = self.mapping(top["defaults"][1], "defaults", META_KEYS + ("print", "proof"))
+            if "print" in entries:
+                print_defaults = self.print_entries(entries.pop("print")[1], "defaults.print")
             if "proof" in entries:
-                proof = self.proof(entries["proof"][1], "defaults.proof", proof)
+                proof = self.proof(entries.pop("proof")[1], "defaults.proof", proof)
+            defaults = {key: self.text(value, key) for key, (_, value) in entries.items()}
+            if "isbn" in entries:
+                raise self.fail(entries["isbn"][0], "an ISBN belongs to one book, not to `defaults:`")
         plays = {}
         if "plays" in top:
             for key, (key_node, value) in self.mapping(top["plays"][1], "plays", None).items():
@@ -201,10 +244,10 @@ class _Reader:
             raise self.fail(node, "book.yaml must declare `books:`")
         books = []
         for key, (key_node, value) in self.mapping(top["books"][1], "books", None).items():
-            books.append(self.book(key, key_node, value, defaults, proof))
+            books.append(self.book(key, key_node, value, defaults, print_defaults, proof))
         if not books:
             raise self.fail(top["books"][1], "`books:` declares no book")
-        return Config(self.root, tuple(books), plays)
+        return Config(self.root, tuple(books), plays, self.print_config(print_defaults))
 
     def play(self, path: str, key_node: yaml.Node, node: yaml.Node) -> PlayConfig:
         entries = self.mapping(node, f"plays.{path}", ("title", "cast"))
@@ -235,8 +278,8 @@ class _Reader:
                           aliases, description)
 
     def book(self, book_id: str, key_node: yaml.Node, node: yaml.Node, defaults: dict,
-             proof: ProofConfig) -> BookConfig:
-        entries = self.mapping(node, f"books.{book_id}", META_KEYS + ("manuscripts", "proof"))
+             print_defaults: dict, proof: ProofConfig) -> BookConfig:
+        entries = self.mapping(node, f"books.{book_id}", BOOK_KEYS)
         if not book_id.replace("-", "").replace("_", "").isalnum():
             raise self.fail(key_node, f"book id {book_id!r} must be letters, digits, '-' or '_'")
         meta = dict(defaults)
@@ -261,8 +304,55 @@ class _Reader:
             rights=meta.get("rights", ""), identifier=identifier,
             publisher=meta.get("publisher", ""), description=meta.get("description", ""),
             manuscripts=tuple(manuscripts), location=self.where(key_node),
+            edition=meta.get("edition", ""),
+            isbn=self.isbn(entries["isbn"][1]) if "isbn" in entries else "",
+            draft=self.flag(entries["draft"][1], "draft") if "draft" in entries else False,
+            print=self.print_config({**print_defaults, **(
+                self.print_entries(entries["print"][1], f"books.{book_id}.print")
+                if "print" in entries else {})}),
             proof=self.proof(entries["proof"][1], f"books.{book_id}.proof", proof)
             if "proof" in entries else proof)
+
+    # -- print settings: defaults.print and books.<id>.print merge key by key
+
+    def print_entries(self, node: yaml.Node, what: str) -> dict[str, tuple[str, yaml.Node]]:
+        """Each print key's value, checked against its choices (with a did-you-mean)."""
+        choices = {"trim": tuple(TRIMS), "profile": PROFILES, "style": STYLES}
+        result = {}
+        for key, (_, value_node) in self.mapping(node, what, PRINT_KEYS).items():
+            result[key] = (self.choice(value_node, f"{what}.{key}", choices[key]), value_node)
+        return result
+
+    def print_config(self, entries: dict[str, tuple[str, yaml.Node]]) -> PrintConfig:
+        values = {key: value for key, (value, _) in entries.items()}
+        style = values.get("style", "book")
+        return PrintConfig(values.get("trim", STYLE_TRIMS[style]), values.get("profile", "pod"), style)
+
+    def choice(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(node, what)
+        # Trim names are matched without regard to case: "a5" and "Letter" mean what they say.
+        folded = {option.lower(): option for option in allowed}
+        if value.lower() in folded:
+            return folded[value.lower()]
+        hint = difflib.get_close_matches(value.lower(), list(folded), n=1)
+        suggestion = f"; did you mean {folded[hint[0]]!r}?" if hint else ""
+        raise self.fail(node, f"{what} must be one of {', '.join(allowed)}, not {value!r}{suggestion}")
+
+    def flag(self, node: yaml.Node, what: str) -> bool:
+        self.check_tag(node)
+        if node.tag != "tag:yaml.org,2002:bool":
+            raise self.fail(node, f"{what} must be true or false")
+        return node.value.lower() in ("true", "yes", "on")
+
+    def isbn(self, node: yaml.Node) -> str:
+        """An ISBN-10 or ISBN-13 with a valid check digit; hyphens and spaces are allowed and
+        kept, since only the registration agency knows where they go."""
+        written = self.text(node, "isbn")
+        digits = written.replace("-", "").replace(" ", "").upper()
+        if not _isbn_valid(digits):
+            raise self.fail(node, f"isbn {written!r} is not a valid ISBN-10 or ISBN-13 "
+                                  "(wrong length or check digit)")
+        return written.strip()
 
     def proof(self, node: yaml.Node, what: str, inherited: ProofConfig) -> ProofConfig:
         """`proof: {paper: a4|letter}`; what is not given is inherited from the defaults."""
@@ -282,6 +372,15 @@ class _Reader:
             raise self.fail(node, f"manuscript {path!r} is outside the project")
         if not resolved.is_file():
             raise self.fail(node, f"manuscript {path!r} does not exist")
+
+
+def _isbn_valid(digits: str) -> bool:
+    if len(digits) == 13 and digits.isdigit():
+        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
+    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
+        values = [int(d) for d in digits[:9]] + [10 if digits[9] == "X" else int(digits[9])]
+        return sum((10 - i) * v for i, v in enumerate(values)) % 11 == 0
+    return False
 
 
 def _file_as(author: str) -> str:

@@ -271,6 +271,8 @@ class BookMeta:
     rights: str = ""
     identifier: str = ""
     publisher: str = ""
+    edition: str = ""  # e.g. "First edition"; printed on the copyright page
+    isbn: str = ""  # as written in book.yaml, hyphens included; on the copyright page
 
 
 @dataclass(frozen=True)

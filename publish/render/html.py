@@ -133,26 +133,55 @@ def render_play(play: m.Play, index: int, markup: Markup, number_speeches: bool 
 
 
 def render_front_matter(book: m.Book, stamp: Stamp) -> str:
+    """Half-title, title page, copyright page and contents (the layout puts each on its page)."""
     meta = book.meta
     subtitle = f'<p class="book-subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else ""
     author = f'<p class="book-author">{escape(meta.author)}</p>' if meta.author else ""
     publisher = f'<p class="book-publisher">{escape(meta.publisher)}</p>' if meta.publisher else ""
-    year = meta.date[:4]
-    rights = escape(meta.rights) if meta.rights else f"© {escape(year)} {escape(meta.author)}"
-    toc_rows = []
-    for index, play in enumerate(book.plays):
-        toc_rows.append(f'<li class="toc-play"><a href="#{play_id(index)}">{escape(play.meta.title)}</a></li>')
     return "\n".join([
         f'<section class="half-title"><p>{escape(meta.title)}</p></section>',
         f'<section class="title-page"><h1 class="book-title">{escape(meta.title)}</h1>'
         f"{subtitle}{author}{publisher}</section>",
-        '<section class="copyright-page">'
-        f"<p>{rights}</p>"
-        f"<p>{escape(meta.title)}{': ' + escape(meta.subtitle) if meta.subtitle else ''}"
-        f"{', by ' + escape(meta.author) if meta.author else ''}.</p>"
-        f'<p>Set in EB Garamond.</p><p class="build-id">Build {escape(stamp.text())}</p></section>',
-        f'<nav class="toc"><h2 class="toc-heading">Contents</h2><ol>{"".join(toc_rows)}</ol></nav>',
+        render_copyright(meta, stamp),
+        render_contents(book),
     ])
+
+
+def render_copyright(meta: m.BookMeta, stamp: Stamp) -> str:
+    year = meta.date[:4]
+    rights = escape(meta.rights) if meta.rights else f"© {escape(year)} {escape(meta.author)}"
+    lines = [
+        f"<p>{rights}</p>",
+        f"<p>{escape(meta.title)}{': ' + escape(meta.subtitle) if meta.subtitle else ''}"
+        f"{', by ' + escape(meta.author) if meta.author else ''}.</p>",
+    ]
+    if meta.edition:
+        edition = ", ".join(part for part in (meta.edition, year) if part)
+        lines.append(f'<p class="edition">{escape(edition)}</p>')
+    if meta.isbn:
+        lines.append(f'<p class="isbn">ISBN {escape(meta.isbn)}</p>')
+    if meta.publisher:
+        lines.append(f"<p>{escape(meta.publisher)}</p>")
+    lines.append('<p>Set in EB Garamond.</p>')
+    lines.append(f'<p class="build-id">Build {escape(stamp.text())}</p>')
+    return '<section class="copyright-page">' + "".join(lines) + "</section>"
+
+
+def render_contents(book: m.Book) -> str:
+    """Plays and their scenes; the layout adds the page numbers (target-counter)."""
+    rows = []
+    for index, play in enumerate(book.plays):
+        scenes = []
+        for division_index, division in enumerate(play.body):
+            label, title = division_heading(division)
+            text = ": ".join(part for part in (label, title) if part)
+            if text:
+                scenes.append(f'<li class="toc-scene"><a href="#{division_id(index, division_index)}">'
+                              f"{escape(text)}</a></li>")
+        nested = f'<ol class="toc-scenes">{"".join(scenes)}</ol>' if len(scenes) > 1 else ""
+        rows.append(f'<li class="toc-play"><a href="#{play_id(index)}">{escape(play.meta.title)}</a>'
+                    f"{nested}</li>")
+    return f'<nav class="toc"><h2 class="toc-heading">Contents</h2><ol>{"".join(rows)}</ol></nav>'
 
 
 def render_book(book: m.Book, markup: Markup, stylesheets: list[str], stamp: Stamp,

@@ -1,17 +1,22 @@
-"""The book HTML -> PDF through WeasyPrint, reading only project files, never the network."""
+"""The book HTML -> PDF through WeasyPrint, reading only project files, never the network.
+
+`layout` and `write` are separate so the print build can lay a book out, count its pages and
+lay it out again with a wider gutter before anything is written (see build._print_pdf).
+"""
 
 from __future__ import annotations
 
-import io
 import logging
 from pathlib import Path
 
 from publish.errors import ToolError
 from publish.render.assets import ProjectFiles
 
+POINTS_PER_INCH = 72
 
-def write_pdf(html: str, base_dir: Path, files: ProjectFiles, output: Path) -> int:
-    """Lay out `html` and write the PDF to `output`; returns the page count."""
+
+def layout(html: str, base_dir: Path, files: ProjectFiles):
+    """Lay out `html`; returns WeasyPrint's Document (its `.pages` are the pages)."""
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -29,10 +34,36 @@ def write_pdf(html: str, base_dir: Path, files: ProjectFiles, output: Path) -> i
     # WeasyPrint reports what it skips through logging; the CLI decides what to show.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     try:
-        document = weasyprint.HTML(
+        return weasyprint.HTML(
             string=html, base_url=base_dir.as_uri() + "/", url_fetcher=ProjectOnlyFetcher()
         ).render()
-        document.write_pdf(output)
     except (OSError, ValueError, AssertionError) as exc:
-        raise ToolError(f"WeasyPrint could not render {output.name}: {exc}") from exc
+        raise ToolError(f"WeasyPrint could not lay out the book: {exc}") from exc
+
+
+def write(document, output: Path, bleed_box: float | None = None) -> int:
+    """Write a laid-out document; returns its page count. `bleed_box` (inches), when given,
+    sets every page's BleedBox that far outside its TrimBox: WeasyPrint caps it at 10pt and
+    ties it to the CSS bleed, which for `press` is wider to leave room for the crop marks."""
+    finisher = _bleed_box_setter(bleed_box * POINTS_PER_INCH) if bleed_box else None
+    try:
+        document.write_pdf(output, finisher=finisher)
+    except (OSError, ValueError, AssertionError) as exc:
+        raise ToolError(f"WeasyPrint could not write {output.name}: {exc}") from exc
     return len(document.pages)
+
+
+def write_pdf(html: str, base_dir: Path, files: ProjectFiles, output: Path) -> int:
+    """Lay out `html` and write the PDF to `output`; returns the page count."""
+    return write(layout(html, base_dir, files), output)
+
+
+def _bleed_box_setter(points: float):
+    def finish(document, pdf) -> None:
+        import pydyf
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page" and "TrimBox" in obj:
+                left, top, right, bottom = obj["TrimBox"]
+                obj["BleedBox"] = pydyf.Array([left - points, top - points,
+                                               right + points, bottom + points])
+    return finish
