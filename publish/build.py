@@ -65,7 +65,7 @@ def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig,
     ast = parse_markdown(text, shown)
     play, diagnostics = normalize(ast, shown, play_config.cast, play_config.title)
     diagnostics += check_images(play, path, ProjectFiles(root), release)
-    return play, diagnostics
+    return play, sorted(diagnostics, key=Diagnostic.sort_key)
 
 
 def book_meta(config: BookConfig) -> m.BookMeta:
@@ -107,7 +107,10 @@ def assemble_file(path: Path, config: Config | None) -> BookJob:
     root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent
     shown = os.path.relpath(path.resolve(), root.resolve())
     play_config = config.play(shown) if config else PlayConfig(shown, None, ())
-    play, diagnostics = read_play(root, path, shown, play_config)
+    # A file of a draft book stays a draft (images may be missing); any other is a release.
+    books_with_file = [book for book in config.books if shown in book.manuscripts] if config else []
+    release = not books_with_file or not all(book.draft for book in books_with_file)
+    play, diagnostics = read_play(root, path, shown, play_config, release)
     defaults = next(iter(config.books), None) if config else None
     title = play.meta.title
     meta = m.BookMeta(
