@@ -22,8 +22,8 @@ from publish.diagnostics import Diagnostic, fails
 from publish.errors import CheckFailed
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
-from publish.render.assets import ProjectFiles, font_face_css, stylesheet
-from publish.render.html import Stamp, render_book
+from publish.render.assets import IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
+from publish.render.html import Stamp, division_id, play_id, render_book
 from publish.render.markup import Markup
 from publish.source import read_manuscript
 
@@ -155,8 +155,8 @@ def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified
         pages = None
         if kind == "epub":
             from publish.render.epub import write_epub
-            description = job.config.description if job.config else ""
-            write_epub(job.book, files, job.manuscripts, temporary, modified, description)
+            write_epub(job.book, files, job.manuscripts, temporary, modified,
+                       _epub_options(job, files, stamp))
         else:
             from publish.render.pdf import write_pdf
             html = _book_html(job, files, stamp, proof=(kind == "proof"))
@@ -164,13 +164,39 @@ def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified
     return Artifact(kind, target, pages, target.stat().st_size)
 
 
-def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool) -> str:
+def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp):
+    """The EPUB's metadata, cover and the print edition's page starts (for its page-list)."""
+    from publish.render.epub import EpubOptions
+    from publish.render.pagemap import MarkedMarkup, page_map
+
+    markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
+    html = _book_html(job, files, stamp, proof=False, markup=markup)
+    structural = [element_id for index, play in enumerate(job.book.plays)
+                  for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
+    pages = page_map(html, markup.keys, structural, job.root, files)
+    config = job.config
+    cover, cover_type = None, "image/png"
+    if config and config.cover:
+        path = job.root / config.cover
+        cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
+    return EpubOptions(
+        description=config.description if config else "",
+        author_file_as=config.author_file_as if config else "",
+        subjects=config.subjects if config else (),
+        cover=cover, cover_type=cover_type, pages=pages)
+
+
+def _image_src(job: BookJob, files: ProjectFiles):
     def image_src(node: m.Image) -> str | None:
         manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
         local = files.image(node.url, manuscript)
         return local.as_uri() if local else None
+    return image_src
 
-    markup = Markup(show_notes=proof, link_footnotes=True, image_src=image_src)
+
+def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool,
+               markup: Markup | None = None) -> str:
+    markup = markup or Markup(show_notes=proof, link_footnotes=True, image_src=_image_src(job, files))
     sheets = [font_face_css(lambda path: path.as_uri()), stylesheet("print.css")]
     if proof:
         sheets.append(stylesheet("proof.css"))

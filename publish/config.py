@@ -18,6 +18,9 @@ Reference (also in the README):
         title: ...
         subtitle, author, author_file_as, language, date, rights, identifier,
         publisher, description                          (all optional but title)
+        subjects: [Drama, Artificial intelligence]      (optional list; also in defaults)
+        cover: images/cover.jpg                         (optional; PNG or JPEG inside the
+                                                         project; default: generated)
         manuscripts: [manuscript/play.md, ...]          (in reading order)
 
 The YAML is read with the safe loader's composer so every value keeps its position; tags
@@ -44,6 +47,8 @@ SAFE_TAGS = {
 }
 META_KEYS = ("title", "subtitle", "author", "author_file_as", "language", "date", "rights",
              "identifier", "publisher", "description")
+LIST_KEYS = ("subjects",)
+COVER_TYPES = (".png", ".jpg", ".jpeg")
 # A fixed namespace so a book's UUID is derived from its id and never changes between builds.
 BOOK_NAMESPACE = uuid.UUID("6f1c2a9e-6d0b-4b7e-9a43-7a1f0f5c2b11")
 
@@ -70,6 +75,8 @@ class BookConfig:
     description: str
     manuscripts: tuple[str, ...]
     location: Location
+    subjects: tuple[str, ...] = ()
+    cover: str = ""  # relative to the project root; "" = generate one
 
 
 @dataclass(frozen=True)
@@ -177,8 +184,9 @@ class _Reader:
         top = self.mapping(node, "book.yaml", ("defaults", "plays", "books"))
         defaults = {}
         if "defaults" in top:
-            entries = self.mapping(top["defaults"][1], "defaults", META_KEYS)
-            defaults = {key: self.text(value, key) for key, (_, value) in entries.items()}
+            entries = self.mapping(top["defaults"][1], "defaults", META_KEYS + LIST_KEYS)
+            defaults = {key: self.texts(value, key) if key in LIST_KEYS else self.text(value, key)
+                        for key, (_, value) in entries.items()}
         plays = {}
         if "plays" in top:
             for key, (key_node, value) in self.mapping(top["plays"][1], "plays", None).items():
@@ -221,7 +229,7 @@ class _Reader:
                           aliases, description)
 
     def book(self, book_id: str, key_node: yaml.Node, node: yaml.Node, defaults: dict) -> BookConfig:
-        entries = self.mapping(node, f"books.{book_id}", META_KEYS + ("manuscripts",))
+        entries = self.mapping(node, f"books.{book_id}", META_KEYS + LIST_KEYS + ("cover", "manuscripts"))
         if not book_id.replace("-", "").replace("_", "").isalnum():
             raise self.fail(key_node, f"book id {book_id!r} must be letters, digits, '-' or '_'")
         meta = dict(defaults)
@@ -237,6 +245,12 @@ class _Reader:
             path = self.text(item, "a manuscript path")
             self.manuscript_exists(path, item)
             manuscripts.append(path)
+        subjects = self.texts(entries["subjects"][1], "subjects") if "subjects" in entries \
+            else defaults.get("subjects", ())
+        cover = ""
+        if "cover" in entries:
+            cover = self.text(entries["cover"][1], "cover")
+            self.cover_exists(cover, entries["cover"][1])
         identifier = meta.get("identifier") or f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, book_id)}"
         author = meta.get("author", "")
         return BookConfig(
@@ -245,7 +259,27 @@ class _Reader:
             language=meta.get("language") or "en", date=meta.get("date", ""),
             rights=meta.get("rights", ""), identifier=identifier,
             publisher=meta.get("publisher", ""), description=meta.get("description", ""),
-            manuscripts=tuple(manuscripts), location=self.where(key_node))
+            manuscripts=tuple(manuscripts), location=self.where(key_node),
+            subjects=subjects, cover=cover)
+
+    def texts(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        """A list of non-empty texts, e.g. `subjects: [Drama, Dialogues]`."""
+        values = []
+        for item in self.sequence(node, what):
+            value = self.text(item, f"an entry of {what}").strip()
+            if not value:
+                raise self.fail(item, f"an entry of {what} is empty")
+            values.append(value)
+        return tuple(values)
+
+    def cover_exists(self, path: str, node: yaml.Node) -> None:
+        resolved = (self.root / path).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise self.fail(node, f"cover {path!r} is outside the project")
+        if resolved.suffix.lower() not in COVER_TYPES:
+            raise self.fail(node, f"cover {path!r} must be a PNG or JPEG image")
+        if not resolved.is_file():
+            raise self.fail(node, f"cover {path!r} does not exist")
 
     def manuscript_exists(self, path: str, node: yaml.Node) -> None:
         resolved = (self.root / path).resolve()
