@@ -173,7 +173,7 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp):
     html = _book_html(job, files, stamp, proof=False, markup=markup)
     structural = [element_id for index, play in enumerate(job.book.plays)
                   for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
-    pages = page_map(html, markup.keys, structural, job.root, files)
+    pages = page_map(html, markup, structural, job.root, files)
     config = job.config
     cover, cover_type = None, "image/png"
     if config and config.cover:

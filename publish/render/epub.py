@@ -90,11 +90,13 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     # Shared by every play's markup: each break is written once, where its text run is.
     breaks_before = {k: list(v) for k, v in pages.before_text.items()}
     breaks_at = {k: list(v) for k, v in pages.at_id.items()}
+    breaks_within = {k: list(v) for k, v in pages.within_text.items()}
     chapters = []
     for index, play in enumerate(book.plays):
         manuscript = manuscripts.get(play.meta.source, files.root)
         markup = EpubMarkup(image_src=lambda node, ms=manuscript: images.src(node, ms),
-                            breaks_before=breaks_before, breaks_at=breaks_at)
+                            breaks_before=breaks_before, breaks_at=breaks_at,
+                            breaks_within=breaks_within)
         chapters.append(xhtml(f"play-{index + 1}", f"play-{index + 1}.xhtml", play.meta.title,
                               "bodymatter z3998:fiction z3998:drama", play_section(play, index, markup)))
 

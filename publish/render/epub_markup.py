@@ -41,6 +41,7 @@ class EpubMarkup(Markup):
     epub: bool = True
     breaks_before: dict[TextKey, list[int]] = field(default_factory=dict)
     breaks_at: dict[str, list[int]] = field(default_factory=dict)  # element id -> pages
+    breaks_within: dict[TextKey, list[tuple[int, list[int]]]] = field(default_factory=dict)
 
     def opening(self, element_id: str) -> str:
         """The page breaks of print pages that begin where this section begins."""
@@ -49,11 +50,26 @@ class EpubMarkup(Markup):
     def inline(self, node: m.Inline) -> str:
         if isinstance(node, m.Text):
             numbers = self.breaks_before.pop(text_key(node), [])
-            return "".join(pagebreak(n) for n in numbers) + super().inline(node)
+            splits = self.breaks_within.pop(text_key(node), [])
+            words = self._split_text(node, splits) if splits else super().inline(node)
+            return "".join(pagebreak(n) for n in numbers) + words
         if isinstance(node, m.PersonaRef):
             # s-063: a persona is a <b>; t-045: the stylesheet keeps it upright.
             return f'<b epub:type="z3998:persona">{self.inlines(node.children)}</b>'
         return super().inline(node)
+
+    def _split_text(self, node: m.Text, splits: list[tuple[int, list[int]]]) -> str:
+        """The run with page breaks at character offsets of its typeset text (print pages
+        that begin mid-paragraph)."""
+        text = self._quotes.convert(node.text)
+        pieces, last = [], 0
+        for offset, numbers in sorted(splits):
+            offset = max(last, min(offset, len(text)))
+            pieces.append(escape(text[last:offset], quote=False))
+            pieces.append("".join(pagebreak(n) for n in numbers))
+            last = offset
+        pieces.append(escape(text[last:], quote=False))
+        return "".join(pieces)
 
     def inline_direction(self, node: m.StageDirection) -> str:
         # s-058: the semantic sits on <i>; the brackets are drawn by the stylesheet.
@@ -96,7 +112,12 @@ def _recurse(node):
 
 
 def speech_row(speech: m.Speech, markup: EpubMarkup) -> str:
-    persona = f'<td epub:type="z3998:persona">{escape(speech.label)}</td>'
+    # A print page that begins with this speech begins at its speaker's name.
+    first = next((n for n in m.walk((speech.delivery, speech.paragraphs))
+                  if isinstance(n, m.Text) and n.span is not None), None)
+    numbers = markup.breaks_before.pop(text_key(first), []) if first else []
+    breaks = "".join(pagebreak(n) for n in numbers)
+    persona = f'<td epub:type="z3998:persona">{breaks}{escape(speech.label)}</td>'
     return f"<tr>\n{persona}\n<td>{_speech_words(speech, markup)}</td>\n</tr>"
 
 

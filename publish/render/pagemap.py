@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 from publish import model as m
@@ -34,6 +35,8 @@ class PageMap:
     front: list[int] = field(default_factory=list)  # before the first play: the title page
     at_id: dict[str, list[int]] = field(default_factory=dict)  # play and scene ids
     before_text: dict[TextKey, list[int]] = field(default_factory=dict)
+    # Pages that begin inside a text run: run -> [(character offset, [page numbers])].
+    within_text: dict[TextKey, list[tuple[int, list[int]]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -41,23 +44,67 @@ class MarkedMarkup(Markup):
     """The print `Markup`, plus an invisible marker before every text run."""
 
     keys: list[TextKey] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # each run as typeset (quotes curled)
 
     def inline(self, node: m.Inline) -> str:
         if isinstance(node, m.Text) and node.span is not None:
             self.keys.append(text_key(node))
-            return f'<span id="{MARKER_PREFIX}{len(self.keys) - 1}"></span>' + super().inline(node)
+            rendered = super().inline(node)
+            self.texts.append(unescape(rendered))
+            return f'<span id="{MARKER_PREFIX}{len(self.keys) - 1}"></span>' + rendered
         return super().inline(node)
 
 
-def page_map(html: str, keys: list[TextKey], structural_ids: list[str], base_dir: Path,
+def page_map(html: str, markup: MarkedMarkup, structural_ids: list[str], base_dir: Path,
              files: ProjectFiles) -> PageMap:
     """Lay out the marked print HTML; `structural_ids` are the play and scene ids."""
-    anchors_by_page = _layout(html, base_dir, files)
+    keys = markup.keys
+    anchors_by_page, first_lines = _layout(html, base_dir, files)
     wanted = [f"{MARKER_PREFIX}{i}" for i in range(len(keys))] + list(structural_ids)
     # Document order is the order of the ids in the HTML itself.
     positions = {anchor: html.find(f'id="{anchor}"') for anchor in wanted}
-    return assign(anchors_by_page, keys, {a: p for a, p in positions.items() if p >= 0},
-                  structural_ids[0] if structural_ids else None)
+    result = assign(anchors_by_page, keys, {a: p for a, p in positions.items() if p >= 0},
+                    structural_ids[0] if structural_ids else None)
+    refine(result, anchors_by_page, first_lines, markup, positions)
+    return result
+
+
+def refine(result: PageMap, anchors_by_page: list[set[str]], first_lines: list[list[str]],
+           markup: MarkedMarkup, positions: dict[str, int]) -> None:
+    """Move a page break that begins inside a run from the next run to the word where the page
+    begins: the run still open at the page's top is the last one started before it."""
+    open_run = None
+    for number, anchors in enumerate(anchors_by_page, start=1):
+        if open_run is not None and number not in result.front:
+            offset = _offset(markup.texts[open_run], first_lines[number - 1])
+            if offset is not None and offset > 0:
+                _move_within(result, number, markup.keys[open_run], offset)
+        markers = [a for a in anchors if a.startswith(MARKER_PREFIX) and positions.get(a, -1) >= 0]
+        if markers:
+            open_run = int(max(markers, key=positions.__getitem__)[len(MARKER_PREFIX):])
+
+
+def _offset(text: str, fragments: list[str]) -> int | None:
+    """Where the page's first text starts within `text`, at a word's start (a word split by a
+    hyphen at the page's top belongs to the new page). None unless the first fragment is long
+    enough to be a line of running text (not a speaker's name) and occurs exactly once."""
+    probe = fragments[0].strip()[:40] if fragments else ""
+    if len(probe) < 16 or text.count(probe) != 1:
+        return None
+    offset = text.index(probe)
+    while offset > 0 and not text[offset - 1].isspace():
+        offset -= 1
+    return offset
+
+
+def _move_within(result: PageMap, number: int, key: TextKey, offset: int) -> None:
+    for places in (result.before_text, result.at_id):
+        for where, numbers in list(places.items()):
+            if number in numbers:
+                numbers.remove(number)
+                if not numbers:
+                    del places[where]
+    result.within_text.setdefault(key, []).append((offset, [number]))
 
 
 def assign(anchors_by_page: list[set[str]], keys: list[TextKey], positions: dict[str, int],
@@ -101,8 +148,8 @@ def _place(result: PageMap, point: str, keys: list[TextKey], numbers: list[int])
         result.at_id.setdefault(point, []).extend(numbers)
 
 
-def _layout(html: str, base_dir: Path, files: ProjectFiles) -> list[set[str]]:
-    """The anchors on each page of the laid-out print HTML."""
+def _layout(html: str, base_dir: Path, files: ProjectFiles) -> tuple[list[set[str]], list[list[str]]]:
+    """The anchors on each page of the laid-out print HTML, and its first few text fragments."""
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -122,4 +169,27 @@ def _layout(html: str, base_dir: Path, files: ProjectFiles) -> list[set[str]]:
                                    url_fetcher=ProjectOnlyFetcher()).render()
     except (OSError, ValueError, AssertionError) as exc:
         raise ToolError(f"WeasyPrint could not lay out the print edition for the page-list: {exc}") from exc
-    return [set(page.anchors) for page in document.pages]
+    return ([set(page.anchors) for page in document.pages],
+            [_first_texts(page._page_box) for page in document.pages])
+
+
+def _first_texts(page_box, limit: int = 3) -> list[str]:
+    """The page's first text fragments in the flow: running heads, page numbers (margin
+    boxes) and footnotes are skipped. Uses WeasyPrint's box tree (`_page_box`), the only place
+    the laid-out text is; pinned WeasyPrint version keeps it stable."""
+    from weasyprint.formatting_structure import boxes
+
+    found: list[str] = []
+
+    def walk(box) -> None:
+        if len(found) >= limit or isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            return
+        if isinstance(box, boxes.TextBox):
+            if box.text.strip():
+                found.append(box.text)
+            return
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    walk(page_box)
+    return found
