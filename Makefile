@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all test venv clean bench
+.PHONY: all test venv clean bench fuzz
 
 all: $(BIN)/publish
 	$(BIN)/publish all
@@ -21,3 +21,8 @@ test: $(BIN)/publish
 
 clean:
 	rm -rf dist/*.pdf dist/*.epub .cache
+
+# A long random fuzz run (issue 8): thousands of generated and mutated manuscripts through
+# decode, pandoc, normalize and fmt; only the project's own errors may come out.
+fuzz: $(BIN)/publish
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py tests/test_fmt.py -k "random or mutated or generated"

@@ -1,0 +1,63 @@
+"""Issue 8: fuzzing. Random Markdown and random near-manuscripts go through the whole front
+half of the pipeline (decode, nesting check, pandoc, normalize, check, fmt); only the
+project's own errors (PublishError) may come out, never another exception.
+
+CI runs a small derandomized sample; `make fuzz` runs thousands of random examples."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from publish.errors import PublishError
+from publish.fmt import format_play
+from publish.normalize import normalize
+from publish.pandoc import parse_markdown
+from publish.source import check_nesting, decode
+
+settings.register_profile("ci", max_examples=30, derandomize=True, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=3000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = (SHARED / "seeds" / "000_f515717d11504b51.txt").read_text(encoding="utf-8")
+TOKENS = ["**", "_", "*", "[", "]", "(", ")", "![", "](", "TODO", "TODO:", "\n", "\n\n", " ",
+          "**Simplicia**:", "**Doomimir**:", "Simplicia:", "### Scene 1:", "## ", "> ", " * ",
+          "1. ", "`", "```", "<script>", "&amp;", "\\", "—", "…", "...", "---", "\t", "    ",
+          "https://example.com", "[...]", "~~", "$", "#", "|", "\r\n", "\u00a0", "é", "⟺"]
+
+
+def run_front_half(data: bytes) -> None:
+    try:
+        text = decode(data, "fuzz.md")
+        check_nesting(text, "fuzz.md")
+        play, _ = normalize(parse_markdown(text, "fuzz.md"), "fuzz.md")
+        format_play(play)
+    except PublishError:
+        pass  # a clear, located error is an allowed outcome
+
+
+@given(st.lists(st.sampled_from(TOKENS) | st.text(max_size=8), max_size=60))
+def test_random_markdown_gives_a_model_or_a_project_error(pieces: list[str]) -> None:
+    run_front_half("".join(pieces).encode("utf-8"))
+
+
+@given(st.data())
+def test_mutated_manuscripts_give_a_model_or_a_project_error(data) -> None:
+    """The author's seed with random splices: cut, duplicated, and foreign bytes inserted."""
+    text = SEED.encode("utf-8")
+    for _ in range(data.draw(st.integers(1, 6))):
+        at = data.draw(st.integers(0, len(text)))
+        kind = data.draw(st.sampled_from(["cut", "insert", "bytes"]))
+        if kind == "cut":
+            text = text[:at] + text[at + data.draw(st.integers(0, 400)):]
+        elif kind == "insert":
+            text = text[:at] + data.draw(st.sampled_from(TOKENS)).encode("utf-8") + text[at:]
+        else:
+            text = text[:at] + data.draw(st.binary(max_size=6)) + text[at:]
+    run_front_half(text)
