@@ -50,7 +50,7 @@ class atomic_output:
         partial = self.target.parent / PARTIAL_DIR
         partial.mkdir(parents=True, exist_ok=True)
         self.temporary = partial / f"{os.getpid()}-{self.target.name}"
-        self.temporary.unlink(missing_ok=True)
+        self.temporary.write_bytes(b"")  # exists from the start, as mkstemp's file did
         return self.temporary
 
     def __exit__(self, exc_type, exc, tb) -> None:

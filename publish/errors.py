@@ -2,8 +2,10 @@
 
 Exit statuses (documented in the README):
   0  success
-  1  the manuscripts have errors (diagnostics of severity error, or warnings with --strict)
-  2  usage error (bad command line), set by click
+  1  the manuscripts have errors (diagnostics of severity error, or warnings with --strict);
+     for `publish check`: warnings under --strict
+  2  usage error (bad command line), set by click; for `publish check`: the manuscripts have
+     errors (check's own scale: 0 clean, 1 warnings under --strict, 2 errors)
   3  configuration error (book.yaml missing, malformed, or naming what does not exist)
   4  input error (a manuscript cannot be read: missing, not UTF-8, too large)
   5  tool error (pandoc, WeasyPrint or ebooklib failed)

@@ -60,7 +60,10 @@ def _drama(node: m.DramaBlock) -> str:
 
 
 def _speech(speech: m.Speech) -> str:
-    tag = " and ".join(f"**{_escape_text(label, False)}**" for label in speech.label.split(" and "))
+    # The label as written: names and the joiners between them (`A, B and C`).
+    parts = re.split(r"(, and |, | and | & )", speech.label)
+    tag = "".join(part if index % 2 else f"**{_escape_text(part, False)}**"
+                  for index, part in enumerate(parts))
     head = f"{tag}:"
     if speech.delivery is not None:
         head += " " + _direction(speech.delivery, before=" ", after=" ")

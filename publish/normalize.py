@@ -256,7 +256,7 @@ class _Walker:
             return
         tag = speaker_tag(atoms, self.ctx.plain_names)
         if tag is not None:
-            self._start_speech(tag[0], tag[1], span)
+            self._start_speech(tag[0], tag[1], span, tag[2])
             return
         inlines = drama_inlines(atoms, self.ctx)
         if _only_directions(inlines):
@@ -272,7 +272,8 @@ class _Walker:
         else:
             self._add_prose(m.Paragraph(inlines, span))
 
-    def _start_speech(self, labels: list[str], rest: list[Atom], span: m.Span | None) -> None:
+    def _start_speech(self, labels: list[str], rest: list[Atom], span: m.Span | None,
+                      written: str) -> None:
         self._close_speech()
         self._flush_prose()
         speakers = []
@@ -293,7 +294,7 @@ class _Walker:
                 if len(inner) == 1 and isinstance(inner[0], m.StageDirection):
                     delivery = inner[0]
                     rest = strip_blank_edges(rest[close + 1:])
-        label = " and ".join(labels)
+        label = written
         paragraphs: list[m.Block] = []
         if rest:
             paragraphs.append(m.Paragraph(drama_inlines(rest, self.ctx), rest[0].span))

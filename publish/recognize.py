@@ -143,8 +143,9 @@ def plain_dialect_names(blocks: list[PBlock], path: str,
 # ---------------------------------------------------------------- speaker tags
 
 
-def speaker_tag(atoms: list[Atom], plain_names: frozenset[str]) -> tuple[list[str], list[Atom]] | None:
-    """(labels, rest) if the paragraph opens with a speaker tag, else None."""
+def speaker_tag(atoms: list[Atom], plain_names: frozenset[str]) -> tuple[list[str], list[Atom], str] | None:
+    """(labels, rest, written) if the paragraph opens with a speaker tag, else None; `written`
+    is the tag as the author wrote it (`A, B and C`)."""
     atoms = strip_blank_edges(atoms) if atoms else atoms
     tag = _bold_tag(atoms)
     if tag is None and plain_names:
@@ -152,8 +153,9 @@ def speaker_tag(atoms: list[Atom], plain_names: frozenset[str]) -> tuple[list[st
     return tag
 
 
-def _bold_tag(atoms: list[Atom]) -> tuple[list[str], list[Atom]] | None:
+def _bold_tag(atoms: list[Atom]) -> tuple[list[str], list[Atom], str] | None:
     labels: list[str] = []
+    written = ""
     index = 0
     while index < len(atoms):
         end = index
@@ -164,15 +166,16 @@ def _bold_tag(atoms: list[Atom]) -> tuple[list[str], list[Atom]] | None:
         name = atoms_text(atoms[index:end]).strip()
         if name.endswith(":"):  # **Name:**
             labels.append(name[:-1].strip())
-            return _checked(labels, atoms[end:])
+            return _checked(labels, atoms[end:], written + labels[-1])
         labels.append(name)
+        written += name
         if end < len(atoms) and atoms[end].kind == "text" and atoms[end].text.startswith(":"):
             rest = atoms[end].text[1:]
             tail = atoms[end + 1:]
             if rest:
                 first = atoms[end]
                 tail = [Atom("text", rest, first.marks, first.span)] + tail
-            return _checked(labels, tail)
+            return _checked(labels, tail, written)
         # `**A** and **B**:` or `**A**, **B** and **C**:`
         next_strong = end
         while next_strong < len(atoms) and "strong" not in atoms[next_strong].marks:
@@ -180,17 +183,18 @@ def _bold_tag(atoms: list[Atom]) -> tuple[list[str], list[Atom]] | None:
         joiner = atoms_text(atoms[end:next_strong])
         if next_strong == len(atoms) or joiner not in JOINERS:
             return None
+        written += joiner
         index = next_strong
     return None
 
 
-def _checked(labels: list[str], rest: list[Atom]) -> tuple[list[str], list[Atom]] | None:
+def _checked(labels: list[str], rest: list[Atom], written: str) -> tuple[list[str], list[Atom], str] | None:
     if not labels or any(not label or len(label) > MAX_LABEL_CHARS for label in labels):
         return None
-    return labels, strip_blank_edges(rest)
+    return labels, strip_blank_edges(rest), written
 
 
-def _plain_tag(atoms: list[Atom], plain_names: frozenset[str]) -> tuple[list[str], list[Atom]] | None:
+def _plain_tag(atoms: list[Atom], plain_names: frozenset[str]) -> tuple[list[str], list[Atom], str] | None:
     if not atoms or atoms[0].marks:
         return None
     text = atoms_text(atoms)
@@ -211,7 +215,7 @@ def _plain_tag(atoms: list[Atom], plain_names: frozenset[str]) -> tuple[list[str
         if taken > to_drop:
             rest.append(Atom(atom.kind, atom.text[to_drop:], atom.marks, atom.span))
         to_drop -= taken
-    return names, strip_blank_edges(rest)
+    return names, strip_blank_edges(rest), match.group("name")
 
 
 # ---------------------------------------------------------------- brackets

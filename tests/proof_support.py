@@ -71,5 +71,6 @@ def margin_numbers(pdf_path: Path, text_left: float = 62) -> list[tuple[int, str
                 if word["x1"] < text_left and word["text"].isdigit():
                     line = sorted((w for w in words if abs(w["top"] - word["top"]) < 4
                                    and w["x0"] > text_left), key=lambda w: w["x0"])
-                    found.append((int(word["text"]), line[0]["text"].rstrip(".") if line else ""))
+                    # the label ends at its period; a tight delivery may join the same word
+                    found.append((int(word["text"]), line[0]["text"].split(".")[0] if line else ""))
     return found

