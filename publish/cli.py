@@ -21,8 +21,12 @@ from publish import model as m
 from publish.diagnostics import Diagnostic, Severity, fails
 from publish.errors import CheckFailed, ConfigError, InputError, PublishError
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# Colours and styles only on a terminal (rich's detection), and never with NO_COLOR set: rich
+# alone would drop the colours but keep bold and italic, which NO_COLOR users do not want
+# either, so the colour system is switched off altogether.
+_COLOURS = None if os.environ.get("NO_COLOR") else "auto"
+stdout = Console(highlight=False, soft_wrap=True, color_system=_COLOURS)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, color_system=_COLOURS)
 
 
 def _project(required: bool):
@@ -96,8 +100,6 @@ def main() -> None:
     (publish check: errors found); 3 book.yaml error; 4 input error; 5 tool error;
     130 interrupted. Colours only on a terminal, never with NO_COLOR set.
     """
-    if os.environ.get("NO_COLOR"):
-        stdout.no_color = stderr.no_color = True
 
 
 def _since_option(proof: bool):
