@@ -19,6 +19,8 @@ from publish.yaml_edit import add_play
 
 MANUSCRIPT_DIR = "manuscript"
 KEEP = ".gitkeep"  # dist/ is in git through this file
+LIGATURES = str.maketrans({"Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss", "Ø": "O",
+                           "ø": "o", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th"})
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,9 @@ class NewPlay:
 def slugify(text: str) -> str:
     """'Naïve Questions: A Dialogue' -> 'naive-questions-a-dialogue' (ASCII, for file names
     and cast ids)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    # Letters NFKD does not split into a base letter and an accent, spelt out.
+    spelt = text.translate(LIGATURES)
+    ascii_text = unicodedata.normalize("NFKD", spelt).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
