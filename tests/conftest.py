@@ -1,0 +1,97 @@
+"""Shared fixtures: where the project and the author's documents are, and one build of the
+default books per test session (building takes a few seconds; every PDF/EPUB test reuses it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
+SEEDS_DIR = SHARED_DIR / "seeds"
+BUILD_EPOCH = "1700000000"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="Rewrite tests/golden/*.json from the current model instead of comparing.")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    assert SHARED_DIR.is_dir(), f"the author's documents are missing: {SHARED_DIR}"
+    return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(shared_dir: Path) -> Path:
+    seeds = shared_dir / "seeds"
+    assert sorted(seeds.glob("*.txt")), f"no seeds in {seeds}"
+    return seeds
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for running the CLI: reproducible dates, no colour, no pager."""
+    env = dict(os.environ)
+    env.update({"SOURCE_DATE_EPOCH": BUILD_EPOCH, "NO_COLOR": "1", "COLUMNS": "200"})
+    env.pop("PUBLISH_VERBOSE", None)
+    env.update(extra)
+    return env
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+    """`python -m publish ARGS` in `cwd`, text output captured."""
+    return subprocess.run([sys.executable, "-m", "publish", *args], cwd=cwd, env=cli_env(**env),
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="session")
+def project_copy(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Path:
+    """A copy of the default project (book.yaml + manuscript/); styles come from the package."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copy2(repo_root / "book.yaml", root / "book.yaml")
+    shutil.copytree(repo_root / "manuscript", root / "manuscript")
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_dist(project_copy: Path) -> Path:
+    """`publish all` run once on the copy of the default project; returns its dist/ folder."""
+    result = run_cli("all", cwd=project_copy, timeout=300)
+    assert result.returncode == 0, (
+        f"`publish all` failed with status {result.returncode}\n"
+        f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
+    dist = project_copy / "dist"
+    assert dist.is_dir(), f"`publish all` wrote no dist/ folder\nstdout:\n{result.stdout}"
+    return dist
+
+
+@pytest.fixture(scope="session")
+def default_config(project_copy: Path):
+    """The parsed book.yaml of the copied default project."""
+    from publish.config import load
+    return load(project_copy)
+
+
+@pytest.fixture(scope="session")
+def default_books(default_config):
+    """{book id: Book model} for the copied default project (parsed once, no rendering)."""
+    from publish.build import assemble
+    return {book.id: assemble(default_config, book).book for book in default_config.books}
