@@ -141,6 +141,20 @@ def flatten(inlines: list[dict], path: str, marks: tuple = (), span: m.Span | No
     return atoms
 
 
+def first_position(inlines: list[dict], path: str) -> m.Span | None:
+    """Where the first inline with a known position starts (sourcepos wrappers of breaks
+    and spaces carry none)."""
+    for node in inlines:
+        if node["t"] == "Span" and node["c"][1]:  # an emptied wrapper (the cut `]`) has no text
+            span = parse_pos(node["c"][0], path)
+            if span:
+                return span
+            inner = first_position(node["c"][1], path)
+            if inner:
+                return inner
+    return None
+
+
 def atoms_text(atoms: list[Atom]) -> str:
     parts = []
     for atom in atoms:
@@ -321,6 +335,10 @@ def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
             return [block], [], depth, False
         rebuild = (lambda blocks: {"t": "Div", "c": [block["c"][0], blocks]}) if kind == "Div" \
             else (lambda blocks: {"t": "BlockQuote", "c": blocks})
+        if kind == "Div" and _is_wrapper(block["c"][0]):
+            # A sourcepos wrapper's position is the start of what it wrapped: true of the
+            # part before the bracket, not of what follows it, which keeps its own positions.
+            return ([rebuild(before)] if before else [], after, 0, True)
         return ([rebuild(before)] if before else [], [rebuild(after)] if after else [], 0, True)
     if kind in ("BulletList", "OrderedList"):
         items = block["c"] if kind == "BulletList" else block["c"][1]

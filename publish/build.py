@@ -24,8 +24,8 @@ from publish.errors import CheckFailed, ConfigError
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
 from publish.render import page
-from publish.render.assets import ProjectFiles, font_face_css, stylesheet
-from publish.render.html import Stamp, render_book
+from publish.render.assets import IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
+from publish.render.html import Stamp, division_id, play_id, render_book
 from publish.render.markup import Markup
 from publish.source import read_manuscript
 
@@ -65,7 +65,7 @@ def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig,
     ast = parse_markdown(text, shown)
     play, diagnostics = normalize(ast, shown, play_config.cast, play_config.title)
     diagnostics += check_images(play, path, ProjectFiles(root), release)
-    return play, diagnostics
+    return play, sorted(diagnostics, key=Diagnostic.sort_key)
 
 
 def book_meta(config: BookConfig) -> m.BookMeta:
@@ -107,7 +107,10 @@ def assemble_file(path: Path, config: Config | None) -> BookJob:
     root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent
     shown = os.path.relpath(path.resolve(), root.resolve())
     play_config = config.play(shown) if config else PlayConfig(shown, None, ())
-    play, diagnostics = read_play(root, path, shown, play_config)
+    # A file of a draft book stays a draft (images may be missing); any other is a release.
+    books_with_file = [book for book in config.books if shown in book.manuscripts] if config else []
+    release = not books_with_file or not all(book.draft for book in books_with_file)
+    play, diagnostics = read_play(root, path, shown, play_config, release)
     defaults = next(iter(config.books), None) if config else None
     title = play.meta.title
     meta = m.BookMeta(
@@ -185,8 +188,8 @@ def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified
         pages = None
         if kind == "epub":
             from publish.render.epub import write_epub
-            description = job.config.description if job.config else ""
-            write_epub(job.book, files, job.manuscripts, temporary, modified, description)
+            write_epub(job.book, files, job.manuscripts, temporary, modified,
+                       _epub_options(job, files, stamp, settings))
         elif kind == "proof":
             from publish.render.pdf import write_pdf
             pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
@@ -197,33 +200,65 @@ def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified
     return Artifact(kind, target, pages, target.stat().st_size)
 
 
-def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-               target: Path) -> int:
-    """Lay the book out with the narrowest gutter, count its pages, and lay it out again while
-    the count calls for a wider one. A wider gutter only adds pages, so this ends (at most
-    once per gutter class)."""
+def _print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
+                  markup: Markup | None = None):
+    """The print edition laid out: (html, WeasyPrint document). Laid out first with the
+    narrowest gutter, then again while the page count calls for a wider one; a wider gutter
+    only adds pages, so this ends (at most once per gutter class)."""
     from publish.render import pdf
     gutter = page.gutter_for(0)
     while True:
         html = _book_html(job, files, stamp, proof=False, style=settings.style,
-                          geometry=page.page_css(settings, gutter))
+                          geometry=page.page_css(settings, gutter), markup=markup)
         document = pdf.layout(html, job.root, files)
         needed = page.gutter_for(len(document.pages))
         if needed <= gutter:
-            break
+            return html, document
         gutter = needed
+
+
+def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
+               target: Path) -> int:
+    from publish.render import pdf
+    _, document = _print_layout(job, files, stamp, settings)
     press = settings.profile == "press"
     return pdf.write(document, target, bleed_box=page.BLEED if press else None)
 
 
-def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool, style: str = "book",
-               geometry: str = "") -> str:
+def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig):
+    """The EPUB's metadata, cover and the print edition's page starts (for its page-list),
+    read from a layout with the print edition's own geometry and style."""
+    from publish.render.epub import EpubOptions
+    from publish.render.pagemap import MarkedMarkup, page_map
+
+    markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
+    html, document = _print_layout(job, files, stamp, settings, markup)
+    structural = [element_id for index, play in enumerate(job.book.plays)
+                  for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
+    pages = page_map(html, markup, structural, document)
+    config = job.config
+    cover, cover_type = None, "image/png"
+    if config and config.cover:
+        path = job.root / config.cover
+        cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
+    return EpubOptions(
+        description=config.description if config else "",
+        author_file_as=config.author_file_as if config else "",
+        subjects=config.subjects if config else (),
+        cover=cover, cover_type=cover_type, pages=pages)
+
+
+def _image_src(job: BookJob, files: ProjectFiles):
     def image_src(node: m.Image) -> str | None:
         manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
         local = files.image(node.url, manuscript)
         return local.as_uri() if local else None
+    return image_src
 
-    markup = Markup(show_notes=proof, link_footnotes=True, image_src=image_src)
+
+def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool, style: str = "book",
+               geometry: str = "", markup: Markup | None = None) -> str:
+    markup = markup or Markup(show_notes=proof, link_footnotes=True, image_src=_image_src(job, files))
     # The page geometry comes first so the house style can refine what it does not set.
     sheets = [font_face_css(lambda path: path.as_uri()), geometry, stylesheet("print.css")]
     if proof:

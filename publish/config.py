@@ -22,6 +22,9 @@ Reference (also in the README):
         isbn: 978-0-306-40615-7                         (optional; check digit verified)
         draft: true                                     (optional: missing or remote images
                                                          warn instead of failing PDF and EPUB)
+        subjects: [Drama, Artificial intelligence]      (optional list; also in defaults)
+        cover: images/cover.jpg                         (optional; PNG or JPEG inside the
+                                                         project; default: generated)
         manuscripts: [manuscript/play.md, ...]          (in reading order)
         proof:                                          (optional; also under defaults:)
           paper: a4                                     (a4 or letter; default a4)
@@ -55,7 +58,9 @@ SAFE_TAGS = {
 }
 META_KEYS = ("title", "subtitle", "author", "author_file_as", "language", "date", "rights",
              "identifier", "publisher", "description", "edition", "isbn")
-BOOK_KEYS = META_KEYS + ("manuscripts", "draft", "print", "proof")
+LIST_KEYS = ("subjects",)
+COVER_TYPES = (".png", ".jpg", ".jpeg")
+BOOK_KEYS = META_KEYS + LIST_KEYS + ("manuscripts", "draft", "print", "proof", "cover")
 PRINT_KEYS = ("trim", "profile", "style")
 # Trim sizes a printer accepts, as (width, height) in inches; the names are what book.yaml says.
 TRIMS = {"5.5x8.5in": (5.5, 8.5), "6x9in": (6.0, 9.0), "A5": (5.827, 8.268), "letter": (8.5, 11.0)}
@@ -118,6 +123,8 @@ class BookConfig:
     draft: bool = False  # drafts: missing or remote images warn instead of failing the PDF/EPUB
     print: PrintConfig = PrintConfig()
     proof: ProofConfig = ProofConfig()
+    subjects: tuple[str, ...] = ()
+    cover: str = ""  # relative to the project root; "" = generate one
 
 
 @dataclass(frozen=True)
@@ -228,12 +235,14 @@ class _Reader:
         print_defaults: dict[str, tuple[str, yaml.Node]] = {}
         proof = ProofConfig()
         if "defaults" in top:
-            entries = self.mapping(top["defaults"][1], "defaults", META_KEYS + ("print", "proof"))
+            entries = self.mapping(top["defaults"][1], "defaults",
+                                   META_KEYS + LIST_KEYS + ("print", "proof"))
             if "print" in entries:
                 print_defaults = self.print_entries(entries.pop("print")[1], "defaults.print")
             if "proof" in entries:
                 proof = self.proof(entries.pop("proof")[1], "defaults.proof", proof)
-            defaults = {key: self.text(value, key) for key, (_, value) in entries.items()}
+            defaults = {key: self.texts(value, key) if key in LIST_KEYS else self.text(value, key)
+                        for key, (_, value) in entries.items()}
             if "isbn" in entries:
                 raise self.fail(entries["isbn"][0], "an ISBN belongs to one book, not to `defaults:`")
         plays = {}
@@ -295,6 +304,12 @@ class _Reader:
             path = self.text(item, "a manuscript path")
             self.manuscript_exists(path, item)
             manuscripts.append(path)
+        subjects = self.texts(entries["subjects"][1], "subjects") if "subjects" in entries \
+            else defaults.get("subjects", ())
+        cover = ""
+        if "cover" in entries:
+            cover = self.text(entries["cover"][1], "cover")
+            self.cover_exists(cover, entries["cover"][1])
         identifier = meta.get("identifier") or f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, book_id)}"
         author = meta.get("author", "")
         return BookConfig(
@@ -311,7 +326,8 @@ class _Reader:
                 self.print_entries(entries["print"][1], f"books.{book_id}.print")
                 if "print" in entries else {})}),
             proof=self.proof(entries["proof"][1], f"books.{book_id}.proof", proof)
-            if "proof" in entries else proof)
+            if "proof" in entries else proof,
+            subjects=subjects, cover=cover)
 
     # -- print settings: defaults.print and books.<id>.print merge key by key
 
@@ -365,6 +381,26 @@ class _Reader:
                 raise self.fail(value, f"{what}.paper must be one of {', '.join(PAPERS)}, "
                                        f"not {paper!r}")
         return ProofConfig(paper)
+
+
+    def texts(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        """A list of non-empty texts, e.g. `subjects: [Drama, Dialogues]`."""
+        values = []
+        for item in self.sequence(node, what):
+            value = self.text(item, f"an entry of {what}").strip()
+            if not value:
+                raise self.fail(item, f"an entry of {what} is empty")
+            values.append(value)
+        return tuple(values)
+
+    def cover_exists(self, path: str, node: yaml.Node) -> None:
+        resolved = (self.root / path).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise self.fail(node, f"cover {path!r} is outside the project")
+        if resolved.suffix.lower() not in COVER_TYPES:
+            raise self.fail(node, f"cover {path!r} must be a PNG or JPEG image")
+        if not resolved.is_file():
+            raise self.fail(node, f"cover {path!r} does not exist")
 
     def manuscript_exists(self, path: str, node: yaml.Node) -> None:
         resolved = (self.root / path).resolve()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from publish import model as m
 from publish.atoms import (
-    Atom, PBlock, atoms_text, bracket_balance, flatten, rebuild, split_blocks_at_close,
+    Atom, PBlock, atoms_text, bracket_balance, first_position, flatten, rebuild, split_blocks_at_close,
     strip_blank_edges, unwrap_blocks,
 )
 from publish.diagnostics import Diagnostic, Severity
@@ -237,7 +237,9 @@ class _Walker:
             self._add_prose(m.ThematicBreak(block.span))
             return
         if block.t in ("Para", "Plain"):
-            self._paragraph(flatten(block.c, self.ctx.path), block.span)
+            # A paragraph cut from a note's last list item has no position of its own.
+            span = block.span or first_position(block.c, self.ctx.path)
+            self._paragraph(flatten(block.c, self.ctx.path), span)
             return
         converted = prose_block(block, self.ctx)
         if self.speech is not None:
@@ -349,7 +351,7 @@ class _Walker:
         for part in unwrap_blocks(before, self.ctx.path, block.span):
             self.note.blocks.append(prose_block(part, self.ctx))
         self._finish_note()
-        for part in unwrap_blocks(after, self.ctx.path, block.span):
+        for part in unwrap_blocks(after, self.ctx.path, None):
             self.feed(part)
 
     def _finish_note(self) -> None:
@@ -364,7 +366,9 @@ def _opens_note(atoms: list[Atom]) -> bool:
 
 
 def _note_excerpt(atoms: list[Atom]) -> str:
-    text = " ".join(atoms_text(atoms[1:]).split())
+    """The note's own words, for the diagnostic: up to its closing bracket if it has one."""
+    close = matching_bracket(atoms, 0)
+    text = " ".join(atoms_text(atoms[1:close] if close else atoms[1:]).split())
     return text if len(text) <= 60 else text[:59] + "…"
 
 

@@ -45,7 +45,9 @@ def body_letters(pdf_path: Path, margin: float = 60) -> str:
     parts = []
     with pdfplumber.open(pdf_path) as pdf:
         for page in pdf.pages:
-            body = page.crop((0, margin, page.width, page.height - margin))
+            # With bleed, the page box starts off the origin (pdfplumber's bbox): crop inside it.
+            x0, top, x1, bottom = page.bbox
+            body = page.crop((x0, top + margin, x1, bottom - margin))
             parts.append(letters(body.extract_text() or ""))
     return "".join(parts)
 

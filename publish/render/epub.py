@@ -1,130 +1,228 @@
-"""The book -> EPUB 3 through ebooklib: one XHTML file per play, fonts embedded, notes absent.
+"""The book -> EPUB 3 through ebooklib: cover, title page, contents, one XHTML file per play,
+fonts embedded (subset to the characters used), notes absent.
 
-ebooklib writes the current time into every zip entry; `_make_reproducible` rewrites the
-archive with fixed entry times and a fixed order, so the same input and SOURCE_DATE_EPOCH
-give the same bytes.
+Content documents are written by us as finished XHTML (`EpubItem`), not `EpubHtml`, whose
+round trip through lxml's HTML parser would drop `epub:type` on the body. ebooklib writes the
+package document, the NCX (for EPUB 2 reading systems) and the zip; it writes the current time
+into every zip entry, so `_make_reproducible` rewrites the archive with fixed entry times and
+a fixed order: the same input and SOURCE_DATE_EPOCH give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from html import escape
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish import model as m
 from publish.errors import ToolError
 from publish.render.assets import FONT_FACES, FONTS_DIR, IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
-from publish.render.html import render_play
-from publish.render.markup import Markup
+from publish.render.epub_markup import EpubMarkup, cover_page, document, pagebreak, play_section, title_page
+from publish.render.epub_nav import nav_document, toc_entries
+from publish.render.pagemap import PageMap
 
-XHTML_HEAD = (
-    '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
-    '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
-    'epub:prefix="z3998: http://www.daisy.org/z3998/2012/vocab/structure/#" '
-    'lang="{lang}" xml:lang="{lang}">\n<head>\n<title>{title}</title>\n'
-    '<link rel="stylesheet" type="text/css" href="css/epub.css"/>\n</head>\n'
-)
+A11Y_SUMMARY = (
+    "This publication conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA. It is a play in "
+    "reflowable text: each speech is a table row naming its speaker, stage directions are "
+    "marked as such, the table of contents lists every play and scene, and the text can be "
+    "restyled by the reader.")
 
 
-def _document(lang: str, title: str, body_type: str, body: str) -> str:
-    head = XHTML_HEAD.format(lang=escape(lang), title=escape(title))
-    return f'{head}<body epub:type="{body_type}">\n{body}\n</body>\n</html>\n'
+@dataclass(frozen=True)
+class EpubOptions:
+    """What the EPUB needs beyond the model: metadata the model does not carry, the cover,
+    and the print edition's pages."""
+
+    description: str = ""
+    author_file_as: str = ""
+    subjects: tuple[str, ...] = ()
+    cover: bytes | None = None  # a PNG or JPEG; None: generated from the title and author
+    cover_type: str = "image/png"
+    pages: PageMap | None = None
+    subset_fonts: bool = True
+
+
+@dataclass
+class _Images:
+    """The project images the book uses, numbered in order of first use."""
+
+    files: ProjectFiles
+    found: dict[Path, str] = field(default_factory=dict)
+
+    def src(self, node: m.Image, manuscript: Path) -> str | None:
+        local = self.files.image(node.url, manuscript)
+        if local is None:
+            return None
+        if local not in self.found:
+            self.found[local] = f"images/image-{len(self.found) + 1}{local.suffix.lower()}"
+        return self.found[local]
 
 
 def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
-               output: Path, modified: dt.datetime, description: str = "") -> None:
+               output: Path, modified: dt.datetime, options: EpubOptions = EpubOptions()) -> None:
     from ebooklib import epub
 
     meta = book.meta
+    pages = options.pages or PageMap()
     ebook = epub.EpubBook()
-    ebook.set_identifier(meta.identifier)
-    ebook.set_title(meta.title)
-    ebook.set_language(meta.language)
-    if meta.author:
-        ebook.add_author(meta.author, file_as=_file_as(meta.author), uid="author")
-    for name, value in (("rights", meta.rights), ("publisher", meta.publisher),
-                        ("date", meta.date), ("description", description)):
-        if value:
-            ebook.add_metadata("DC", name, value)
+    images = _Images(files)
 
-    ebook.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
-                                 content=_css().encode("utf-8")))
-    for filename in sorted({face[2] for face in FONT_FACES}):
-        ebook.add_item(epub.EpubItem(uid=f"font-{filename.split('.')[0]}", file_name=f"fonts/{filename}",
-                                     media_type="font/otf", content=(FONTS_DIR / filename).read_bytes()))
+    def xhtml(uid: str, name: str, title: str, body_type: str, body: str):
+        item = epub.EpubItem(uid=uid, file_name=name, media_type="application/xhtml+xml",
+                             content=document(meta.language, title, body_type, body).encode("utf-8"))
+        ebook.add_item(item)
+        return item
 
-    images: dict[Path, str] = {}
+    cover_bytes, cover_type = _cover(book, options)
+    cover_name = "images/cover" + (".jpg" if cover_type == "image/jpeg" else ".png")
+    cover_image = epub.EpubItem(uid="cover-image", file_name=cover_name, media_type=cover_type,
+                                content=cover_bytes)
+    cover_image.properties = ["cover-image"]
+    ebook.add_item(cover_image)
+    alt = f"The cover: {meta.title}" + (f", by {meta.author}." if meta.author else ".")
+    cover = xhtml("cover", "cover.xhtml", "Cover", "cover", cover_page(cover_name, alt))
 
-    def image_src(node: m.Image, manuscript: Path) -> str | None:
-        local = files.image(node.url, manuscript)
-        if local is None:
-            return None
-        if local not in images:
-            images[local] = f"images/{len(images) + 1:03d}{local.suffix.lower()}"
-        return images[local]
+    front_breaks = "".join(pagebreak(n) for n in pages.front)
+    titlepage = xhtml("titlepage", "titlepage.xhtml", "Title Page", "frontmatter",
+                      title_page(meta, front_breaks))
 
-    # Content documents are written by us as finished XHTML (EpubItem), not EpubHtml, whose
-    # round trip through lxml's HTML parser would drop the body's epub:type.
-    title_page = _xhtml_item(epub, "titlepage", "titlepage.xhtml",
-                             _document(meta.language, meta.title, "frontmatter", _title_body(meta)))
-    title_page.title = "Title Page"
-    ebook.add_item(title_page)
-
+    # Shared by every play's markup: each break is written once, where its text run is.
+    breaks_before = {k: list(v) for k, v in pages.before_text.items()}
+    breaks_at = {k: list(v) for k, v in pages.at_id.items()}
+    breaks_within = {k: list(v) for k, v in pages.within_text.items()}
     chapters = []
     for index, play in enumerate(book.plays):
         manuscript = manuscripts.get(play.meta.source, files.root)
-        markup = Markup(epub=True, image_src=lambda node, ms=manuscript: image_src(node, ms))
-        chapter = _xhtml_item(epub, f"play-{index + 1}", f"play-{index + 1}.xhtml", _document(
-            meta.language, play.meta.title, "bodymatter z3998:fiction z3998:drama",
-            render_play(play, index, markup)))
-        chapter.title = play.meta.title
-        ebook.add_item(chapter)
-        chapters.append(chapter)
+        markup = EpubMarkup(image_src=lambda node, ms=manuscript: images.src(node, ms),
+                            breaks_before=breaks_before, breaks_at=breaks_at,
+                            breaks_within=breaks_within)
+        chapters.append(xhtml(f"play-{index + 1}", f"play-{index + 1}.xhtml", play.meta.title,
+                              "bodymatter z3998:fiction z3998:drama", play_section(play, index, markup)))
 
-    for path, name in images.items():
-        ebook.add_item(epub.EpubItem(uid=f"image-{Path(name).stem}", file_name=name,
+    for path, name in images.found.items():
+        ebook.add_item(epub.EpubItem(uid=Path(name).stem, file_name=name,
                                      media_type=IMAGE_TYPES[path.suffix.lower()], content=path.read_bytes()))
 
-    ebook.toc = [epub.Link(c.file_name, c.title, c.id) for c in chapters]
-    ebook.add_item(epub.EpubNcx())
-    ebook.add_item(epub.EpubNav())
-    ebook.spine = [title_page, "nav", *chapters]
-    ebook.guide = [{"type": "title-page", "href": "titlepage.xhtml", "title": "Title Page"},
-                   {"type": "text", "href": chapters[0].file_name, "title": "Start of Content"}] if chapters else []
+    contents = [c.file_name for c in chapters]
+    page_targets = _page_targets([titlepage, *chapters], pages)
+    landmarks = [("cover", "cover.xhtml", "Cover"), ("titlepage", "titlepage.xhtml", "Title Page"),
+                 ("toc", "nav.xhtml", "Contents")]
+    if chapters:
+        landmarks.append(("bodymatter", chapters[0].file_name, "Start of Content"))
+    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
+                        content=nav_document(meta.language, toc_entries(book, contents), landmarks,
+                                             page_targets).encode("utf-8"))
+    nav.properties = ["nav"]
+    ebook.add_item(nav)
 
+    _metadata(ebook, meta, options, modified, has_images=bool(images.found), has_pages=bool(page_targets))
+    xhtml_text = "".join(item.content.decode("utf-8") for item in (cover, titlepage, nav, *chapters))
+    _fonts(epub, ebook, xhtml_text if options.subset_fonts else None)
+
+    ebook.toc = [epub.Link(c.file_name, book.plays[i].meta.title, c.id) for i, c in enumerate(chapters)]
+    ebook.add_item(epub.EpubNcx())
+    ebook.spine = [cover, titlepage, nav, *chapters]
+    _write(epub, ebook, output, modified)
+
+
+def _page_targets(items, pages: PageMap) -> list[tuple[str, str]]:
+    """(label, href) for every page break actually written, in page order."""
+    targets = []
+    for item in items:
+        text = item.content.decode("utf-8")
+        for number in range(1, pages.pages + 1):
+            if f'id="page-{number}"' in text:
+                targets.append((number, str(number), f"{item.file_name}#page-{number}"))
+    return [(label, href) for _, label, href in sorted(targets)]
+
+
+def _cover(book: m.Book, options: EpubOptions) -> tuple[bytes, str]:
+    if options.cover is not None:
+        return options.cover, options.cover_type
+    from publish.render.cover import generated_cover
+    return generated_cover(book.meta.title, book.meta.subtitle, book.meta.author), "image/png"
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def _metadata(ebook, meta: m.BookMeta, options: EpubOptions, modified: dt.datetime,
+              has_images: bool, has_pages: bool) -> None:
+    """Dublin Core and EPUB Accessibility 1.1 metadata. `dcterms:modified` is written by
+    ebooklib from the build date (SOURCE_DATE_EPOCH, else the last commit)."""
+    ebook.set_identifier(meta.identifier)
+    ebook.title = meta.title  # for the NCX; the package's titles are written below
+    ebook.set_language(meta.language)
+    ebook.add_metadata("DC", "title", meta.title, {"id": "title"})
+    ebook.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if meta.subtitle:
+        ebook.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        ebook.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+    if meta.author:
+        ebook.add_metadata("DC", "creator", meta.author, {"id": "author"})
+        ebook.add_metadata(None, "meta", options.author_file_as or meta.author,
+                           {"refines": "#author", "property": "file-as"})
+        ebook.add_metadata(None, "meta", "aut", {"refines": "#author", "property": "role",
+                                                 "scheme": "marc:relators"})
+    for name, value in (("publisher", meta.publisher), ("rights", meta.rights),
+                        ("date", meta.date), ("description", options.description)):
+        if value:
+            ebook.add_metadata("DC", name, value)
+    if has_pages:
+        # The page-list's source (EPUB 3 uses dc:source; epubcheck does not know
+        # a11y:pageBreakSource): the print edition built with this EPUB.
+        ebook.add_metadata("DC", "source", f"{meta.title}, print edition (PDF), built from the same sources")
+    for subject in options.subjects:
+        ebook.add_metadata("DC", "subject", subject)
+    for prop, value in _accessibility(has_images, has_pages):
+        ebook.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _accessibility(has_images: bool, has_pages: bool) -> list[tuple[str, str]]:
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if has_images:
+        features.append("alternativeText")
+    if has_pages:
+        features.append("pageNavigation")
+    entries = [("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
+               ("schema:accessMode", "textual")]
+    entries += [("schema:accessMode", "visual")] if has_images else []
+    entries += [("schema:accessModeSufficient", "textual")]
+    entries += [("schema:accessibilityFeature", feature) for feature in features]
+    entries += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", A11Y_SUMMARY)]
+    return entries
+
+
+# ---------------------------------------------------------------- fonts, zip
+
+
+def _fonts(epub, ebook, used_text: str | None) -> None:
+    """The stylesheet and the fonts it names; subset to `used_text`'s characters if given."""
+    from publish.render.fontsubset import subset_font
+
+    css = font_face_css(lambda path: f"../fonts/{path.name}") + "\n" + stylesheet("epub.css")
+    ebook.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
+                                 content=css.encode("utf-8")))
+    for filename in sorted({face[2] for face in FONT_FACES}):
+        data = (FONTS_DIR / filename).read_bytes()
+        if used_text is not None:
+            data = subset_font(data, used_text + css)
+        ebook.add_item(epub.EpubItem(uid=f"font-{filename.split('.')[0]}", file_name=f"fonts/{filename}",
+                                     media_type="font/otf", content=data))
+
+
+def _write(epub, ebook, output: Path, modified: dt.datetime) -> None:
     raw = output.with_name(output.name + ".raw")
     try:
         epub.write_epub(str(raw), ebook, {"mtime": modified, "raise_exceptions": True,
-                                          "epub3_landmark": True, "epub3_pages": False})
+                                          "epub3_landmark": False, "epub3_pages": False,
+                                          "epub2_guide": False})
         _make_reproducible(raw, output, modified)
     except (OSError, ValueError) as exc:  # lxml's parser errors are ValueErrors
         raise ToolError(f"ebooklib could not write {output.name}: {exc}") from exc
     finally:
         raw.unlink(missing_ok=True)
-
-
-def _xhtml_item(epub, uid: str, file_name: str, document: str):
-    return epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
-                         content=document.encode("utf-8"))
-
-
-def _css() -> str:
-    return font_face_css(lambda path: f"../fonts/{path.name}") + "\n" + stylesheet("epub.css")
-
-
-def _title_body(meta: m.BookMeta) -> str:
-    subtitle = f'<p class="book-subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else ""
-    author = f'<p class="book-author">{escape(meta.author)}</p>' if meta.author else ""
-    rights = f'<p class="rights">{escape(meta.rights)}</p>' if meta.rights else ""
-    return (f'<section class="title-page" epub:type="titlepage">\n'
-            f'<h1 class="book-title" epub:type="fulltitle">{escape(meta.title)}</h1>\n'
-            f"{subtitle}{author}{rights}</section>")
-
-
-def _file_as(author: str) -> str:
-    parts = author.split()
-    return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else author
 
 
 def _make_reproducible(raw: Path, output: Path, modified: dt.datetime) -> None:
