@@ -378,16 +378,24 @@ def watch_command(files, book, outdir, quiet, verbose, jobs) -> None:
       publish watch manuscript/shoggoths.md
     """
     def action():
+        import logging
         from watchfiles import watch
         from publish.watch import Session, rebuilds, watched_paths
+        # watchfiles logs its own "stopping watch" on Ctrl-C; the CLI speaks for itself.
+        logging.getLogger("watchfiles").setLevel(logging.ERROR)
         root = _project(required=True).root
         current = [_inside(root, Path(f)) for f in files]
         session = Session(root, Path(outdir) if outdir else root / "dist", book, current, jobs)
         if not quiet:
             stderr.print(f"watching {root} (Ctrl-C stops)", markup=False)
         changes = watch(*watched_paths(session), raise_interrupt=False)
-        for event in rebuilds(session, changes):
-            _print_rebuild(event, quiet, verbose)
+        try:
+            for event in rebuilds(session, changes):
+                _print_rebuild(event, quiet, verbose)
+        except KeyboardInterrupt:
+            # Ctrl-C is how watching ends, even mid-rebuild (outputs are written atomically,
+            # so the last good proof stays): a success, not an interruption.
+            pass
     _run(action, verbose)
 
 
