@@ -11,16 +11,16 @@ import dataclasses
 import datetime as dt
 import os
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from publish import model as m
+from publish.atomic import atomic_output, clean_stale
 from publish.check import check_images
 from publish.config import BookConfig, Config, PlayConfig, PrintConfig
 from publish.diagnostics import Diagnostic, fails
-from publish.errors import CheckFailed, ConfigError
+from publish.errors import CheckFailed, ConfigError, InputError, Location
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
 from publish.render import page
@@ -62,8 +62,11 @@ def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig,
     """Read, parse (one pandoc process) and normalize one manuscript, then check its images
     (a missing image is an error in a release book, a warning in a draft)."""
     text = read_manuscript(path, shown)
-    ast = parse_markdown(text, shown)
-    play, diagnostics = normalize(ast, shown, play_config.cast, play_config.title)
+    try:
+        ast = parse_markdown(text, shown)
+        play, diagnostics = normalize(ast, shown, play_config.cast, play_config.title)
+    except RecursionError as exc:  # a safety net behind source.check_nesting
+        raise InputError("the manuscript is nested too deeply to read", Location(shown)) from exc
     diagnostics += check_images(play, path, ProjectFiles(root), release)
     return play, sorted(diagnostics, key=Diagnostic.sort_key)
 
@@ -104,7 +107,7 @@ def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...
 
 def assemble_file(path: Path, config: Config | None) -> BookJob:
     """A one-play book from any Markdown file, in or out of book.yaml."""
-    root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent
+    root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent.resolve()
     shown = os.path.relpath(path.resolve(), root.resolve())
     play_config = config.play(shown) if config else PlayConfig(shown, None, ())
     # A file of a draft book stays a draft (images may be missing); any other is a release.
@@ -174,6 +177,7 @@ def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = F
     stamp, modified = build_stamp(job.root, list(job.manuscripts.values()))
     files = ProjectFiles(job.root)
     outdir.mkdir(parents=True, exist_ok=True)
+    clean_stale(outdir)
     artifacts = []
     for kind in outputs:
         notify(f"{job.id}: {kind}")
@@ -184,7 +188,7 @@ def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = F
 
 def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
             target: Path, settings: PrintConfig, since: str | None = None) -> Artifact:
-    with _atomic(target) as temporary:
+    with atomic_output(target) as temporary:
         pages = None
         if kind == "epub":
             from publish.render.epub import write_epub
@@ -292,25 +296,3 @@ def changes_since(job: BookJob, ref: str) -> dict:
     commit = check_revision(job.root, ref)
     return {play.meta.source: diff_play(play_at(job.root, commit, play), play)
             for play in job.book.plays}
-
-
-class _atomic:
-    """Write to a temporary file beside the target; rename into place only on success, so a
-    failed or killed build leaves the previous file as it was."""
-
-    def __init__(self, target: Path):
-        self.target = target
-
-    def __enter__(self) -> Path:
-        handle, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp",
-                                        dir=self.target.parent)
-        os.close(handle)
-        self.temporary = Path(name)
-        return self.temporary
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            os.chmod(self.temporary, 0o644)
-            os.replace(self.temporary, self.target)
-        else:
-            self.temporary.unlink(missing_ok=True)

@@ -12,12 +12,12 @@ from pathlib import Path
 from publish import model as m
 from publish.diagnostics import Diagnostic, Severity
 from publish.errors import Location
-from publish.render.assets import ProjectFiles
+from publish.render.assets import ProjectFiles, image_problem
 
 
 def check_images(play: m.Play, manuscript: Path, files: ProjectFiles,
                  release: bool = False) -> list[Diagnostic]:
-    """Missing (M301) and remote (M302) images: errors in a release book, whose PDF and EPUB
+    """Missing (M301), remote (M302) and unusable (M303) images: errors in a release book, whose PDF and EPUB
     must not ship a placeholder; warnings in a draft book, whose outputs show one."""
     severity = Severity.ERROR if release else Severity.WARNING
     hint = "; a release book needs every image (or set `draft: true` on the book)" if release else ""
@@ -31,8 +31,12 @@ def check_images(play: m.Play, manuscript: Path, files: ProjectFiles,
             diagnostics.append(Diagnostic(severity, "M302",
                                           f"remote image {node.url!r} is never fetched", location,
                                           "download it into the project, beside the manuscript" + hint))
-        elif files.image(node.url, manuscript) is None:
+        elif (candidate := files.image_candidate(node.url, manuscript)) is None:
             diagnostics.append(Diagnostic(severity, "M301",
                                           f"image {node.url!r} not found in the project", location,
-                                          "image paths are relative to the manuscript's folder" + hint))
+                                          "image paths are relative to the manuscript's folder, "
+                                          "and must stay inside the project" + hint))
+        elif (problem := image_problem(candidate)) is not None:
+            diagnostics.append(Diagnostic(severity, "M303", f"image {node.url!r} is unusable: {problem}",
+                                          location, "replace it with a PNG, JPEG or self-contained SVG" + hint))
     return diagnostics

@@ -10,6 +10,8 @@ Codes (stable; tools and CI read them). docs/manuscript-format.md has an example
   M203 warning  stray bracket         a ']' that closes nothing; kept as text
   M301 warning  missing image         an image file that does not exist in the project
   M302 warning  remote image          an image on the network; builds never fetch it
+  M303 warning  unusable image        empty, huge, mislabelled, or an SVG with external references
+  (M301-M303 are errors in a book not marked `draft: true`)
   M401 warning  heading level         a heading out of order (scene above the title, skipped level)
 """
 
@@ -37,6 +39,7 @@ CODES = {
     "M203": "stray bracket",
     "M301": "missing image",
     "M302": "remote image",
+    "M303": "unusable image",
     "M401": "heading level",
 }
 

@@ -232,6 +232,21 @@ def matching_bracket(atoms: list[Atom], start: int) -> int | None:
     return None
 
 
+def bracket_pairs(atoms: list[Atom]) -> dict[int, int]:
+    """Every matched `[` index mapped to its `]` index, in one pass (a stack), so a line of
+    ten thousand brackets costs no more than ten thousand words."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for index, atom in enumerate(atoms):
+        if atom.kind != "text":
+            continue
+        if atom.text == "[":
+            stack.append(index)
+        elif atom.text == "]" and stack:
+            pairs[stack.pop()] = index
+    return pairs
+
+
 def bracket_kind(content: list[Atom]) -> str:
     text = atoms_text(content)
     if NOTE_START.match(text):
@@ -246,11 +261,14 @@ def drama_inlines(atoms: list[Atom], ctx: Context) -> tuple[m.Inline, ...]:
     result: list[m.Inline] = []
     pending: list[Atom] = []
     index = 0
+    pairs = bracket_pairs(atoms)
+    reported_unclosed = False
     while index < len(atoms):
         atom = atoms[index]
-        close = matching_bracket(atoms, index) if atom.kind == "text" and atom.text == "[" else None
+        close = pairs.get(index)
         if close is None:
-            if atom.kind == "text" and atom.text == "[":
+            if atom.kind == "text" and atom.text == "[" and not reported_unclosed:
+                reported_unclosed = True  # one report per paragraph, not one per bracket
                 ctx.report(Severity.WARNING, "M202", "'[' is never closed; kept as text", atom.span,
                            "close the stage direction with ']', or escape a literal bracket as '\\['")
             elif atom.kind == "text" and atom.text == "]":

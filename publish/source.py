@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from publish.errors import InputError, Location
@@ -10,6 +11,11 @@ from publish.errors import InputError, Location
 # Far beyond any play (the longest corpus file is under 100 kB); past it pandoc and WeasyPrint
 # would take minutes and gigabytes, so the build stops with a clear message instead.
 MAX_MANUSCRIPT_BYTES = 5 * 1024 * 1024
+# Block quotes and lists nested deeper than this are refused before pandoc sees them: pandoc's
+# JSON for 10,000 nested quotes is deeper than Python's JSON decoder (and our tree walks) go,
+# and no manuscript needs more than a handful of levels.
+MAX_NESTING = 64
+_QUOTE_OR_LIST = re.compile(r"[ \t]*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])")
 
 
 def read_manuscript(path: Path, display: str | None = None) -> str:
@@ -27,12 +33,37 @@ def read_manuscript(path: Path, display: str | None = None) -> str:
         raise InputError(
             f"manuscript is {len(data) // (1024 * 1024)} MB; the limit is "
             f"{MAX_MANUSCRIPT_BYTES // (1024 * 1024)} MB", Location(shown))
-    return decode(data, shown)
+    text = decode(data, shown)
+    check_nesting(text, shown)
+    return text
+
+
+def check_nesting(text: str, shown: str) -> None:
+    """Refuse block quotes or lists nested deeper than MAX_NESTING, naming the line."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" "))
+        # Each level of list nesting indents at least two more columns.
+        depth, position = indent // 2 if _QUOTE_OR_LIST.match(line) else 0, 0
+        while True:
+            match = _QUOTE_OR_LIST.match(line, position)
+            if not match:
+                break
+            depth += 1
+            position = match.end()
+        if depth > MAX_NESTING:
+            raise InputError(f"block quotes or lists nested {depth} deep; the limit is {MAX_NESTING}",
+                             Location(shown, number, 1))
 
 
 def decode(data: bytes, shown: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16")
+    elif b"\x00" in data[:8192]:
+        # Text never holds NUL bytes; an image or a word-processor file does. Say so, rather
+        # than report its first non-UTF-8 byte.
+        line, col = _position_of(data, data.index(b"\x00"))
+        raise InputError("contains NUL bytes: this looks like a binary file, not a manuscript",
+                         Location(shown, line, col))
     else:
         try:
             text = data.decode("utf-8-sig")

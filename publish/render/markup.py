@@ -71,6 +71,9 @@ class Markup:
             if not re.match(r"^(https?|mailto):", node.url):
                 return f'<span class="link">{text}</span>'
             return f'<a href="{url}">{text}</a>'
+        if not re.match(r"^(https?|mailto):", node.url):
+            # javascript:, file: and relative targets never become live links in a PDF.
+            return f'<span class="link">{text}</span>'
         if self.link_footnotes:
             return (f'<a class="link" href="{url}">{text}</a>'
                     f'<span class="footnote url">{escape(node.url, quote=False)}</span>')

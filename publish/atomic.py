@@ -1,0 +1,61 @@
+"""Writing outputs so that nothing is lost: a file appears under its name complete or not at all.
+
+Each output is written into a hidden folder beside it (`.publish-partial/`, same filesystem, so
+the final rename is atomic), named after the writing process. A build that fails removes its
+partial file; a build that is killed (`kill -9`) cannot, so the next build removes partial
+files whose process is gone. The previous output under the real name is untouched until the
+rename, and two builds running at once never share a partial file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PARTIAL_DIR = ".publish-partial"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def clean_stale(folder: Path) -> list[Path]:
+    """Remove partial files left by killed builds; returns what was removed."""
+    partial = folder / PARTIAL_DIR
+    removed = []
+    if not partial.is_dir():
+        return removed
+    for entry in partial.iterdir():
+        pid_text = entry.name.split("-", 1)[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+class atomic_output:
+    """`with atomic_output(target) as temporary:` write to `temporary`; on success it is
+    renamed to `target`, on an exception it is removed and `target` stays as it was."""
+
+    def __init__(self, target: Path):
+        self.target = target
+
+    def __enter__(self) -> Path:
+        partial = self.target.parent / PARTIAL_DIR
+        partial.mkdir(parents=True, exist_ok=True)
+        self.temporary = partial / f"{os.getpid()}-{self.target.name}"
+        self.temporary.unlink(missing_ok=True)
+        return self.temporary
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            os.chmod(self.temporary, 0o644)
+            os.replace(self.temporary, self.target)
+        else:
+            self.temporary.unlink(missing_ok=True)

@@ -1,0 +1,121 @@
+"""Issue 8: nothing lost on failure, reproducible releases, no network and nothing read from
+outside the project.
+
+- a build killed with SIGKILL in the middle of rendering leaves every previous dist/ file
+  byte-identical and no partial file under an output's name; the next build cleans up;
+- two `publish all` at once both finish with valid outputs;
+- two builds with the same SOURCE_DATE_EPOCH give byte-identical PDF, proof and EPUB;
+- a build with the network unreachable (a new network namespace) and references to files
+  outside the project succeeds, and its outputs hold none of that content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import cli_env, run_cli
+from test_hostile import SECRET, output_texts, project
+
+OUTPUT_GLOBS = ("*.pdf", "*.epub")
+
+
+def digests(dist: Path) -> dict[str, str]:
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for pattern in OUTPUT_GLOBS for path in sorted(dist.glob(pattern))}
+
+
+@pytest.fixture
+def default_project(tmp_path: Path, repo_root: Path) -> Path:
+    root = tmp_path / "default"
+    root.mkdir()
+    shutil.copy2(repo_root / "book.yaml", root / "book.yaml")
+    shutil.copytree(repo_root / "manuscript", root / "manuscript")
+    return root
+
+
+def test_kill_9_mid_render_leaves_previous_outputs_intact(default_project: Path) -> None:
+    assert run_cli("all", "--book", "drafts", cwd=default_project, timeout=300).returncode == 0
+    dist = default_project / "dist"
+    before = digests(dist)
+    assert len(before) == 3
+    # Change the manuscript so the next build would write different bytes, then kill it as
+    # soon as it has started writing a partial output.
+    play = default_project / "manuscript" / "drafts" / "llm-successes.md"
+    play.write_text(play.read_text(encoding="utf-8") + "\n**Doomer**: One more line.\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "publish", "all", "--book", "drafts"],
+                               cwd=default_project, env=cli_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    partial = dist / ".publish-partial"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (partial.is_dir() and any(partial.iterdir())):
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert digests(dist) == before, "a killed build changed a finished output"
+    visible = sorted(p.name for p in dist.iterdir() if not p.name.startswith("."))
+    assert visible == sorted(before), f"a partial file appeared in dist/: {visible}"
+    # The next build removes what the killed one left behind and finishes.
+    assert run_cli("all", "--book", "drafts", cwd=default_project, timeout=300).returncode == 0
+    assert not list(partial.iterdir())
+    assert digests(dist) != before
+
+
+def test_failed_build_keeps_previous_outputs(tmp_path: Path) -> None:
+    root = project(tmp_path, "## T\n\n**Simplicia**: Hi.\n")
+    assert run_cli("all", cwd=root).returncode == 0
+    before = digests(root / "dist")
+    (root / "play.md").write_text("## T\n\n**Simplicia**: Hi.\n\n![x](missing.png)\n", encoding="utf-8")
+    result = run_cli("all", cwd=root)
+    assert result.returncode == 1 and "M301" in result.stderr
+    assert digests(root / "dist") == before
+
+
+def test_two_builds_at_once_both_finish(default_project: Path) -> None:
+    commands = [subprocess.Popen([sys.executable, "-m", "publish", "all", "--book", "collected"],
+                                 cwd=default_project, env=cli_env(), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for process in commands:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    from pypdf import PdfReader
+    dist = default_project / "dist"
+    for pdf in dist.glob("*.pdf"):
+        assert len(PdfReader(pdf).pages) > 4
+    import zipfile
+    with zipfile.ZipFile(dist / "collected.epub") as epub:
+        assert epub.testzip() is None
+
+
+def test_same_sources_and_epoch_give_identical_bytes(default_project: Path) -> None:
+    first, second = default_project / "one", default_project / "two"
+    for folder in (first, second):
+        result = run_cli("all", "-o", str(folder), cwd=default_project, timeout=300)
+        assert result.returncode == 0, result.stderr
+    assert len(digests(first)) == 6
+    assert digests(first) == digests(second)
+
+
+def test_no_network_and_nothing_from_outside_the_project(tmp_path: Path) -> None:
+    if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
+        pytest.fail("unshare -n is needed to take the network away from the build")
+    (tmp_path / "outside.png").write_bytes((tmp_path / "secret.txt").read_bytes()
+                                           if (tmp_path / "secret.txt").exists() else SECRET.encode())
+    text = ("## T\n\n**Simplicia**: Look. [link](http://example.com/x)\n\n"
+            "![remote](https://example.com/x.png)\n\n![outside](../outside.png)\n\n"
+            "![passwd](file:///etc/passwd)\n\n<img src=\"file:///etc/passwd\">\n")
+    root = project(tmp_path, text, draft=True)
+    result = subprocess.run(["unshare", "-n", sys.executable, "-m", "publish", "all"], cwd=root,
+                            env=cli_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    texts = output_texts(root / "dist")
+    assert SECRET not in texts and "root:x:0:0" not in texts
