@@ -162,10 +162,13 @@ def _git(root: Path, *args: str) -> str:
 
 def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = False,
           progress: Progress | None = None, since: str | None = None,
-          profile: str | None = None) -> list[Artifact]:
+          profile: str | None = None, jobs: int = 1) -> list[Artifact]:
     """Render the requested outputs of one book into `outdir`, each written atomically.
     `since` (a git revision) adds change bars to the proof; `profile` (pod, press, screen)
-    overrides the book's print profile for the print PDF."""
+    overrides the book's print profile for the print PDF. `jobs` is the most render processes
+    to run at once (`--jobs`); renders are still sequential, so for now it is only checked."""
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
     notify = progress or (lambda message: None)
     settings = job.settings.with_profile(profile)
     release = [kind for kind in outputs if kind != "proof"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -18,10 +19,14 @@ from rich.console import Console
 from publish import __version__
 from publish import model as m
 from publish.diagnostics import Diagnostic, Severity, fails
-from publish.errors import ConfigError, PublishError
+from publish.errors import CheckFailed, ConfigError, InputError, PublishError
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# Colours and styles only on a terminal (rich's detection), and never with NO_COLOR set: rich
+# alone would drop the colours but keep bold and italic, which NO_COLOR users do not want
+# either, so the colour system is switched off altogether.
+_COLOURS = None if os.environ.get("NO_COLOR") else "auto"
+stdout = Console(highlight=False, soft_wrap=True, color_system=_COLOURS)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, color_system=_COLOURS)
 
 
 def _project(required: bool):
@@ -34,7 +39,7 @@ def _project(required: bool):
     return load(root)
 
 
-def _jobs(files: tuple[str, ...], book: str | None):
+def _books(files: tuple[str, ...], book: str | None):
     """The books to build: from FILES (one-play books) or from book.yaml."""
     from publish.build import assemble, assemble_file, assemble_part
     if files and book:
@@ -48,22 +53,28 @@ def _jobs(files: tuple[str, ...], book: str | None):
     return [assemble(config, b) for b in books]
 
 
-def _report(diagnostics: list[Diagnostic], verbose: bool, console: Console = stderr) -> None:
+def _report(diagnostics: list[Diagnostic], verbose: bool, console: Console = stderr,
+            quiet: bool = False, strict: bool = False) -> None:
+    """Print diagnostics; info ones only with --verbose, and with --quiet only those that
+    fail the build (errors, and warnings under --strict)."""
     for diagnostic in diagnostics:
         if diagnostic.severity is Severity.INFO and not verbose:
+            continue
+        if quiet and not fails([diagnostic], strict):
             continue
         style = {"error": "bold red", "warning": "yellow", "info": "dim"}[diagnostic.severity.value]
         console.print(diagnostic.format(), style=style, markup=False)
 
 
-def _run(action) -> None:
-    """Run a command body; turn project errors into one line and an exit status."""
+def _run(action, verbose: bool = False) -> None:
+    """Run a command body; turn project errors into one line and an exit status. A tool's
+    own error output (pandoc's, WeasyPrint's) is shown with --verbose or PUBLISH_VERBOSE=1."""
     try:
         action()
     except PublishError as error:
         stderr.print(str(error), style="bold red", markup=False)
         details = getattr(error, "details", "")
-        if details and os.environ.get("PUBLISH_VERBOSE"):
+        if details and (verbose or os.environ.get("PUBLISH_VERBOSE")):
             stderr.print(details, markup=False)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
@@ -77,11 +88,18 @@ def main() -> None:
     """Turn plays written in Markdown into a print PDF, an EPUB 3 and a proof PDF.
 
     \b
-    Example:
-      publish all            build every book of book.yaml into dist/
+    Examples:
+      publish all                        build every book of book.yaml into dist/
+      publish new "A Play" -c Ann -c Bo  start a play and its cast
+      publish watch manuscript/x.md      rebuild its proof on every save
+      publish stats collected            who speaks how much, and where
+      publish COMMAND --help             each command's options, with an example
+
+    \b
+    Exit statuses: 0 success; 1 the manuscripts fail the build; 2 usage error
+    (publish check: errors found); 3 book.yaml error; 4 input error; 5 tool error;
+    130 interrupted. Colours only on a terminal, never with NO_COLOR set.
     """
-    if os.environ.get("NO_COLOR"):
-        stdout.no_color = stderr.no_color = True
 
 
 def _since_option(proof: bool):
@@ -92,42 +110,101 @@ def _since_option(proof: bool):
     return lambda command: command
 
 
+def _jobs_option(command):
+    return click.option(
+        "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+        help="At most N render processes at once. Renders still run one at a time; the "
+             "limit is checked and passed to the build for the parallel renderer to come.")(command)
+
+
 def _build_command(name: str, outputs: tuple[str, ...], summary: str):
     @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
     @_since_option("proof" in outputs)
-    @click.option("--book", "book", help="Build only this book of book.yaml.")
+    @click.option("--book", "book", metavar="NAME", help="Build only this book of book.yaml.")
     @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
                   help="Folder for the outputs (default: dist/ of the project).")
-    @click.option("--strict", is_flag=True, help="Warnings fail the build too.")
-    @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-    @click.option("-v", "--verbose", is_flag=True, help="Also print notes (M201) and details.")
+    @click.option("--strict", is_flag=True,
+                  help="Warnings (TODOs, unknown speakers, empty speeches...) fail the print PDF "
+                       "and EPUB too; a proof always builds, showing them.")
+    @click.option("-q", "--quiet", is_flag=True,
+                  help="Print only what fails the build; no summary.")
+    @click.option("-v", "--verbose", is_flag=True,
+                  help="Also print info diagnostics (M103, M104) and tools' error output.")
+    @_jobs_option
     @_profile_option(outputs)
-    def command(files, book, outdir, strict, quiet, verbose, since=None, profile=None):
+    def command(files, book, outdir, strict, quiet, verbose, jobs, since=None, profile=None):
         def action():
             from publish.build import build
-            jobs = _jobs(files, book)
-            target = Path(outdir) if outdir else jobs[0].root / "dist"
-            for job in jobs:
-                if not quiet:
-                    _report(job.diagnostics, verbose)
+            books = _books(files, book)
+            target = Path(outdir) if outdir else books[0].root / "dist"
+            release = any(kind != "proof" for kind in outputs)
+            if release:
+                _refuse_failing(books, strict, quiet, verbose)
+            _report(_unique(books), verbose, quiet=quiet)
+            rows = []
+            for job in books:
                 with stderr.status(f"building {job.id}", spinner="dots") if not quiet else _null():
-                    artifacts = build(job, outputs, target, strict, since=since, profile=profile)
-                for artifact in artifacts:
-                    if not quiet:
-                        pages = f"{artifact.pages} pages, " if artifact.pages else ""
-                        stdout.print(f"wrote {artifact.path} ({pages}{artifact.size // 1024} kB)",
-                                     markup=False)
-        _run(action)
+                    artifacts = build(job, outputs, target, strict, since=since, profile=profile,
+                                      jobs=jobs)
+                rows += [(a.path, a.pages, a.size, _warnings(job.diagnostics)) for a in artifacts]
+            if not quiet:
+                from publish.tables import build_summary
+                stdout.print(build_summary(rows))
+        _run(action, verbose)
 
+    example = "" if name == "all" else " manuscript/shoggoths.md -o out/"
+    second = ("--book drafts --since HEAD~3" if name == "proof"
+              else "--strict --book collected")
     command.__doc__ = f"""{summary}
 
     \b
     FILES: manuscripts to build as one-play books (default: the books of book.yaml);
     with --book, only those plays of that book.
-    Example:
-      publish {name} {'manuscript/shoggoths.md -o out/' if name != 'all' else ''}
+    Every book is checked before anything is written: if one fails, no file is written.
+    A table of what was written (file, pages, size, warnings) closes the run.
+
+    \b
+    Examples:
+      publish {name}{example}
+      publish {name} {second}
     """
     return main.command(name)(command)
+
+
+def _unique(books) -> list[Diagnostic]:
+    """The diagnostics of all books, a manuscript in two books reported once."""
+    return list(dict.fromkeys(d for job in books for d in job.diagnostics))
+
+
+def _warnings(diagnostics: list[Diagnostic]) -> int:
+    return sum(d.severity is Severity.WARNING for d in diagnostics)
+
+
+def _refuse_failing(books, strict: bool, quiet: bool, verbose: bool) -> None:
+    """Before writing anything: if a book's diagnostics fail the build, print them all and
+    every reason, book by book, and stop with status 1."""
+    failing = [job for job in books if fails(job.diagnostics, strict)]
+    if not failing:
+        return
+    _report(_unique(books), verbose, quiet=quiet, strict=strict)
+    reasons = "\n".join(f"  {job.id}: {_reason(job.diagnostics, strict)}" for job in failing)
+    flag = " under --strict" if strict else ""
+    raise CheckFailed(f"the manuscripts have problems that fail the build{flag}:\n{reasons}\n"
+                      "nothing was written")
+
+
+def _reason(diagnostics: list[Diagnostic], strict: bool) -> str:
+    """`2 errors (M301 ×2), 21 warnings (M102 ×3, M201 ×18)`: what fails, by code."""
+    parts = []
+    for severity in (Severity.ERROR, Severity.WARNING):
+        if severity is Severity.WARNING and not strict:
+            continue
+        codes = Counter(d.code for d in diagnostics if d.severity is severity)
+        if codes:
+            by_code = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(codes.items()))
+            total = sum(codes.values())
+            parts.append(f"{total} {severity.value}{'s' if total > 1 else ''} ({by_code})")
+    return ", ".join(parts)
 
 
 def _profile_option(outputs: tuple[str, ...]):
@@ -171,21 +248,23 @@ def ast_command(file: str) -> None:
 
 @main.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--book", "book", metavar="NAME", help="Check only this book of book.yaml.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list editorial notes (M201).")
-def check_command(files: tuple[str, ...], strict: bool, verbose: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Also list info diagnostics (M103, M104).")
+def check_command(files: tuple[str, ...], book: str | None, strict: bool, verbose: bool) -> None:
     """Print diagnostics as path:line:col: severity[CODE]: message.
 
     \b
     Exit status: 0 clean (notes and warnings allowed), 1 warnings under --strict, 2 errors.
 
     \b
-    Example:
+    Examples:
       publish check manuscript/drafts/*.md
+      publish check --strict --book collected
     """
     def action():
         diagnostics: list[Diagnostic] = []
-        for job in _jobs(files, None):
+        for job in _books(files, book):
             diagnostics += job.diagnostics
         # A manuscript in two books is reported once.
         diagnostics = list(dict.fromkeys(diagnostics))
@@ -203,7 +282,9 @@ def check_command(files: tuple[str, ...], strict: bool, verbose: bool) -> None:
 @click.option("--check", "check_only", is_flag=True,
               help="Change nothing; exit 1 listing the files that would change.")
 def fmt_command(files: tuple[str, ...], check_only: bool) -> None:
-    """Rewrite manuscripts in the canonical Markdown dialect (idempotent, lossless).
+    """Rewrite manuscripts in the canonical Markdown form.
+
+    Idempotent and lossless: the model of the file does not change.
 
     \b
     FILES: manuscripts to format (default: every manuscript of book.yaml).
@@ -223,4 +304,172 @@ def fmt_command(files: tuple[str, ...], check_only: bool) -> None:
             stdout.print(f"{verb} {result.shown}", markup=False)
         if check_only and changed:
             sys.exit(1)
+    _run(action)
+
+
+@main.command("stats")
+@click.argument("targets", nargs=-1, metavar="[BOOK | FILES...]")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def stats_command(targets: tuple[str, ...], as_json: bool) -> None:
+    """Who speaks how much, and in which scenes.
+
+    Speeches and words per character with their share, and a scene-by-character table.
+
+    \b
+    BOOK: a book of book.yaml; FILES: manuscripts (default: every play of book.yaml).
+    Words are spoken words: stage directions and notes are not counted; a speech by
+    two speakers counts for each. A dot marks a scene where a character speaks or a
+    stage direction names them.
+
+    \b
+    Examples:
+      publish stats collected
+      publish stats manuscript/shoggoths.md --json
+    """
+    def action():
+        from publish.stats import cast_stats, play_stats_json
+        plays = _plays(targets)
+        if as_json:
+            click.echo(json.dumps({"plays": [play_stats_json(play) for play in plays]},
+                                  ensure_ascii=False, indent=1))
+            return
+        from publish.tables import play_stats
+        for play in plays:
+            stdout.print(play_stats(play.meta.title, play.meta.source, cast_stats(play)))
+    _run(action)
+
+
+def _plays(targets: tuple[str, ...]) -> list[m.Play]:
+    """The plays `publish stats` counts: each target is a book of book.yaml or a manuscript;
+    a play in two books is counted once."""
+    from publish.build import assemble, assemble_file
+    config = _project(required=not targets)
+    books = {book.id for book in config.books} if config else set()
+    jobs = []
+    for target in targets or tuple(sorted(books, key=[b.id for b in config.books].index)):
+        if target in books and not Path(target).is_file():
+            jobs.append(assemble(config, config.book(target)))
+        else:
+            jobs.append(assemble_file(Path(target), config))
+    plays = {play.meta.source: play for job in jobs for play in job.book.plays}
+    return list(plays.values())
+
+
+@main.command("watch")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+@click.option("--book", "book", metavar="NAME",
+              help="Lay the plays out as part of this book (default: the first book listing each).")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the proofs (default: dist/ of the project).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print info diagnostics.")
+@_jobs_option
+def watch_command(files, book, outdir, quiet, verbose, jobs) -> None:
+    """Rebuild the proof of the play being edited on every save.
+
+    The proof is rebuilt when the manuscript, book.yaml or a style changes.
+
+    \b
+    The play being edited is the manuscript saved last (or FILES, built once at the start).
+    Only that play is read and laid out: dist/<book>-<play>-proof.pdf. Stop with Ctrl-C.
+
+    \b
+    Example:
+      publish watch manuscript/shoggoths.md
+    """
+    def action():
+        import logging
+        from watchfiles import watch
+        from publish.watch import Session, rebuilds, watched_paths
+        # watchfiles logs its own "stopping watch" on Ctrl-C; the CLI speaks for itself.
+        logging.getLogger("watchfiles").setLevel(logging.ERROR)
+        root = _project(required=True).root
+        current = [_inside(root, Path(f)) for f in files]
+        session = Session(root, Path(outdir) if outdir else root / "dist", book, current, jobs)
+        if not quiet:
+            stderr.print(f"watching {root} (Ctrl-C stops)", markup=False)
+        changes = watch(*watched_paths(session), raise_interrupt=False)
+        try:
+            for event in rebuilds(session, changes):
+                _print_rebuild(event, quiet, verbose)
+        except KeyboardInterrupt:
+            # Ctrl-C is how watching ends, even mid-rebuild (outputs are written atomically,
+            # so the last good proof stays): a success, not an interruption.
+            pass
+    _run(action, verbose)
+
+
+def _inside(root: Path, path: Path) -> str:
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise InputError(f"{path} is outside the project {root}; watch works inside a project")
+    return resolved.relative_to(root.resolve()).as_posix()
+
+
+def _print_rebuild(event, quiet: bool, verbose: bool) -> None:
+    from publish.tables import shown_path
+    from publish.watch import Failed
+    if isinstance(event, Failed):
+        stderr.print(f"{event.manuscript}: {event.error}", style="bold red", markup=False)
+        return
+    _report(event.diagnostics, verbose, quiet=quiet)
+    if quiet:
+        return
+    for artifact in event.artifacts:
+        warnings = _warnings(event.diagnostics)
+        stdout.print(f"rebuilt {shown_path(artifact.path)} ({artifact.pages} pages, "
+                     f"{event.seconds:.1f} s, "
+                     f"{warnings} warning{'' if warnings == 1 else 's'})", markup=False)
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("-c", "--cast", "cast", multiple=True, metavar="NAME",
+              help="A character of the play (repeat for each); added to its cast in book.yaml.")
+@click.option("--book", "book", metavar="NAME",
+              help="Add the play to this book (default: the first draft book, else the first).")
+def new_command(title: str, cast: tuple[str, ...], book: str | None) -> None:
+    """Start a new play, with its cast in book.yaml.
+
+    Writes manuscript/<title>.md with its title and a first scene, in the canonical
+    form, and adds its cast to book.yaml.
+
+    \b
+    book.yaml is edited line by line (your comments stay): the play and its cast are
+    added under plays:, the manuscript at the end of the book's manuscripts:.
+
+    \b
+    Example:
+      publish new "The Alignment Tax" --cast Simplicia --cast Doomimir
+    """
+    def action():
+        from publish.project import new_play
+        created = new_play(_project(required=True).root, title, list(cast), book)
+        names = ", ".join(member.name for member in created.cast) or "none yet"
+        stdout.print(f"created {created.shown} (book {created.book}; cast: {names})", markup=False)
+        stdout.print(f"next: publish watch {created.shown}", markup=False, style="dim")
+    _run(action)
+
+
+@main.command("clean")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing.")
+def clean_command(quiet: bool) -> None:
+    """Remove what builds wrote.
+
+    Removes the files in dist/ (not dist/.gitkeep) and the build cache .cache/.
+
+    \b
+    Example:
+      publish clean
+    """
+    def action():
+        from publish.project import clean
+        root = _project(required=True).root
+        removed = clean(root)
+        if quiet:
+            return
+        for path in removed:
+            stdout.print(f"removed {os.path.relpath(path, root)}", markup=False)
+        if not removed:
+            stdout.print("nothing to remove", markup=False)
     _run(action)

@@ -1,5 +1,5 @@
-"""Who speaks how much, and where: the numbers behind the proof's cast table (and, later,
-`publish stats`).
+"""Who speaks how much, and where: the numbers behind the proof's cast table and
+`publish stats`.
 
 Words are the spoken words of a speech: its paragraphs without stage directions or editorial
 notes. A speech by two speakers at once counts, with all its words, for each of them.
@@ -97,3 +97,21 @@ def cast_stats(play: m.Play) -> CastStats:
             tuple(i in present.get(cast_id, ()) for i in range(len(play.body)))))
     labels = tuple(scene_label(d, i) for i, d in enumerate(play.body))
     return CastStats(tuple(rows), labels, total_speeches, total_words)
+
+
+def play_stats_json(play: m.Play) -> dict:
+    """`publish stats --json` for one play: its totals, its scenes, and per character the
+    counts, shares (0..1, rounded to 4 places) and the labels of the scenes they appear in."""
+    stats = cast_stats(play)
+    return {
+        "title": play.meta.title,
+        "source": play.meta.source,
+        "speeches": stats.speeches,
+        "words": stats.words,
+        "scenes": list(stats.scene_labels),
+        "characters": [
+            {"id": row.id, "name": row.name, "speeches": row.speeches, "words": row.words,
+             "speech_share": round(row.speech_share, 4), "word_share": round(row.word_share, 4),
+             "scenes": [label for label, here in zip(stats.scene_labels, row.scenes) if here]}
+            for row in stats.characters],
+    }
