@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import os
 import subprocess
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from publish import model as m
+from publish.cache import Cache, code_identity, copy_out, digest, file_digest, pandoc_identity, render_identity
 from publish.check import check_images
 from publish.config import BookConfig, Config, PlayConfig, PrintConfig
 from publish.diagnostics import Diagnostic, fails
@@ -24,10 +26,11 @@ from publish.errors import CheckFailed, ConfigError
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
 from publish.render import page
-from publish.render.assets import ProjectFiles, font_face_css, stylesheet
+from publish.render.assets import STYLES_DIR, ProjectFiles, font_face_css, stylesheet
 from publish.render.html import Stamp, render_book
 from publish.render.markup import Markup
 from publish.source import read_manuscript
+from publish.workers import run_tasks
 
 OUTPUTS = ("pdf", "epub", "proof")
 Progress = Callable[[str], None]
@@ -39,6 +42,8 @@ class Artifact:
     path: Path
     pages: int | None
     size: int
+    reused: bool = False  # copied from the build cache, not rendered
+    rebuilt_parts: tuple[str, ...] = ()  # the play sources whose parts were rendered anew
 
 
 @dataclass
@@ -52,20 +57,46 @@ class BookJob:
     manuscripts: dict[str, Path]  # play.meta.source -> file
     diagnostics: list[Diagnostic] = field(default_factory=list)
     settings: PrintConfig = PrintConfig()  # the print PDF's trim, profile and house style
+    keys: dict[str, str] = field(default_factory=dict)  # play source -> its cache key
 
 
 # ---------------------------------------------------------------- parsing
 
 
 def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig,
-              release: bool = True) -> tuple[m.Play, list[Diagnostic]]:
+              release: bool = True, cache: Cache | None = None) -> tuple[m.Play, list[Diagnostic]]:
     """Read, parse (one pandoc process) and normalize one manuscript, then check its images
     (a missing image is an error in a release book, a warning in a draft)."""
-    text = read_manuscript(path, shown)
-    ast = parse_markdown(text, shown)
-    play, diagnostics = normalize(ast, shown, play_config.cast, play_config.title)
-    diagnostics += check_images(play, path, ProjectFiles(root), release)
+    play, diagnostics, _ = _read_play(root, path, shown, play_config, release, cache)
     return play, diagnostics
+
+
+def _read_play(root: Path, path: Path, shown: str, play_config: PlayConfig, release: bool,
+               cache: Cache | None) -> tuple[m.Play, list[Diagnostic], str]:
+    """read_play, also returning the play's cache key. The parsed play comes from the cache
+    when the same bytes were parsed with the same cast and pandoc; images are checked every
+    time, since they are files of their own that may appear or vanish."""
+    key = _play_key(path, shown, play_config) if cache else ""
+    cached = cache.load("model", key) if cache else None
+    if cached is None:
+        text = read_manuscript(path, shown)
+        play, found = normalize(parse_markdown(text, shown), shown, play_config.cast, play_config.title)
+        if cache:
+            cache.store("model", key, (play, found))
+    else:
+        play, found = cached
+    if cache:
+        cache.note("model", shown, cached is not None)
+    diagnostics = list(found) + check_images(play, path, ProjectFiles(root), release)
+    return play, diagnostics, key
+
+
+def _play_key(path: Path, shown: str, play_config: PlayConfig) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""  # read_manuscript reports the problem; a missing file is never cached
+    return digest("model", code_identity(), pandoc_identity(), shown, repr(play_config), data)
 
 
 def book_meta(config: BookConfig) -> m.BookMeta:
@@ -74,21 +105,22 @@ def book_meta(config: BookConfig) -> m.BookMeta:
                       config.edition, config.isbn)
 
 
-def assemble(config: Config, book_config: BookConfig) -> BookJob:
-    plays, diagnostics, manuscripts = [], [], {}
+def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None) -> BookJob:
+    plays, diagnostics, manuscripts, keys = [], [], {}, {}
     for rel_path in book_config.manuscripts:
         path = config.root / rel_path
-        play, found = read_play(config.root, path, rel_path, config.play(rel_path),
-                                release=not book_config.draft)
+        play, found, keys[rel_path] = _read_play(config.root, path, rel_path, config.play(rel_path),
+                                                 not book_config.draft, cache)
         plays.append(play)
         diagnostics += found
         manuscripts[rel_path] = path
     book = m.Book(book_meta(book_config), tuple(plays))
     return BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics,
-                   book_config.print)
+                   book_config.print, keys)
 
 
-def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...]) -> BookJob:
+def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...],
+                  cache: Cache | None = None) -> BookJob:
     """Only some plays of a book, with the book's metadata (`--book NAME FILES`): a proof of
     one play without reading or laying out the others. Written as `<book>-<play>...`."""
     wanted = [os.path.relpath(Path(f).resolve(), config.root.resolve()) for f in files]
@@ -97,17 +129,17 @@ def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...
             raise ConfigError(f"{rel_path!r} is not a manuscript of book {book_config.id!r}")
     part = dataclasses.replace(
         book_config, manuscripts=tuple(p for p in book_config.manuscripts if p in wanted))
-    job = assemble(config, part)
+    job = assemble(config, part, cache)
     job.id = "-".join([book_config.id, *(Path(p).stem for p in part.manuscripts)])
     return job
 
 
-def assemble_file(path: Path, config: Config | None) -> BookJob:
+def assemble_file(path: Path, config: Config | None, cache: Cache | None = None) -> BookJob:
     """A one-play book from any Markdown file, in or out of book.yaml."""
     root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent
     shown = os.path.relpath(path.resolve(), root.resolve())
     play_config = config.play(shown) if config else PlayConfig(shown, None, ())
-    play, diagnostics = read_play(root, path, shown, play_config)
+    play, diagnostics, key = _read_play(root, path, shown, play_config, True, cache)
     defaults = next(iter(config.books), None) if config else None
     title = play.meta.title
     meta = m.BookMeta(
@@ -116,7 +148,8 @@ def assemble_file(path: Path, config: Config | None) -> BookJob:
         date=defaults.date if defaults else "", rights=defaults.rights if defaults else "",
         identifier=_file_identifier(path.stem), publisher=defaults.publisher if defaults else "")
     settings = config.print_defaults if config else PrintConfig()
-    return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics, settings)
+    return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics,
+                   settings, {shown: key})
 
 
 def _file_identifier(stem: str) -> str:
@@ -156,34 +189,153 @@ def _git(root: Path, *args: str) -> str:
 
 def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = False,
           progress: Progress | None = None, since: str | None = None,
-          profile: str | None = None) -> list[Artifact]:
+          profile: str | None = None, cache: Cache | None = None,
+          workers: int = 1) -> list[Artifact]:
     """Render the requested outputs of one book into `outdir`, each written atomically.
     `since` (a git revision) adds change bars to the proof; `profile` (pod, press, screen)
     overrides the book's print profile for the print PDF."""
+    return build_all([job], outputs, outdir, strict, progress, since, profile, cache, workers)[0]
+
+
+def build_all(jobs: list[BookJob], outputs: tuple[str, ...], outdir: Path, strict: bool = False,
+              progress: Progress | None = None, since: str | None = None,
+              profile: str | None = None, cache: Cache | None = None,
+              workers: int = 1) -> list[list[Artifact]]:
+    """Every output of every book: what the cache holds is copied out, the rest is rendered
+    by up to `workers` processes at once. Returns each book's artifacts, in `outputs` order.
+    No book is rendered when any of them fails its checks."""
     notify = progress or (lambda message: None)
-    settings = job.settings.with_profile(profile)
     release = [kind for kind in outputs if kind != "proof"]
-    if release and fails(job.diagnostics, strict):
-        raise CheckFailed(f"{job.id}: the manuscripts have problems (see above); nothing was written")
-    stamp, modified = build_stamp(job.root, list(job.manuscripts.values()))
-    files = ProjectFiles(job.root)
+    for job in jobs:
+        if release and fails(job.diagnostics, strict):
+            raise CheckFailed(f"{job.id}: the manuscripts have problems (see above); nothing was written")
     outdir.mkdir(parents=True, exist_ok=True)
-    artifacts = []
+    tasks = [task for job in jobs for task in _tasks(job, outputs, outdir, since, profile, cache)]
+    done: dict[int, Artifact] = {}
+    for index, task in enumerate(tasks):
+        reused = _reuse(task, cache)
+        if reused:
+            notify(f"{task.job.id}: {task.kind} (unchanged)")
+            done[index] = reused
+    todo = [index for index in range(len(tasks)) if index not in done]
+    done.update(run_tasks([tasks[i] for i in todo], todo, workers, notify))
+    per_job = len(outputs)
+    return [[done[j * per_job + k] for k in range(per_job)] for j in range(len(jobs))]
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One output of one book, with everything a render process needs (it is pickled)."""
+
+    job: BookJob
+    kind: str
+    target: Path
+    settings: PrintConfig
+    stamp: Stamp
+    modified: dt.datetime
+    since: str | None
+    key: str  # the output's cache key
+    cache_folder: Path | None
+
+    def weight(self) -> int:
+        """Rough cost, to start the longest renders first: the text laid out."""
+        size = sum(len(p.meta.title) + _text_size(p) for p in self.job.book.plays)
+        return size // 10 if self.kind == "epub" else size
+
+
+def _text_size(play: m.Play) -> int:
+    return sum(1 for _ in m.walk(play))
+
+
+def _tasks(job: BookJob, outputs: tuple[str, ...], outdir: Path, since: str | None,
+           profile: str | None, cache: Cache | None) -> list[RenderTask]:
+    stamp, modified = build_stamp(job.root, list(job.manuscripts.values()))
+    settings = job.settings.with_profile(profile)
+    since_commit = _since_commit(job.root, since) if since else ""
+    folder = cache.folder if cache else None
+    tasks = []
     for kind in outputs:
-        notify(f"{job.id}: {kind}")
+        if kind not in OUTPUTS:
+            raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
         target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
-        artifacts.append(_render(kind, job, files, stamp, modified, target, settings, since))
-    return artifacts
+        key = output_key(job, kind, stamp, modified, settings, since_commit) if folder else ""
+        tasks.append(RenderTask(job, kind, target, settings, stamp, modified, since, key, folder))
+    return tasks
+
+
+def _since_commit(root: Path, since: str) -> str:
+    from publish.revision import check_revision
+    return check_revision(root, since)
+
+
+def output_key(job: BookJob, kind: str, stamp: Stamp, modified: dt.datetime,
+               settings: PrintConfig, since_commit: str) -> str:
+    """Everything an output depends on: code, libraries, styles and fonts; the book's
+    config and metadata; each play (by its manuscript's key); its images' bytes; the build
+    stamp; and per kind, the print settings or the proof's diagnostics and --since commit."""
+    parts = [render_identity(STYLES_DIR), kind, job.id, repr(_config_for_key(job.config)),
+             repr(job.book.meta), stamp.text(), modified.isoformat()]
+    if kind == "pdf":
+        parts.append(repr(settings))
+    if kind == "proof":
+        parts += [since_commit, repr(job.diagnostics)]
+    parts += [job.keys.get(play.meta.source, "") for play in job.book.plays]
+    parts += image_identities(job)
+    return digest(*parts)
+
+
+def _config_for_key(config: BookConfig | None) -> BookConfig | None:
+    """The book's config without its place in book.yaml: moving a book in the file, or
+    adding a comment above it, changes no output."""
+    return dataclasses.replace(config, location=None) if config else None
+
+
+def image_identities(job: BookJob, plays: tuple[m.Play, ...] | None = None) -> list[str]:
+    """Each image the plays show, with the digest of the file it resolves to (or 'none')."""
+    files = ProjectFiles(job.root)
+    found = []
+    for play in job.book.plays if plays is None else plays:
+        manuscript = job.manuscripts.get(play.meta.source, job.root)
+        for node in m.walk(play):
+            if isinstance(node, m.Image):
+                local = files.image(node.url, manuscript)
+                found.append(f"{node.url}={file_digest(local) if local else 'none'}")
+    return found
+
+
+def _reuse(task: RenderTask, cache: Cache | None) -> Artifact | None:
+    """The cached output copied to its target, when the cache holds it."""
+    entry = cache.file(task.kind, task.key) if cache and task.key else None
+    if cache:
+        cache.note(task.kind, task.job.id, entry is not None)
+    if entry is None:
+        return None
+    stored, info = entry
+    copy_out(stored, task.target)
+    return Artifact(task.kind, task.target, info.get("pages"), task.target.stat().st_size,
+                    reused=True)
+
+
+def run_task(task: RenderTask) -> Artifact:
+    """Render one output (in this process or a render process) and keep it in the cache."""
+    cache = Cache(task.cache_folder)
+    artifact = _render(task.kind, task.job, ProjectFiles(task.job.root), task.stamp,
+                       task.modified, task.target, task.settings, task.since, cache)
+    if task.key:
+        cache.keep_file(task.kind, task.key, task.target, {"pages": artifact.pages})
+    return artifact
 
 
 def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-            target: Path, settings: PrintConfig, since: str | None = None) -> Artifact:
+            target: Path, settings: PrintConfig, since: str | None, cache: Cache) -> Artifact:
+    rebuilt: tuple[str, ...] = tuple(job.manuscripts)
     with _atomic(target) as temporary:
         pages = None
         if kind == "epub":
             from publish.render.epub import write_epub
             description = job.config.description if job.config else ""
-            write_epub(job.book, files, job.manuscripts, temporary, modified, description)
+            rebuilt = write_epub(job.book, files, job.manuscripts, temporary, modified, description,
+                                 _part_cache(job, cache))
         elif kind == "proof":
             from publish.render.pdf import write_pdf
             pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
@@ -191,7 +343,24 @@ def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified
             pages = _print_pdf(job, files, stamp, settings, temporary)
         else:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
-    return Artifact(kind, target, pages, target.stat().st_size)
+    return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=rebuilt)
+
+
+def _part_cache(job: BookJob, cache: Cache):
+    """Per-play parts of an output: (load, store) by play source, keyed by the play's key
+    and what else the part shows (book language, code, styles)."""
+    def key(source: str, index: int, what: str) -> str:
+        plays = tuple(p for p in job.book.plays if p.meta.source == source)
+        return digest(what, render_identity(STYLES_DIR), job.keys.get(source, ""), str(index),
+                      job.book.meta.language, *image_identities(job, plays))
+
+    def load(source: str, index: int, what: str):
+        return cache.load("part", key(source, index, what)) if job.keys.get(source) else None
+
+    def store(source: str, index: int, what: str, value) -> None:
+        if job.keys.get(source):
+            cache.store("part", key(source, index, what), value)
+    return load, store
 
 
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
@@ -209,6 +378,10 @@ def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintC
         if needed <= gutter:
             break
         gutter = needed
+        # Let the first layout go before the next one starts: a long book's layout is most
+        # of the process's memory, and two at once would double its peak.
+        del document, html
+        gc.collect()  # its boxes refer to each other; cycles wait for the collector
     press = settings.profile == "press"
     return pdf.write(document, target, bleed_box=page.BLEED if press else None)
 

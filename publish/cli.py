@@ -36,16 +36,24 @@ def _project(required: bool):
 
 def _jobs(files: tuple[str, ...], book: str | None):
     """The books to build: from FILES (one-play books) or from book.yaml."""
+    return _jobs_and_cache(files, book, use_cache=False)[0]
+
+
+def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool):
+    """The books to build and the project's build cache (disabled without `use_cache`;
+    None outside a project)."""
     from publish.build import assemble, assemble_file, assemble_part
+    from publish.cache import Cache
+    config = _project(required=not files or bool(book))
+    cache = Cache.for_project(config.root, use_cache) if config else None
     if files and book:
-        config = _project(required=True)
-        return [assemble_part(config, config.book(book), files)]
-    if files:
-        config = _project(required=False)
-        return [assemble_file(Path(f), config) for f in files]
-    config = _project(required=True)
-    books = [config.book(book)] if book else list(config.books)
-    return [assemble(config, b) for b in books]
+        jobs = [assemble_part(config, config.book(book), files, cache)]
+    elif files:
+        jobs = [assemble_file(Path(f), config, cache) for f in files]
+    else:
+        books = [config.book(book)] if book else list(config.books)
+        jobs = [assemble(config, b, cache) for b in books]
+    return jobs, cache
 
 
 def _report(diagnostics: list[Diagnostic], verbose: bool, console: Console = stderr) -> None:
@@ -102,16 +110,24 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
     @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
     @click.option("-v", "--verbose", is_flag=True, help="Also print notes (M201) and details.")
     @_profile_option(outputs)
-    def command(files, book, outdir, strict, quiet, verbose, since=None, profile=None):
+    @click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), default=None,
+                  help="Render processes (default: one per CPU).")
+    @click.option("--no-cache", is_flag=True, help="Render everything; neither read nor fill .cache/.")
+    def command(files, book, outdir, strict, quiet, verbose, workers, no_cache, since=None,
+                profile=None):
         def action():
-            from publish.build import build
-            jobs = _jobs(files, book)
+            from publish.build import build_all
+            from publish.workers import default_workers
+            jobs, cache = _jobs_and_cache(files, book, use_cache=not no_cache)
             target = Path(outdir) if outdir else jobs[0].root / "dist"
-            for job in jobs:
-                if not quiet:
+            if not quiet:
+                for job in jobs:
                     _report(job.diagnostics, verbose)
-                with stderr.status(f"building {job.id}", spinner="dots") if not quiet else _null():
-                    artifacts = build(job, outputs, target, strict, since=since, profile=profile)
+            with stderr.status("building", spinner="dots") if not quiet else _null() as status:
+                results = build_all(jobs, outputs, target, strict, since=since, profile=profile,
+                                    cache=cache, workers=workers or default_workers(),
+                                    progress=status.update if not quiet else None)
+            for artifacts in results:
                 for artifact in artifacts:
                     if not quiet:
                         pages = f"{artifact.pages} pages, " if artifact.pages else ""

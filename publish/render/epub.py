@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from publish import model as m
+from publish.cache import file_digest
 from publish.errors import ToolError
 from publish.render.assets import FONT_FACES, FONTS_DIR, IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
 from publish.render.html import render_play
@@ -33,8 +34,14 @@ def _document(lang: str, title: str, body_type: str, body: str) -> str:
 
 
 def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
-               output: Path, modified: dt.datetime, description: str = "") -> None:
+               output: Path, modified: dt.datetime, description: str = "",
+               parts=None) -> tuple[str, ...]:
+    """Write the EPUB; returns the sources of the plays whose chapters were rendered anew.
+    `parts` is (load, store) of a per-play cache (`build._part_cache`): a chapter depends on
+    its play only (images are named by their content, not by their order in the book), so
+    a chapter found there is not rendered again."""
     from ebooklib import epub
+    load, store = parts or (lambda *key: None, lambda *key_value: None)
 
     meta = book.meta
     ebook = epub.EpubBook()
@@ -58,11 +65,7 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
 
     def image_src(node: m.Image, manuscript: Path) -> str | None:
         local = files.image(node.url, manuscript)
-        if local is None:
-            return None
-        if local not in images:
-            images[local] = f"images/{len(images) + 1:03d}{local.suffix.lower()}"
-        return images[local]
+        return _image_name(local) if local else None
 
     # Content documents are written by us as finished XHTML (EpubItem), not EpubHtml, whose
     # round trip through lxml's HTML parser would drop the body's epub:type.
@@ -71,18 +74,24 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     title_page.title = "Title Page"
     ebook.add_item(title_page)
 
-    chapters = []
+    chapters, rebuilt = [], []
     for index, play in enumerate(book.plays):
         manuscript = manuscripts.get(play.meta.source, files.root)
-        markup = Markup(epub=True, image_src=lambda node, ms=manuscript: image_src(node, ms))
-        chapter = _xhtml_item(epub, f"play-{index + 1}", f"play-{index + 1}.xhtml", _document(
-            meta.language, play.meta.title, "bodymatter z3998:fiction z3998:drama",
-            render_play(play, index, markup)))
+        cached = load(play.meta.source, index, "epub-chapter")
+        if cached is None:
+            markup = Markup(epub=True, image_src=lambda node, ms=manuscript: image_src(node, ms))
+            cached = _document(meta.language, play.meta.title, "bodymatter z3998:fiction z3998:drama",
+                               render_play(play, index, markup))
+            store(play.meta.source, index, "epub-chapter", cached)
+            rebuilt.append(play.meta.source)
+        images.update(_play_images(play, files, manuscript))
+        chapter = _xhtml_item(epub, f"play-{index + 1}", f"play-{index + 1}.xhtml", cached)
         chapter.title = play.meta.title
         ebook.add_item(chapter)
         chapters.append(chapter)
 
-    for path, name in images.items():
+    # One entry per content: two files with the same bytes are one image of the book.
+    for name, path in sorted({name: path for path, name in images.items()}.items()):
         ebook.add_item(epub.EpubItem(uid=f"image-{Path(name).stem}", file_name=name,
                                      media_type=IMAGE_TYPES[path.suffix.lower()], content=path.read_bytes()))
 
@@ -102,6 +111,23 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
         raise ToolError(f"ebooklib could not write {output.name}: {exc}") from exc
     finally:
         raw.unlink(missing_ok=True)
+    return tuple(rebuilt)
+
+
+def _image_name(local: Path) -> str:
+    """An image's name in the EPUB, from its content: the same in whichever chapter and
+    whatever order it appears, so each chapter can be rendered (and cached) on its own."""
+    return f"images/{file_digest(local)[:16]}{local.suffix.lower()}"
+
+
+def _play_images(play: m.Play, files: ProjectFiles, manuscript: Path) -> dict[Path, str]:
+    found = {}
+    for node in m.walk(play):
+        if isinstance(node, m.Image):
+            local = files.image(node.url, manuscript)
+            if local:
+                found[local] = _image_name(local)
+    return found
 
 
 def _xhtml_item(epub, uid: str, file_name: str, document: str):
