@@ -273,7 +273,7 @@ def output_key(job: BookJob, kind: str, stamp: Stamp, modified: dt.datetime,
     """Everything an output depends on: code, libraries, styles and fonts; the book's
     config and metadata; each play (by its manuscript's key); its images' bytes; the build
     stamp; and per kind, the print settings or the proof's diagnostics and --since commit."""
-    parts = [render_identity(STYLES_DIR), kind, job.id, repr(_config_for_key(job.config)),
+    parts = [render_identity(STYLES_DIR, kind), kind, job.id, repr(_config_for_key(job.config)),
              repr(job.book.meta), stamp.text(), modified.isoformat()]
     if kind == "pdf":
         parts.append(repr(settings))
@@ -348,10 +348,11 @@ def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified
 
 def _part_cache(job: BookJob, cache: Cache):
     """Per-play parts of an output: (load, store) by play source, keyed by the play's key
-    and what else the part shows (book language, code, styles)."""
+    and what else the part shows: its place in the book, the book's language, its images and
+    our code (an EPUB chapter links its stylesheet, so styles are not part of it)."""
     def key(source: str, index: int, what: str) -> str:
         plays = tuple(p for p in job.book.plays if p.meta.source == source)
-        return digest(what, render_identity(STYLES_DIR), job.keys.get(source, ""), str(index),
+        return digest(what, code_identity(), job.keys.get(source, ""), str(index),
                       job.book.meta.language, *image_identities(job, plays))
 
     def load(source: str, index: int, what: str):

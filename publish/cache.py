@@ -71,18 +71,24 @@ def pandoc_identity() -> str:
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-@lru_cache(maxsize=1)
-def render_identity(styles_dir: Path) -> str:
-    """What every rendered output depends on besides the book: our code, the versions of the
-    rendering libraries, the stylesheets and the fonts."""
+# The stylesheets each output reads (besides the fonts, which all embed).
+STYLESHEETS = {"pdf": ("print.css", "manuscript.css"), "proof": ("print.css", "proof.css"),
+               "epub": ("epub.css",)}
+
+
+@lru_cache(maxsize=None)
+def render_identity(styles_dir: Path, kind: str) -> str:
+    """What an output of `kind` depends on besides the book: our code, the versions of the
+    rendering libraries, its stylesheets and the fonts."""
     versions = []
     for name in RENDER_LIBRARIES:
         try:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=none")
-    assets = sorted(p for p in styles_dir.rglob("*") if p.is_file())
-    return digest(code_identity(), *versions,
+    fonts = sorted(p for p in (styles_dir / "fonts").rglob("*") if p.is_file())
+    assets = [styles_dir / name for name in STYLESHEETS[kind]] + fonts
+    return digest(code_identity(), kind, *versions,
                   *(f"{p.relative_to(styles_dir)}:{file_digest(p)}" for p in assets))
 
 
