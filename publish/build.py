@@ -366,17 +366,19 @@ def _part_cache(job: BookJob, cache: Cache):
 
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
                target: Path) -> int:
-    """Lay the book out with the narrowest gutter, count its pages, and lay it out again while
-    the count calls for a wider one. A wider gutter only adds pages, so this ends (at most
-    once per gutter class)."""
+    """Lay the book out with the gutter its estimated length calls for, count its pages, and
+    lay it out again while the count calls for another gutter. Pages only grow with the
+    gutter, so the search moves one way (wider, or narrower when the estimate was long) and
+    ends on a gutter that fits the count, at most once per gutter class. A good estimate
+    saves a whole layout of a long book: most books cross 150 pages."""
     from publish.render import pdf
-    gutter = page.gutter_for(0)
+    gutter = page.gutter_for(estimate_pages(job.book, settings))
     while True:
         html = _book_html(job, files, stamp, proof=False, style=settings.style,
                           geometry=page.page_css(settings, gutter))
         document = pdf.layout(html, job.root, files)
         needed = page.gutter_for(len(document.pages))
-        if needed <= gutter:
+        if needed == gutter:
             break
         gutter = needed
         # Let the first layout go before the next one starts: a long book's layout is most
@@ -385,6 +387,22 @@ def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintC
         gc.collect()  # its boxes refer to each other; cycles wait for the collector
     press = settings.profile == "press"
     return pdf.write(document, target, bleed_box=page.BLEED if press else None)
+
+
+# Characters of text per square inch of trim, as the house styles set them (measured on the
+# default books); only a first guess of the page count, so it need not be exact.
+TEXT_DENSITY = {"book": 36.0, "manuscript": 19.0}
+FRONT_PAGES, PAGES_PER_PLAY = 4, 2  # front matter; a play's opener and personae
+
+
+def estimate_pages(book: m.Book, settings: PrintConfig) -> int:
+    """The print edition's page count, guessed from its text length and trim: the first
+    gutter tried. Depends only on the book, so the result stays reproducible."""
+    from publish.config import TRIMS
+    width, height = TRIMS[settings.trim]
+    chars = sum(len(m.plain_text(play)) for play in book.plays)
+    per_page = TEXT_DENSITY.get(settings.style, TEXT_DENSITY["book"]) * width * height
+    return FRONT_PAGES + PAGES_PER_PLAY * len(book.plays) + round(chars / per_page)
 
 
 def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool, style: str = "book",
