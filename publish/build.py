@@ -72,15 +72,15 @@ def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig,
 
 
 def _read_play(root: Path, path: Path, shown: str, play_config: PlayConfig, release: bool,
-               cache: Cache | None) -> tuple[m.Play, list[Diagnostic], str]:
+               cache: Cache | None, parsed: tuple | None = None) -> tuple[m.Play, list[Diagnostic], str]:
     """read_play, also returning the play's cache key. The parsed play comes from the cache
-    when the same bytes were parsed with the same cast and pandoc; images are checked every
-    time, since they are files of their own that may appear or vanish."""
+    when the same bytes were parsed with the same cast and pandoc (or was `parsed` already
+    by a parsing process); images are checked every time, since they are files of their own
+    that may appear or vanish."""
     key = _play_key(path, shown, play_config) if cache else ""
-    cached = cache.load("model", key) if cache else None
+    cached = cache.load("model", key) if cache and parsed is None else None
     if cached is None:
-        text = read_manuscript(path, shown)
-        play, found = normalize(parse_markdown(text, shown), shown, play_config.cast, play_config.title)
+        play, found = parsed or _parse_only(path, shown, play_config)
         if cache:
             cache.store("model", key, (play, found))
     else:
@@ -105,18 +105,39 @@ def book_meta(config: BookConfig) -> m.BookMeta:
                       config.edition, config.isbn)
 
 
-def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None) -> BookJob:
+def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None,
+             workers: int = 1) -> BookJob:
+    """The book's model: each manuscript parsed (`workers` at once) or found in the cache."""
     plays, diagnostics, manuscripts, keys = [], [], {}, {}
+    parsed = _parse_in_parallel(config, book_config.manuscripts, cache, workers)
     for rel_path in book_config.manuscripts:
         path = config.root / rel_path
         play, found, keys[rel_path] = _read_play(config.root, path, rel_path, config.play(rel_path),
-                                                 not book_config.draft, cache)
+                                                 not book_config.draft, cache, parsed.get(rel_path))
         plays.append(play)
         diagnostics += found
         manuscripts[rel_path] = path
     book = m.Book(book_meta(book_config), tuple(plays))
     return BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics,
                    book_config.print, keys)
+
+
+def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache | None,
+                       workers: int) -> dict[str, tuple[m.Play, list[Diagnostic]]]:
+    """Parse the manuscripts the cache lacks in `workers` processes: normalizing is Python
+    and takes a core per file; pandoc too runs once per file, several at once."""
+    todo = [p for p in dict.fromkeys(rel_paths)
+            if not (cache and cache.has("model", _play_key(config.root / p, p, config.play(p))))]
+    if workers <= 1 or len(todo) <= 1:
+        return {}
+    from publish.workers import parallel_map
+    args = [(config.root / p, p, config.play(p)) for p in todo]
+    return dict(zip(todo, parallel_map(_parse_only, args, workers)))
+
+
+def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> tuple[m.Play, list[Diagnostic]]:
+    text = read_manuscript(path, shown)
+    return normalize(parse_markdown(text, shown), shown, play_config.cast, play_config.title)
 
 
 def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...],

@@ -123,6 +123,9 @@ class Cache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
 
+    def has(self, kind: str, key: str) -> bool:
+        return self.folder is not None and self._path(kind, key).is_file()
+
     def store(self, kind: str, key: str, value) -> None:
         if self.folder is not None:
             self._write(self._path(kind, key), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))

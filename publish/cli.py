@@ -39,9 +39,9 @@ def _jobs(files: tuple[str, ...], book: str | None):
     return _jobs_and_cache(files, book, use_cache=False)[0]
 
 
-def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool):
+def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool, workers: int = 1):
     """The books to build and the project's build cache (disabled without `use_cache`;
-    None outside a project)."""
+    None outside a project); manuscripts are parsed by `workers` processes."""
     from publish.build import assemble, assemble_file, assemble_part
     from publish.cache import Cache
     config = _project(required=not files or bool(book))
@@ -52,7 +52,7 @@ def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool):
         jobs = [assemble_file(Path(f), config, cache) for f in files]
     else:
         books = [config.book(book)] if book else list(config.books)
-        jobs = [assemble(config, b, cache) for b in books]
+        jobs = [assemble(config, b, cache, workers) for b in books]
     return jobs, cache
 
 
@@ -118,14 +118,15 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
         def action():
             from publish.build import build_all
             from publish.workers import default_workers
-            jobs, cache = _jobs_and_cache(files, book, use_cache=not no_cache)
+            processes = workers or default_workers()
+            jobs, cache = _jobs_and_cache(files, book, not no_cache, processes)
             target = Path(outdir) if outdir else jobs[0].root / "dist"
             if not quiet:
                 for job in jobs:
                     _report(job.diagnostics, verbose)
             with stderr.status("building", spinner="dots") if not quiet else _null() as status:
                 results = build_all(jobs, outputs, target, strict, since=since, profile=profile,
-                                    cache=cache, workers=workers or default_workers(),
+                                    cache=cache, workers=processes,
                                     progress=status.update if not quiet else None)
             for artifacts in results:
                 for artifact in artifacts:

@@ -43,6 +43,15 @@ def run_tasks(tasks: list, indexes: list[int], workers: int,
         return _collect(futures)
 
 
+def parallel_map(function: Callable, args: list[tuple], workers: int) -> list:
+    """`function(*a)` for each `a` of `args`, in up to `workers` forked processes, in order."""
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(args)), mp_context=context) as pool:
+        futures = {pool.submit(function, *a): index for index, a in enumerate(args)}
+        results = _collect(futures)
+    return [results[index] for index in range(len(args))]
+
+
 def _collect(futures: dict) -> dict:
     """Wait for every render; on the first failure, cancel what has not started and raise
     it (the renders already running finish, and write only their own temporary files)."""
