@@ -31,7 +31,7 @@ REPO = HERE.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 BIN = Path(sys.executable).parent
 EPOCH = "1700000000"
-BYTES_PER_PAGE = 1100  # Markdown per print page of the corpus plays (a first run: 265 pages)
+BYTES_PER_PAGE = 1700  # Markdown per print page of the corpus plays (3 repeats gave 213 pages)
 EDITED = "manuscript/drafts/llm-successes.md"
 
 
