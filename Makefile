@@ -19,6 +19,12 @@ venv: $(BIN)/publish
 test: $(BIN)/publish
 	$(BIN)/python -m pytest -q
 
+# The benchmark against the hand-written pandoc + weasyprint pipeline; writes BENCHMARKS.md.
+# BENCH_ARGS="--runs 5 --large-runs 5 --scales 1,5,20" is the full protocol (about an hour).
+BENCH_ARGS ?= --runs 5 --large-runs 1 --scales 1,5
+bench: $(BIN)/publish
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf dist/*.pdf dist/*.epub .cache
 

@@ -16,18 +16,18 @@ from pathlib import Path
 from typing import Callable
 
 from publish import model as m
-from publish.atomic import atomic_output, clean_stale
+from publish.atomic import clean_stale
+from publish.cache import Cache, code_identity, copy_out, digest, file_digest, pandoc_identity, render_identity
 from publish.check import check_images
 from publish.config import BookConfig, Config, PlayConfig, PrintConfig
 from publish.diagnostics import Diagnostic, fails
 from publish.errors import CheckFailed, ConfigError, InputError, Location
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
-from publish.render import page
-from publish.render.assets import IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
-from publish.render.html import Stamp, division_id, play_id, render_book
-from publish.render.markup import Markup
+from publish.render.assets import STYLES_DIR, ProjectFiles
+from publish.render.html import Stamp
 from publish.source import read_manuscript
+from publish.workers import run_tasks
 
 OUTPUTS = ("pdf", "epub", "proof")
 Progress = Callable[[str], None]
@@ -39,6 +39,8 @@ class Artifact:
     path: Path
     pages: int | None
     size: int
+    reused: bool = False  # copied from the build cache, not rendered
+    rebuilt_parts: tuple[str, ...] = ()  # the play sources whose parts were rendered anew
 
 
 @dataclass
@@ -52,23 +54,46 @@ class BookJob:
     manuscripts: dict[str, Path]  # play.meta.source -> file
     diagnostics: list[Diagnostic] = field(default_factory=list)
     settings: PrintConfig = PrintConfig()  # the print PDF's trim, profile and house style
+    keys: dict[str, str] = field(default_factory=dict)  # play source -> its cache key
 
 
 # ---------------------------------------------------------------- parsing
 
 
 def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig,
-              release: bool = True) -> tuple[m.Play, list[Diagnostic]]:
+              release: bool = True, cache: Cache | None = None) -> tuple[m.Play, list[Diagnostic]]:
     """Read, parse (one pandoc process) and normalize one manuscript, then check its images
     (a missing image is an error in a release book, a warning in a draft)."""
-    text = read_manuscript(path, shown)
+    play, diagnostics, _ = _read_play(root, path, shown, play_config, release, cache)
+    return play, diagnostics
+
+
+def _read_play(root: Path, path: Path, shown: str, play_config: PlayConfig, release: bool,
+               cache: Cache | None, parsed: tuple | None = None) -> tuple[m.Play, list[Diagnostic], str]:
+    """read_play, also returning the play's cache key. The parsed play comes from the cache
+    when the same bytes were parsed with the same cast and pandoc (or was `parsed` already
+    by a parsing process); images are checked every time, since they are files of their own
+    that may appear or vanish."""
+    key = _play_key(path, shown, play_config) if cache else ""
+    cached = cache.load("model", key) if cache and parsed is None else None
+    if cached is None:
+        play, found = parsed or _parse_only(path, shown, play_config)
+        if cache:
+            cache.store("model", key, (play, found))
+    else:
+        play, found = cached
+    if cache:
+        cache.note("model", shown, cached is not None)
+    diagnostics = list(found) + check_images(play, path, ProjectFiles(root), release)
+    return play, sorted(diagnostics, key=Diagnostic.sort_key), key
+
+
+def _play_key(path: Path, shown: str, play_config: PlayConfig) -> str:
     try:
-        ast = parse_markdown(text, shown)
-        play, diagnostics = normalize(ast, shown, play_config.cast, play_config.title)
-    except RecursionError as exc:  # a safety net behind source.check_nesting
-        raise InputError("the manuscript is nested too deeply to read", Location(shown)) from exc
-    diagnostics += check_images(play, path, ProjectFiles(root), release)
-    return play, sorted(diagnostics, key=Diagnostic.sort_key)
+        data = path.read_bytes()
+    except OSError:
+        data = b""  # read_manuscript reports the problem; a missing file is never cached
+    return digest("model", code_identity(), pandoc_identity(), shown, repr(play_config), data)
 
 
 def book_meta(config: BookConfig) -> m.BookMeta:
@@ -77,21 +102,46 @@ def book_meta(config: BookConfig) -> m.BookMeta:
                       config.edition, config.isbn)
 
 
-def assemble(config: Config, book_config: BookConfig) -> BookJob:
-    plays, diagnostics, manuscripts = [], [], {}
+def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None,
+             workers: int = 1) -> BookJob:
+    """The book's model: each manuscript parsed (`workers` at once) or found in the cache."""
+    plays, diagnostics, manuscripts, keys = [], [], {}, {}
+    parsed = _parse_in_parallel(config, book_config.manuscripts, cache, workers)
     for rel_path in book_config.manuscripts:
         path = config.root / rel_path
-        play, found = read_play(config.root, path, rel_path, config.play(rel_path),
-                                release=not book_config.draft)
+        play, found, keys[rel_path] = _read_play(config.root, path, rel_path, config.play(rel_path),
+                                                 not book_config.draft, cache, parsed.get(rel_path))
         plays.append(play)
         diagnostics += found
         manuscripts[rel_path] = path
     book = m.Book(book_meta(book_config), tuple(plays))
     return BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics,
-                   book_config.print)
+                   book_config.print, keys)
 
 
-def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...]) -> BookJob:
+def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache | None,
+                       workers: int) -> dict[str, tuple[m.Play, list[Diagnostic]]]:
+    """Parse the manuscripts the cache lacks in `workers` processes: normalizing is Python
+    and takes a core per file; pandoc too runs once per file, several at once."""
+    todo = [p for p in dict.fromkeys(rel_paths)
+            if not (cache and cache.has("model", _play_key(config.root / p, p, config.play(p))))]
+    if workers <= 1 or len(todo) <= 1:
+        return {}
+    from publish.workers import parallel_map
+    args = [(config.root / p, p, config.play(p)) for p in todo]
+    return dict(zip(todo, parallel_map(_parse_only, args, workers)))
+
+
+def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> tuple[m.Play, list[Diagnostic]]:
+    text = read_manuscript(path, shown)
+    try:
+        return normalize(parse_markdown(text, shown), shown, play_config.cast, play_config.title)
+    except RecursionError as exc:  # a safety net behind source.check_nesting
+        raise InputError("the manuscript is nested too deeply to read", Location(shown)) from exc
+
+
+def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...],
+                  cache: Cache | None = None) -> BookJob:
     """Only some plays of a book, with the book's metadata (`--book NAME FILES`): a proof of
     one play without reading or laying out the others. Written as `<book>-<play>...`."""
     wanted = [os.path.relpath(Path(f).resolve(), config.root.resolve()) for f in files]
@@ -100,12 +150,12 @@ def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...
             raise ConfigError(f"{rel_path!r} is not a manuscript of book {book_config.id!r}")
     part = dataclasses.replace(
         book_config, manuscripts=tuple(p for p in book_config.manuscripts if p in wanted))
-    job = assemble(config, part)
+    job = assemble(config, part, cache)
     job.id = "-".join([book_config.id, *(Path(p).stem for p in part.manuscripts)])
     return job
 
 
-def assemble_file(path: Path, config: Config | None) -> BookJob:
+def assemble_file(path: Path, config: Config | None, cache: Cache | None = None) -> BookJob:
     """A one-play book from any Markdown file, in or out of book.yaml."""
     root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent.resolve()
     shown = os.path.relpath(path.resolve(), root.resolve())
@@ -113,7 +163,7 @@ def assemble_file(path: Path, config: Config | None) -> BookJob:
     # A file of a draft book stays a draft (images may be missing); any other is a release.
     books_with_file = [book for book in config.books if shown in book.manuscripts] if config else []
     release = not books_with_file or not all(book.draft for book in books_with_file)
-    play, diagnostics = read_play(root, path, shown, play_config, release)
+    play, diagnostics, key = _read_play(root, path, shown, play_config, release, cache)
     defaults = next(iter(config.books), None) if config else None
     title = play.meta.title
     meta = m.BookMeta(
@@ -122,7 +172,8 @@ def assemble_file(path: Path, config: Config | None) -> BookJob:
         date=defaults.date if defaults else "", rights=defaults.rights if defaults else "",
         identifier=_file_identifier(path.stem), publisher=defaults.publisher if defaults else "")
     settings = config.print_defaults if config else PrintConfig()
-    return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics, settings)
+    return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics,
+                   settings, {shown: key})
 
 
 def _file_identifier(stem: str) -> str:
@@ -162,137 +213,142 @@ def _git(root: Path, *args: str) -> str:
 
 def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = False,
           progress: Progress | None = None, since: str | None = None,
-          profile: str | None = None, jobs: int = 1) -> list[Artifact]:
+          profile: str | None = None, cache: Cache | None = None,
+          workers: int = 1) -> list[Artifact]:
     """Render the requested outputs of one book into `outdir`, each written atomically.
     `since` (a git revision) adds change bars to the proof; `profile` (pod, press, screen)
-    overrides the book's print profile for the print PDF. `jobs` is the most render processes
-    to run at once (`--jobs`); renders are still sequential, so for now it is only checked."""
-    if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    overrides the book's print profile for the print PDF."""
+    return build_all([job], outputs, outdir, strict, progress, since, profile, cache, workers)[0]
+
+
+def build_all(jobs: list[BookJob], outputs: tuple[str, ...], outdir: Path, strict: bool = False,
+              progress: Progress | None = None, since: str | None = None,
+              profile: str | None = None, cache: Cache | None = None,
+              workers: int = 1) -> list[list[Artifact]]:
+    """Every output of every book: what the cache holds is copied out, the rest is rendered
+    by up to `workers` processes at once. Returns each book's artifacts, in `outputs` order.
+    No book is rendered when any of them fails its checks."""
     notify = progress or (lambda message: None)
-    settings = job.settings.with_profile(profile)
     release = [kind for kind in outputs if kind != "proof"]
-    if release and fails(job.diagnostics, strict):
-        raise CheckFailed(f"{job.id}: the manuscripts have problems (see above); nothing was written")
-    stamp, modified = build_stamp(job.root, list(job.manuscripts.values()))
-    files = ProjectFiles(job.root)
+    for job in jobs:
+        if release and fails(job.diagnostics, strict):
+            raise CheckFailed(f"{job.id}: the manuscripts have problems (see above); nothing was written")
     outdir.mkdir(parents=True, exist_ok=True)
     clean_stale(outdir)
-    artifacts = []
+    tasks = [task for job in jobs for task in _tasks(job, outputs, outdir, since, profile, cache)]
+    done: dict[int, Artifact] = {}
+    for index, task in enumerate(tasks):
+        reused = _reuse(task, cache)
+        if reused:
+            notify(f"{task.job.id}: {task.kind} (unchanged)")
+            done[index] = reused
+    todo = [index for index in range(len(tasks)) if index not in done]
+    done.update(run_tasks([tasks[i] for i in todo], todo, workers, notify))
+    per_job = len(outputs)
+    return [[done[j * per_job + k] for k in range(per_job)] for j in range(len(jobs))]
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One output of one book, with everything a render process needs (it is pickled)."""
+
+    job: BookJob
+    kind: str
+    target: Path
+    settings: PrintConfig
+    stamp: Stamp
+    modified: dt.datetime
+    since: str | None
+    key: str  # the output's cache key
+    cache_folder: Path | None
+
+    def weight(self) -> int:
+        """Rough cost, to start the longest renders first: the text laid out."""
+        size = sum(len(p.meta.title) + _text_size(p) for p in self.job.book.plays)
+        return size // 10 if self.kind == "epub" else size
+
+
+def _text_size(play: m.Play) -> int:
+    return sum(1 for _ in m.walk(play))
+
+
+def _tasks(job: BookJob, outputs: tuple[str, ...], outdir: Path, since: str | None,
+           profile: str | None, cache: Cache | None) -> list[RenderTask]:
+    stamp, modified = build_stamp(job.root, list(job.manuscripts.values()))
+    settings = job.settings.with_profile(profile)
+    since_commit = _since_commit(job.root, since) if since else ""
+    folder = cache.folder if cache else None
+    tasks = []
     for kind in outputs:
-        notify(f"{job.id}: {kind}")
-        target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
-        artifacts.append(_render(kind, job, files, stamp, modified, target, settings, since))
-    return artifacts
-
-
-def _render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-            target: Path, settings: PrintConfig, since: str | None = None) -> Artifact:
-    with atomic_output(target) as temporary:
-        pages = None
-        if kind == "epub":
-            from publish.render.epub import write_epub
-            write_epub(job.book, files, job.manuscripts, temporary, modified,
-                       _epub_options(job, files, stamp, settings))
-        elif kind == "proof":
-            from publish.render.pdf import write_pdf
-            pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
-        elif kind == "pdf":
-            pages = _print_pdf(job, files, stamp, settings, temporary)
-        else:
+        if kind not in OUTPUTS:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
-    return Artifact(kind, target, pages, target.stat().st_size)
+        target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
+        key = output_key(job, kind, stamp, modified, settings, since_commit) if folder else ""
+        tasks.append(RenderTask(job, kind, target, settings, stamp, modified, since, key, folder))
+    return tasks
 
 
-def _print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-                  markup: Markup | None = None):
-    """The print edition laid out: (html, WeasyPrint document). Laid out first with the
-    narrowest gutter, then again while the page count calls for a wider one; a wider gutter
-    only adds pages, so this ends (at most once per gutter class)."""
-    from publish.render import pdf
-    gutter = page.gutter_for(0)
-    while True:
-        html = _book_html(job, files, stamp, proof=False, style=settings.style,
-                          geometry=page.page_css(settings, gutter), markup=markup)
-        document = pdf.layout(html, job.root, files)
-        needed = page.gutter_for(len(document.pages))
-        if needed <= gutter:
-            return html, document
-        gutter = needed
+def _since_commit(root: Path, since: str) -> str:
+    from publish.revision import check_revision
+    return check_revision(root, since)
 
 
-def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-               target: Path) -> int:
-    from publish.render import pdf
-    _, document = _print_layout(job, files, stamp, settings)
-    press = settings.profile == "press"
-    return pdf.write(document, target, bleed_box=page.BLEED if press else None)
+def output_key(job: BookJob, kind: str, stamp: Stamp, modified: dt.datetime,
+               settings: PrintConfig, since_commit: str) -> str:
+    """Everything an output depends on: code, libraries, styles and fonts; the book's
+    config and metadata; each play (by its manuscript's key); its images' bytes; the build
+    stamp; and per kind, the print settings or the proof's diagnostics and --since commit."""
+    parts = [render_identity(STYLES_DIR, kind), kind, job.id, repr(_config_for_key(job.config)),
+             repr(job.book.meta), stamp.text(), modified.isoformat()]
+    if kind == "pdf":
+        parts.append(repr(settings))
+    if kind == "proof":
+        parts += [since_commit, repr(job.diagnostics)]
+    parts += [job.keys.get(play.meta.source, "") for play in job.book.plays]
+    parts += image_identities(job)
+    return digest(*parts)
 
 
-def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig):
-    """The EPUB's metadata, cover and the print edition's page starts (for its page-list),
-    read from a layout with the print edition's own geometry and style."""
-    from publish.render.epub import EpubOptions
-    from publish.render.pagemap import MarkedMarkup, page_map
-
-    markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
-    html, document = _print_layout(job, files, stamp, settings, markup)
-    structural = [element_id for index, play in enumerate(job.book.plays)
-                  for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
-    pages = page_map(html, markup, structural, document)
-    config = job.config
-    cover, cover_type = None, "image/png"
-    if config and config.cover:
-        path = job.root / config.cover
-        cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
-    return EpubOptions(
-        description=config.description if config else "",
-        author_file_as=config.author_file_as if config else "",
-        subjects=config.subjects if config else (),
-        cover=cover, cover_type=cover_type, pages=pages)
+def _config_for_key(config: BookConfig | None) -> BookConfig | None:
+    """The book's config without its place in book.yaml: moving a book in the file, or
+    adding a comment above it, changes no output."""
+    return dataclasses.replace(config, location=None) if config else None
 
 
-def _image_src(job: BookJob, files: ProjectFiles):
-    def image_src(node: m.Image) -> str | None:
-        manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
-        local = files.image(node.url, manuscript)
-        return local.as_uri() if local else None
-    return image_src
+def image_identities(job: BookJob, plays: tuple[m.Play, ...] | None = None) -> list[str]:
+    """Each image the plays show, with the digest of the file it resolves to (or 'none')."""
+    files = ProjectFiles(job.root)
+    found = []
+    for play in job.book.plays if plays is None else plays:
+        manuscript = job.manuscripts.get(play.meta.source, job.root)
+        for node in m.walk(play):
+            if isinstance(node, m.Image):
+                local = files.image(node.url, manuscript)
+                found.append(f"{node.url}={file_digest(local) if local else 'none'}")
+    return found
 
 
-def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool, style: str = "book",
-               geometry: str = "", markup: Markup | None = None) -> str:
-    markup = markup or Markup(show_notes=proof, link_footnotes=True, image_src=_image_src(job, files))
-    # The page geometry comes first so the house style can refine what it does not set.
-    sheets = [font_face_css(lambda path: path.as_uri()), geometry, stylesheet("print.css")]
-    if proof:
-        sheets.append(stylesheet("proof.css"))
-    elif style == "manuscript":
-        sheets.append(stylesheet("manuscript.css"))
-    return render_book(job.book, markup, sheets, stamp, "proof" if proof else "print",
-                       number_speeches=proof)
+def _reuse(task: RenderTask, cache: Cache | None) -> Artifact | None:
+    """The cached output copied to its target, when the cache holds it."""
+    entry = cache.file(task.kind, task.key) if cache and task.key else None
+    if cache:
+        cache.note(task.kind, task.job.id, entry is not None)
+    if entry is None:
+        return None
+    stored, info = entry
+    copy_out(stored, task.target)
+    return Artifact(task.kind, task.target, info.get("pages"), task.target.stat().st_size,
+                    reused=True)
 
 
-def _proof_html(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None) -> str:
-    from publish.render.proof import ProofMarkup, render_proof
-
-    def image_src(node: m.Image) -> str | None:
-        manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
-        local = files.image(node.url, manuscript)
-        return local.as_uri() if local else None
-
-    markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=image_src)
-    sheets = [font_face_css(lambda path: path.as_uri()), stylesheet("print.css"),
-              stylesheet("proof.css")]
-    paper = job.config.proof.paper if job.config else "a4"
-    diffs = changes_since(job, since) if since else None
-    return render_proof(job.book, markup, sheets, stamp, job.diagnostics, diffs, since or "", paper)
+def run_task(task: RenderTask) -> Artifact:
+    """Render one output (in this process or a render process) and keep it in the cache."""
+    cache = Cache(task.cache_folder)
+    from publish.outputs import render
+    artifact = render(task.kind, task.job, ProjectFiles(task.job.root), task.stamp,
+                      task.modified, task.target, task.settings, task.since)
+    if task.key:
+        cache.keep_file(task.kind, task.key, task.target, {"pages": artifact.pages})
+    return artifact
 
 
-def changes_since(job: BookJob, ref: str) -> dict:
-    """Each play's diff against its manuscript at git revision `ref`, by play source."""
-    from publish.diff import diff_play
-    from publish.revision import check_revision, play_at
-    commit = check_revision(job.root, ref)
-    return {play.meta.source: diff_play(play_at(job.root, commit, play), play)
-            for play in job.book.plays}

@@ -41,16 +41,24 @@ def _project(required: bool):
 
 def _books(files: tuple[str, ...], book: str | None):
     """The books to build: from FILES (one-play books) or from book.yaml."""
+    return _jobs_and_cache(files, book, use_cache=False)[0]
+
+
+def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool, workers: int = 1):
+    """The books to build and the project's build cache (disabled without `use_cache`;
+    None outside a project); manuscripts are parsed by `workers` processes."""
     from publish.build import assemble, assemble_file, assemble_part
+    from publish.cache import Cache
+    config = _project(required=not files or bool(book))
+    cache = Cache.for_project(config.root, use_cache) if config else None
     if files and book:
-        config = _project(required=True)
-        return [assemble_part(config, config.book(book), files)]
-    if files:
-        config = _project(required=False)
-        return [assemble_file(Path(f), config) for f in files]
-    config = _project(required=True)
-    books = [config.book(book)] if book else list(config.books)
-    return [assemble(config, b) for b in books]
+        jobs = [assemble_part(config, config.book(book), files, cache)]
+    elif files:
+        jobs = [assemble_file(Path(f), config, cache) for f in files]
+    else:
+        books = [config.book(book)] if book else list(config.books)
+        jobs = [assemble(config, b, cache, workers) for b in books]
+    return jobs, cache
 
 
 def _report(diagnostics: list[Diagnostic], verbose: bool, console: Console = stderr,
@@ -112,9 +120,9 @@ def _since_option(proof: bool):
 
 def _jobs_option(command):
     return click.option(
-        "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-        help="At most N render processes at once. Renders still run one at a time; the "
-             "limit is checked and passed to the build for the parallel renderer to come.")(command)
+        "-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+        help="At most N processes at once for parsing and rendering (default: one per CPU)."
+    )(command)
 
 
 def _build_command(name: str, outputs: tuple[str, ...], summary: str):
@@ -132,21 +140,24 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
                   help="Also print info diagnostics (M103, M104) and tools' error output.")
     @_jobs_option
     @_profile_option(outputs)
-    def command(files, book, outdir, strict, quiet, verbose, jobs, since=None, profile=None):
+    @click.option("--no-cache", is_flag=True, help="Render everything; neither read nor fill .cache/.")
+    def command(files, book, outdir, strict, quiet, verbose, jobs, no_cache, since=None, profile=None):
         def action():
-            from publish.build import build
-            books = _books(files, book)
+            from publish.build import build_all
+            from publish.workers import default_workers
+            processes = jobs or default_workers()
+            books, cache = _jobs_and_cache(files, book, not no_cache, processes)
             target = Path(outdir) if outdir else books[0].root / "dist"
             release = any(kind != "proof" for kind in outputs)
             if release:
                 _refuse_failing(books, strict, quiet, verbose)
             _report(_unique(books), verbose, quiet=quiet)
-            rows = []
-            for job in books:
-                with stderr.status(f"building {job.id}", spinner="dots") if not quiet else _null():
-                    artifacts = build(job, outputs, target, strict, since=since, profile=profile,
-                                      jobs=jobs)
-                rows += [(a.path, a.pages, a.size, _warnings(job.diagnostics)) for a in artifacts]
+            with stderr.status("building", spinner="dots") if not quiet else _null() as status:
+                results = build_all(books, outputs, target, strict, since=since, profile=profile,
+                                    cache=cache, workers=processes,
+                                    progress=status.update if not quiet else None)
+            rows = [(a.path, a.pages, a.size, _warnings(job.diagnostics))
+                    for job, artifacts in zip(books, results) for a in artifacts]
             if not quiet:
                 from publish.tables import build_summary
                 stdout.print(build_summary(rows))

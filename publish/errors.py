@@ -42,6 +42,11 @@ class PublishError(Exception):
         self.message = message
         self.location = location
 
+    def __reduce__(self):
+        # Keep location and details when a render process sends the error back to the CLI
+        # (the default pickling would call __init__ with the message only).
+        return (self.__class__.__new__, (self.__class__, *self.args), self.__dict__)
+
     def __str__(self) -> str:
         if self.location is not None:
             return f"{self.location}: error: {self.message}"

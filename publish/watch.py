@@ -49,7 +49,7 @@ class Session:
     outdir: Path
     book: str | None = None  # --book: build plays as part of this book
     current: list[str] = field(default_factory=list)  # the plays being edited, root-relative
-    jobs: int = 1
+    jobs: int | None = 1
 
 
 def classify(session: Session, path: str) -> tuple[str, str] | None:
@@ -96,7 +96,7 @@ def rebuild(session: Session, manuscript: str) -> Rebuilt | Failed:
     started = time.monotonic()
     try:
         job = _job(session, manuscript)
-        artifacts = build(job, ("proof",), session.outdir, jobs=session.jobs)
+        artifacts = build(job, ("proof",), session.outdir, workers=session.jobs or 1)
         return Rebuilt(manuscript, artifacts, job.diagnostics, time.monotonic() - started)
     except PublishError as error:
         return Failed(manuscript, error)

@@ -1,0 +1,47 @@
+"""In-process probes for the benchmark (run with the project's interpreter, in a project):
+  phases.py parse            seconds to parse + normalize every book (no cache), as JSON
+  phases.py html BOOK DIR    write BOOK's print and proof HTML to DIR (for WeasyPrint alone)
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from publish import build as b
+from publish import outputs
+from publish.config import load
+from publish.render import page
+from publish.render.assets import ProjectFiles
+from publish.workers import default_workers
+
+
+def parse_seconds(root: Path) -> float:
+    config = load(root)
+    start = time.perf_counter()
+    for book in config.books:
+        # No cache: every manuscript through pandoc and normalize, as `publish all` does cold.
+        b.assemble(config, book, workers=default_workers())
+    return time.perf_counter() - start
+
+
+def write_html(root: Path, book_id: str, folder: Path, pages: int) -> None:
+    """The HTML our workers lay out: print (with the gutter its page count calls for) and proof."""
+    config = load(root)
+    job = b.assemble(config, config.book(book_id))
+    files = ProjectFiles(root)
+    stamp, _ = b.build_stamp(root, list(job.manuscripts.values()))
+    settings = job.settings
+    geometry = page.page_css(settings, page.gutter_for(pages))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "print.html").write_text(
+        outputs._book_html(job, files, stamp, proof=False, style=settings.style, geometry=geometry),
+        encoding="utf-8")
+    (folder / "proof.html").write_text(outputs._proof_html(job, files, stamp, None), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "parse":
+        print(json.dumps({"seconds": parse_seconds(Path.cwd())}))
+    else:
+        write_html(Path.cwd(), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))

@@ -1,0 +1,151 @@
+"""Rendering one output of one book: the print PDF (with its gutter search), the proof PDF
+and the EPUB (with the print edition's page starts for its page-list). `build.py` decides
+what to render and where; this module only renders, in whichever process runs the task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from pathlib import Path
+
+from publish import model as m
+from publish.atomic import atomic_output
+from publish.build import OUTPUTS, Artifact, BookJob
+from publish.config import PrintConfig
+from publish.render import page
+from publish.render.assets import IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
+from publish.render.html import Stamp, division_id, play_id, render_book
+from publish.render.markup import Markup
+
+
+def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
+           target: Path, settings: PrintConfig, since: str | None) -> Artifact:
+    """Render one output of one book to `target`, atomically."""
+    with atomic_output(target) as temporary:
+        pages = None
+        if kind == "epub":
+            from publish.render.epub import write_epub
+            write_epub(job.book, files, job.manuscripts, temporary, modified,
+                       _epub_options(job, files, stamp, settings))
+        elif kind == "proof":
+            from publish.render.pdf import write_pdf
+            pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
+        elif kind == "pdf":
+            pages = _print_pdf(job, files, stamp, settings, temporary)
+        else:
+            raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
+    # Every play is rendered anew: EPUB chapters carry the print edition's page breaks, which
+    # depend on the whole book's layout, so no part of an output is reused on its own.
+    return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=tuple(job.manuscripts))
+
+
+def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
+                 markup: Markup | None = None):
+    """The print edition laid out: (html, WeasyPrint document). Laid out with the gutter its
+    estimated length calls for, then again while the page count calls for another gutter.
+    Pages only grow with the gutter, so the search moves one way (wider, or narrower when the
+    estimate was long) and ends on a gutter that fits the count, at most once per gutter
+    class. A good estimate saves a whole layout of a long book: most books cross 150 pages."""
+    from publish.render import pdf
+    gutter = page.gutter_for(estimate_pages(job.book, settings))
+    while True:
+        html = _book_html(job, files, stamp, proof=False, style=settings.style,
+                          geometry=page.page_css(settings, gutter), markup=markup)
+        document = pdf.layout(html, job.root, files)
+        needed = page.gutter_for(len(document.pages))
+        if needed == gutter:
+            return html, document
+        gutter = needed
+        # Let the first layout go before the next one starts: a long book's layout is most
+        # of the process's memory, and two at once would double its peak.
+        del document, html
+        gc.collect()  # its boxes refer to each other; cycles wait for the collector
+
+
+def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
+               target: Path) -> int:
+    from publish.render import pdf
+    _, document = print_layout(job, files, stamp, settings)
+    press = settings.profile == "press"
+    return pdf.write(document, target, bleed_box=page.BLEED if press else None)
+
+
+def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig):
+    """The EPUB's metadata, cover and the print edition's page starts (for its page-list),
+    read from a layout with the print edition's own geometry and style."""
+    from publish.render.epub import EpubOptions
+    from publish.render.pagemap import MarkedMarkup, page_map
+
+    markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
+    html, document = print_layout(job, files, stamp, settings, markup)
+    structural = [element_id for index, play in enumerate(job.book.plays)
+                  for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
+    pages = page_map(html, markup, structural, document)
+    config = job.config
+    cover, cover_type = None, "image/png"
+    if config and config.cover:
+        path = job.root / config.cover
+        cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
+    return EpubOptions(
+        description=config.description if config else "",
+        author_file_as=config.author_file_as if config else "",
+        subjects=config.subjects if config else (),
+        cover=cover, cover_type=cover_type, pages=pages)
+
+
+def _image_src(job: BookJob, files: ProjectFiles):
+    def image_src(node: m.Image) -> str | None:
+        manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
+        local = files.image(node.url, manuscript)
+        return local.as_uri() if local else None
+    return image_src
+
+
+# Characters of text per square inch of trim, as the house styles set them (measured on the
+# default books); only a first guess of the page count, so it need not be exact.
+TEXT_DENSITY = {"book": 36.0, "manuscript": 19.0}
+FRONT_PAGES, PAGES_PER_PLAY = 4, 2  # front matter; a play's opener and personae
+
+
+def estimate_pages(book: m.Book, settings: PrintConfig) -> int:
+    """The print edition's page count, guessed from its text length and trim: the first
+    gutter tried. Depends only on the book, so the result stays reproducible."""
+    from publish.config import TRIMS
+    width, height = TRIMS[settings.trim]
+    chars = sum(len(m.plain_text(play)) for play in book.plays)
+    per_page = TEXT_DENSITY.get(settings.style, TEXT_DENSITY["book"]) * width * height
+    return FRONT_PAGES + PAGES_PER_PLAY * len(book.plays) + round(chars / per_page)
+
+
+def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool, style: str = "book",
+               geometry: str = "", markup: Markup | None = None) -> str:
+    markup = markup or Markup(show_notes=proof, link_footnotes=True, image_src=_image_src(job, files))
+    # The page geometry comes first so the house style can refine what it does not set.
+    sheets = [font_face_css(lambda path: path.as_uri()), geometry, stylesheet("print.css")]
+    if proof:
+        sheets.append(stylesheet("proof.css"))
+    elif style == "manuscript":
+        sheets.append(stylesheet("manuscript.css"))
+    return render_book(job.book, markup, sheets, stamp, "proof" if proof else "print",
+                       number_speeches=proof)
+
+
+def _proof_html(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None) -> str:
+    from publish.render.proof import ProofMarkup, render_proof
+
+    markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=_image_src(job, files))
+    sheets = [font_face_css(lambda path: path.as_uri()), stylesheet("print.css"),
+              stylesheet("proof.css")]
+    paper = job.config.proof.paper if job.config else "a4"
+    diffs = changes_since(job, since) if since else None
+    return render_proof(job.book, markup, sheets, stamp, job.diagnostics, diffs, since or "", paper)
+
+
+def changes_since(job: BookJob, ref: str) -> dict:
+    """Each play's diff against its manuscript at git revision `ref`, by play source."""
+    from publish.diff import diff_play
+    from publish.revision import check_revision, play_at
+    commit = check_revision(job.root, ref)
+    return {play.meta.source: diff_play(play_at(job.root, commit, play), play)
+            for play in job.book.plays}

@@ -1,0 +1,215 @@
+"""The build cache (.cache/): what a build reuses and what it renders again, observed through
+the artifacts the library returns (`reused`, `rebuilt_parts`) and the cache's events, never
+through timing. A changed input, style, font or config is always rebuilt; an unchanged one
+never is; cached or not, the bytes are the same."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from proof_support import EPOCH, REPO_ROOT
+from publish import build as b
+from publish.cache import Cache, render_identity
+from publish.config import load
+from publish.render import assets, epub
+
+ALL = ("pdf", "epub", "proof")
+EDITED = "manuscript/drafts/llm-successes.md"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """The default project (its three-play `drafts` book) in a temporary folder."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy2(REPO_ROOT / "book.yaml", root / "book.yaml")
+    shutil.copytree(REPO_ROOT / "manuscript", root / "manuscript")
+    return root
+
+
+def drafts(root: Path, cache: Cache) -> tuple[b.BookJob, list[b.Artifact]]:
+    config = load(root)
+    job = b.assemble(config, config.book("drafts"), cache)
+    return job, b.build(job, ALL, root / "dist", cache=cache)
+
+
+def reused(artifacts: list[b.Artifact]) -> dict[str, bool]:
+    return {a.kind: a.reused for a in artifacts}
+
+
+def test_second_build_reuses_every_output_with_the_same_bytes(project):
+    _, first = drafts(project, Cache.for_project(project))
+    assert reused(first) == {"pdf": False, "epub": False, "proof": False}
+    before = {a.kind: a.path.read_bytes() for a in first}
+
+    cache = Cache.for_project(project)
+    _, second = drafts(project, cache)
+    assert reused(second) == {"pdf": True, "epub": True, "proof": True}
+    assert {a.kind: a.path.read_bytes() for a in second} == before
+    assert [hit for kind, _, hit in cache.events if kind == "model"] == [True, True, True]
+    assert [a.pages for a in second] == [a.pages for a in first]
+
+
+def test_cached_outputs_equal_uncached_ones(project, tmp_path):
+    drafts(project, Cache.for_project(project))
+    _, cached = drafts(project, Cache.for_project(project))
+    config = load(project)
+    job = b.assemble(config, config.book("drafts"))
+    fresh = b.build(job, ALL, tmp_path / "fresh")  # no cache at all
+    assert all(a.reused for a in cached) and not any(a.reused for a in fresh)
+    for old, new in zip(cached, fresh):
+        assert old.path.read_bytes() == new.path.read_bytes(), old.kind
+
+
+def test_editing_one_play_rebuilds_only_what_depends_on_it(project):
+    drafts(project, Cache.for_project(project))
+    with (project / EDITED).open("a", encoding="utf-8") as f:
+        f.write("\n**Simplicia**: A line added after the first build.\n")
+
+    cache = Cache.for_project(project)
+    job, artifacts = drafts(project, cache)
+    models = {name: hit for kind, name, hit in cache.events if kind == "model"}
+    assert models == {"manuscript/drafts/shoggoths-draft.md": True, EDITED: False,
+                      "manuscript/drafts/evolution-notes.md": True}
+    # The whole print PDF, proof and EPUB: page numbers move, and the EPUB's page-list
+    # carries the print edition's page breaks into every chapter.
+    assert reused(artifacts) == {"pdf": False, "epub": False, "proof": False}
+    assert set(next(a for a in artifacts if a.kind == "epub").rebuilt_parts) == set(job.manuscripts)
+    assert len(job.book.plays) == 3
+
+
+def test_edited_chapter_is_in_the_rebuilt_epub(project):
+    import zipfile
+    drafts(project, Cache.for_project(project))
+    with (project / EDITED).open("a", encoding="utf-8") as f:
+        f.write("\n**Simplicia**: Zyzzyva quillwort.\n")
+    _, artifacts = drafts(project, Cache.for_project(project))
+    book = next(a for a in artifacts if a.kind == "epub").path
+    with zipfile.ZipFile(book) as archive:
+        assert "Zyzzyva quillwort" in archive.read("EPUB/play-2.xhtml").decode("utf-8")
+        assert "Zyzzyva" not in archive.read("EPUB/play-1.xhtml").decode("utf-8")
+
+
+def test_book_config_change_rebuilds_outputs_but_not_parsing(project):
+    drafts(project, Cache.for_project(project))
+    config_file = project / "book.yaml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "title: Drafts and Working Notes", "title: Drafts, Renamed"), encoding="utf-8")
+    cache = Cache.for_project(project)
+    _, artifacts = drafts(project, cache)
+    assert reused(artifacts) == {"pdf": False, "epub": False, "proof": False}
+    assert all(hit for kind, _, hit in cache.events if kind == "model")
+
+
+def test_cast_change_reparses_that_play(project):
+    drafts(project, Cache.for_project(project))
+    config_file = project / "book.yaml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "an optimist about deep learning", "an optimist, still"), encoding="utf-8")
+    cache = Cache.for_project(project)
+    drafts(project, cache)
+    models = {name: hit for kind, name, hit in cache.events if kind == "model"}
+    assert models[EDITED] is False
+    assert models["manuscript/drafts/shoggoths-draft.md"] is True
+
+
+def test_comment_in_book_yaml_rebuilds_nothing(project):
+    drafts(project, Cache.for_project(project))
+    config_file = project / "book.yaml"
+    config_file.write_text("# a comment that moves every line down\n"
+                           + config_file.read_text(encoding="utf-8"), encoding="utf-8")
+    _, artifacts = drafts(project, Cache.for_project(project))
+    assert reused(artifacts) == {"pdf": True, "epub": True, "proof": True}
+
+
+def test_different_profile_is_a_different_pdf(project):
+    config = load(project)
+    job = b.assemble(config, config.book("collected"), Cache.for_project(project))
+    cache = Cache.for_project(project)
+    b.build(job, ("pdf",), project / "dist", cache=cache)
+    assert not b.build(job, ("pdf",), project / "dist", cache=cache, profile="screen")[0].reused
+    assert b.build(job, ("pdf",), project / "dist", cache=cache, profile="screen")[0].reused
+    assert b.build(job, ("pdf",), project / "dist", cache=cache)[0].reused
+
+
+def test_another_stamp_date_is_rebuilt(project, monkeypatch):
+    drafts(project, Cache.for_project(project))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400 * 3))
+    _, artifacts = drafts(project, Cache.for_project(project))
+    assert reused(artifacts) == {"pdf": False, "epub": False, "proof": False}
+
+
+@pytest.fixture
+def styles_copy(tmp_path, monkeypatch) -> Path:
+    """The styles and fonts in a folder of the test's own, used by the build and its keys."""
+    styles = tmp_path / "styles"
+    shutil.copytree(assets.STYLES_DIR, styles)
+    monkeypatch.setattr(b, "STYLES_DIR", styles)
+    monkeypatch.setattr(assets, "STYLES_DIR", styles)
+    monkeypatch.setattr(assets, "FONTS_DIR", styles / "fonts")
+    monkeypatch.setattr(epub, "FONTS_DIR", styles / "fonts")
+    render_identity.cache_clear()
+    yield styles
+    render_identity.cache_clear()
+
+
+def test_print_style_change_rebuilds_the_pdfs_not_the_epub(project, styles_copy):
+    drafts(project, Cache.for_project(project))
+    render_identity.cache_clear()
+    with (styles_copy / "print.css").open("a", encoding="utf-8") as f:
+        f.write("\n.speaker { letter-spacing: 0.02em; }\n")
+    _, artifacts = drafts(project, Cache.for_project(project))
+    assert reused(artifacts) == {"pdf": False, "epub": True, "proof": False}
+
+
+def test_epub_style_change_rebuilds_only_the_epub_container(project, styles_copy):
+    drafts(project, Cache.for_project(project))
+    render_identity.cache_clear()
+    with (styles_copy / "epub.css").open("a", encoding="utf-8") as f:
+        f.write("\n.speaker { letter-spacing: 0.02em; }\n")
+    _, artifacts = drafts(project, Cache.for_project(project))
+    assert reused(artifacts) == {"pdf": True, "epub": False, "proof": True}
+
+
+def test_font_change_rebuilds_everything(project, styles_copy):
+    drafts(project, Cache.for_project(project))
+    render_identity.cache_clear()
+    font = styles_copy / "fonts" / "STIX-Regular.otf"
+    font.write_bytes(font.read_bytes())  # same bytes: still reused
+    _, same = drafts(project, Cache.for_project(project))
+    assert all(a.reused for a in same)
+    render_identity.cache_clear()
+    (styles_copy / "fonts" / "OFL.txt").write_text("another licence text\n", encoding="utf-8")
+    _, artifacts = drafts(project, Cache.for_project(project))
+    assert reused(artifacts) == {"pdf": False, "epub": False, "proof": False}
+
+
+def test_changed_image_is_rebuilt(project):
+    image = project / "manuscript/drafts/gpt-4_corrigibility.png"
+    corpus_image = REPO_ROOT.parent / "shared/corpus/images/gpt-4_corrigibility.png"
+    drafts(project, Cache.for_project(project))  # the image is missing: a placeholder
+    shutil.copyfile(corpus_image, image)
+    _, artifacts = drafts(project, Cache.for_project(project))
+    assert reused(artifacts) == {"pdf": False, "epub": False, "proof": False}
+
+
+def test_disabled_cache_neither_reads_nor_writes(project):
+    drafts(project, Cache.for_project(project, enabled=False))
+    assert not (project / ".cache").exists()
+    _, artifacts = drafts(project, Cache.for_project(project, enabled=False))
+    assert not any(a.reused for a in artifacts)
+
+
+def test_damaged_entry_is_rendered_again(project):
+    _, first = drafts(project, Cache.for_project(project))
+    for entry in (project / ".cache").rglob("*"):
+        if entry.is_file() and entry.parent.parent.name == "model":
+            entry.write_bytes(b"not a pickle")
+    cache = Cache.for_project(project)
+    _, second = drafts(project, cache)
+    assert [hit for kind, _, hit in cache.events if kind == "model"] == [False, False, False]
+    assert [a.path.read_bytes() for a in second] == [a.path.read_bytes() for a in first]
