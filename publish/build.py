@@ -228,6 +228,8 @@ def build_all(jobs: list[BookJob], outputs: tuple[str, ...], outdir: Path, stric
     """Every output of every book: what the cache holds is copied out, the rest is rendered
     by up to `workers` processes at once. Returns each book's artifacts, in `outputs` order.
     No book is rendered when any of them fails its checks."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
     notify = progress or (lambda message: None)
     release = [kind for kind in outputs if kind != "proof"]
     for job in jobs:

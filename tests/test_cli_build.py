@@ -129,9 +129,10 @@ def test_jobs_must_be_a_positive_number(project, jobs):
 
 
 def test_jobs_reaches_build():
-    assert "jobs" in inspect.signature(build).parameters
+    # --jobs N becomes build's `workers`: the number of render processes
+    assert "workers" in inspect.signature(build).parameters
     with pytest.raises(ValueError):
-        build(None, ("proof",), Path("unused"), jobs=0)
+        build(None, ("proof",), Path("unused"), workers=0)
 
 
 @pytest.mark.parametrize("args, status, message", [
