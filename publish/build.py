@@ -263,6 +263,7 @@ class RenderTask:
     since: str | None
     key: str  # the output's cache key
     cache_folder: Path | None
+    layout_key: str = ""  # the print layout's key: the PDF task leaves its page map for the EPUB
 
     def weight(self) -> int:
         """Rough cost, to start the longest renders first: the text laid out."""
@@ -286,7 +287,9 @@ def _tasks(job: BookJob, outputs: tuple[str, ...], outdir: Path, since: str | No
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
         target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
         key = output_key(job, kind, stamp, modified, settings, since_commit) if folder else ""
-        tasks.append(RenderTask(job, kind, target, settings, stamp, modified, since, key, folder))
+        layout = layout_key(job, stamp, modified, settings) if folder else ""
+        tasks.append(RenderTask(job, kind, target, settings, stamp, modified, since, key, folder,
+                                layout))
     return tasks
 
 
@@ -309,6 +312,14 @@ def output_key(job: BookJob, kind: str, stamp: Stamp, modified: dt.datetime,
     parts += [job.keys.get(play.meta.source, "") for play in job.book.plays]
     parts += image_identities(job)
     return digest(*parts)
+
+
+def layout_key(job: BookJob, stamp: Stamp, modified: dt.datetime, settings: PrintConfig) -> str:
+    """The print layout's identity, the same for the PDF and the EPUB task of a book: the
+    PDF's inputs less the profile (bleed and marks sit outside the trim, so no page break
+    moves with them)."""
+    return digest("layout", output_key(job, "pdf", stamp, modified,
+                                       dataclasses.replace(settings, profile="screen"), ""))
 
 
 def _config_for_key(config: BookConfig | None) -> BookConfig | None:
@@ -347,8 +358,9 @@ def run_task(task: RenderTask) -> Artifact:
     """Render one output (in this process or a render process) and keep it in the cache."""
     cache = Cache(task.cache_folder)
     from publish.outputs import render
+    page_maps = (cache, task.layout_key) if task.layout_key else None
     artifact = render(task.kind, task.job, ProjectFiles(task.job.root), task.stamp,
-                      task.modified, task.target, task.settings, task.since)
+                      task.modified, task.target, task.settings, task.since, page_maps)
     if task.key:
         cache.keep_file(task.kind, task.key, task.target, {"pages": artifact.pages})
     return artifact

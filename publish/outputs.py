@@ -5,8 +5,10 @@ what to render and where; this module only renders, in whichever process runs th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
+import os
 from pathlib import Path
 
 from publish import model as m
@@ -20,24 +22,42 @@ from publish.render.markup import Markup
 
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-           target: Path, settings: PrintConfig, since: str | None) -> Artifact:
-    """Render one output of one book to `target`, atomically."""
-    with atomic_output(target) as temporary:
+           target: Path, settings: PrintConfig, since: str | None, page_maps=None) -> Artifact:
+    """Render one output of one book to `target`, atomically. `page_maps` is (cache, key):
+    where the print PDF leaves the page starts it laid out, so the EPUB's page-list need not
+    lay the book out a second time."""
+    with _source_date(modified), atomic_output(target) as temporary:
         pages = None
         if kind == "epub":
             from publish.render.epub import write_epub
             write_epub(job.book, files, job.manuscripts, temporary, modified,
-                       _epub_options(job, files, stamp, settings))
+                       _epub_options(job, files, stamp, settings, page_maps))
         elif kind == "proof":
             from publish.render.pdf import write_pdf
             pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
         elif kind == "pdf":
-            pages = _print_pdf(job, files, stamp, settings, temporary)
+            pages = _print_pdf(job, files, stamp, settings, temporary, page_maps)
         else:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
     # Every play is rendered anew: EPUB chapters carry the print edition's page breaks, which
     # depend on the whole book's layout, so no part of an output is reused on its own.
     return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=tuple(job.manuscripts))
+
+
+@contextlib.contextmanager
+def _source_date(modified: dt.datetime):
+    """SOURCE_DATE_EPOCH set to the build's date while rendering: fontTools, which WeasyPrint
+    uses to subset fonts, stamps each subset with the current time unless it is set, so
+    without it two builds of the same commit differed inside their fonts."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(modified.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
@@ -64,24 +84,42 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Prin
 
 
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-               target: Path) -> int:
+               target: Path, page_maps=None) -> int:
+    """The print PDF, laid out from the marked HTML (its markers are empty spans: they move
+    nothing), so the same layout also gives the EPUB its page starts."""
     from publish.render import pdf
-    _, document = print_layout(job, files, stamp, settings)
+    from publish.render.pagemap import MarkedMarkup
+    markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
+    html, document = print_layout(job, files, stamp, settings, markup)
+    if page_maps:
+        cache, key = page_maps
+        cache.store("pagemap", key, _page_map(job, html, markup, document))
     press = settings.profile == "press"
     return pdf.write(document, target, bleed_box=page.BLEED if press else None)
 
 
-def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig):
-    """The EPUB's metadata, cover and the print edition's page starts (for its page-list),
-    read from a layout with the print edition's own geometry and style."""
-    from publish.render.epub import EpubOptions
-    from publish.render.pagemap import MarkedMarkup, page_map
-
-    markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
-    html, document = print_layout(job, files, stamp, settings, markup)
+def _page_map(job: BookJob, html: str, markup, document):
+    from publish.render.pagemap import page_map
     structural = [element_id for index, play in enumerate(job.book.plays)
                   for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
-    pages = page_map(html, markup, structural, document)
+    return page_map(html, markup, structural, document)
+
+
+def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
+                  page_maps=None):
+    """The EPUB's metadata, cover and the print edition's page starts (for its page-list):
+    those the print PDF's layout left in the cache, or else from a layout of our own with the
+    print edition's geometry and style."""
+    from publish.render.epub import EpubOptions
+    from publish.render.pagemap import MarkedMarkup
+
+    pages = page_maps[0].load("pagemap", page_maps[1]) if page_maps else None
+    if pages is None:
+        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
+        html, document = print_layout(job, files, stamp, settings, markup)
+        pages = _page_map(job, html, markup, document)
+        if page_maps:
+            page_maps[0].store("pagemap", page_maps[1], pages)
     config = job.config
     cover, cover_type = None, "image/png"
     if config and config.cover:

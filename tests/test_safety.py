@@ -120,3 +120,26 @@ def test_no_network_and_nothing_from_outside_the_project(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
     texts = output_texts(root / "dist")
     assert SECRET not in texts and "root:x:0:0" not in texts
+
+
+def test_without_source_date_epoch_the_last_commit_dates_the_build(tmp_path: Path) -> None:
+    """No SOURCE_DATE_EPOCH: the date is the last commit's touching the sources, so two builds
+    of one commit, a second apart, give the same bytes (fonts included: fontTools stamps
+    its subsets with the current time unless told otherwise)."""
+    root = project(tmp_path, "## T\n\n**Simplicia**: Hi.\n\n**Doomimir**: Hello.\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git + ["init", "-q"], cwd=root, check=True)
+    subprocess.run(git + ["add", "."], cwd=root, check=True)
+    subprocess.run(git + ["commit", "-qm", "first"], cwd=root, check=True,
+                   env={**cli_env(), "GIT_COMMITTER_DATE": "2024-01-17T12:00:00Z",
+                        "GIT_AUTHOR_DATE": "2024-01-17T12:00:00Z"})
+    env = {key: value for key, value in cli_env().items() if key != "SOURCE_DATE_EPOCH"}
+    outputs = []
+    for folder in ("one", "two"):
+        result = subprocess.run([sys.executable, "-m", "publish", "all", "--no-cache", "-o", folder],
+                                cwd=root, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        outputs.append(digests(root / folder))
+        time.sleep(1.1)
+    assert len(outputs[0]) == 3 and outputs[0] == outputs[1]
+    assert "2024-01-17" in output_texts(root / "one")
