@@ -263,7 +263,7 @@ class RenderTask:
     since: str | None
     key: str  # the output's cache key
     cache_folder: Path | None
-    layout_key: str = ""  # the print layout's key: the PDF task leaves its page map for the EPUB
+    layout_key: str = ""  # the print layout's key, under which the EPUB keeps its page map
 
     def weight(self) -> int:
         """Rough cost, to start the longest renders first: the text laid out."""

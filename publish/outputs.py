@@ -24,8 +24,8 @@ from publish.render.markup import Markup
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
            target: Path, settings: PrintConfig, since: str | None, page_maps=None) -> Artifact:
     """Render one output of one book to `target`, atomically. `page_maps` is (cache, key):
-    where the print PDF leaves the page starts it laid out, so the EPUB's page-list need not
-    lay the book out a second time."""
+    where the EPUB keeps the print edition's page starts, so a rebuild whose print layout
+    did not change need not lay the book out again for them."""
     with _source_date(modified), atomic_output(target) as temporary:
         pages = None
         if kind == "epub":
@@ -85,15 +85,12 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Prin
 
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
                target: Path, page_maps=None) -> int:
-    """The print PDF, laid out from the marked HTML (its markers are empty spans: they move
-    nothing), so the same layout also gives the EPUB its page starts."""
+    """The print PDF, laid out from the plain print HTML. (Laying it out from the EPUB's
+    marked HTML would save the EPUB a layout, but each empty marker span splits a text run,
+    and the space after a speaker's name then went missing from the PDF's text: copied or
+    searched text read "Doomimir.Who is it?".)"""
     from publish.render import pdf
-    from publish.render.pagemap import MarkedMarkup
-    markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
-    html, document = print_layout(job, files, stamp, settings, markup)
-    if page_maps:
-        cache, key = page_maps
-        cache.store("pagemap", key, _page_map(job, html, markup, document))
+    _, document = print_layout(job, files, stamp, settings)
     press = settings.profile == "press"
     return pdf.write(document, target, bleed_box=page.BLEED if press else None)
 
@@ -108,8 +105,8 @@ def _page_map(job: BookJob, html: str, markup, document):
 def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
                   page_maps=None):
     """The EPUB's metadata, cover and the print edition's page starts (for its page-list):
-    those the print PDF's layout left in the cache, or else from a layout of our own with the
-    print edition's geometry and style."""
+    from the cache when the print layout is unchanged, else from a layout of the marked
+    print HTML with the print edition's geometry and style."""
     from publish.render.epub import EpubOptions
     from publish.render.pagemap import MarkedMarkup
 
