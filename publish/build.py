@@ -155,14 +155,19 @@ def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...
     return job
 
 
-def assemble_file(path: Path, config: Config | None, cache: Cache | None = None) -> BookJob:
-    """A one-play book from any Markdown file, in or out of book.yaml."""
+def assemble_file(path: Path, config: Config | None, cache: Cache | None = None,
+                  draft: bool | None = None) -> BookJob:
+    """A one-play book from any Markdown file, in or out of book.yaml. `draft` says whether
+    it is a draft (a missing or remote image is a warning and shows as a placeholder) or a
+    release (it is an error); None decides from book.yaml, as the CLI does."""
     root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent.resolve()
     shown = os.path.relpath(path.resolve(), root.resolve())
     play_config = config.play(shown) if config else PlayConfig(shown, None, ())
     # A file of a draft book stays a draft (images may be missing); any other is a release.
     books_with_file = [book for book in config.books if shown in book.manuscripts] if config else []
     release = not books_with_file or not all(book.draft for book in books_with_file)
+    if draft is not None:
+        release = not draft
     play, diagnostics, key = _read_play(root, path, shown, play_config, release, cache)
     defaults = next(iter(config.books), None) if config else None
     title = play.meta.title

