@@ -214,8 +214,9 @@ def table(rows: list[dict], notes: list[str]) -> str:
     lines = [
         "# Benchmarks", "",
         f"Written by `make bench` (bench/run.py) on {dt.date.today().isoformat()}.", "",
-        f"- Machine: {machine()}; other builds ran on it at the same time, so times are noisy:",
-        "  the ratios are paired (same run, order alternated) and their medians are shown.",
+        f"- Machine: {machine()}; load average when the run ended: {os.getloadavg()[0]:.1f}",
+        "  (anything else running makes times noisy: the ratios are paired, same run, order",
+        "  alternated, and their medians are shown).",
         f"- Versions: {versions()}.",
         "- Ours: `publish all` (print PDF + EPUB + proof), default `--jobs` (one render process",
         "  per core). Peer: bench/peer.sh, book after book (PDF + EPUB only).",
