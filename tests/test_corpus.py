@@ -140,3 +140,19 @@ def test_a_note_closed_inside_a_list_item_keeps_what_follows() -> None:
     assert "]" not in m.plain_text(notes[0]).rstrip()[-1:]
     prose_text = " ".join(m.plain_text(n) for n in m.walk(play) if isinstance(n, m.Prose))
     assert "deceptive-ai-deceptively-aligned-ai" in prose_text
+
+
+@pytest.mark.parametrize("manuscript, seed", [
+    ("manuscript/drafts/shoggoths-draft.md", "000_f515717d11504b51.txt"),
+    ("manuscript/drafts/llm-successes.md", "002_bce81a884f985e50.txt"),
+    ("manuscript/drafts/evolution-notes.md", "003_d4908ac44e2d32e1.txt"),
+])
+def test_draft_manuscripts_are_the_seeds_in_canonical_form(manuscript: str, seed: str) -> None:
+    """manuscript/drafts holds the seeds as `publish fmt` writes them (the author's files stay
+    in ../shared); their models, with the cast of book.yaml, are the seeds' models."""
+    from publish.config import load
+    root = Path(__file__).resolve().parents[1]
+    cast = load(root).play(manuscript).cast
+    ours = normalize(parse_markdown((root / manuscript).read_text(encoding="utf-8"), "x"), "x", cast)[0]
+    theirs = normalize(parse_markdown((SHARED / "seeds" / seed).read_text(encoding="utf-8"), "x"), "x", cast)[0]
+    assert m.strip_spans(ours) == m.strip_spans(theirs)
