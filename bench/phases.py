@@ -35,7 +35,7 @@ def write_html(root: Path, book_id: str, folder: Path, pages: int) -> None:
     geometry = page.page_css(settings, page.gutter_for(pages))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "print.html").write_text(
-        outputs._book_html(job, files, stamp, proof=False, style=settings.style, geometry=geometry),
+        outputs._book_html(job, files, stamp, style=settings.style, geometry=geometry),
         encoding="utf-8")
     (folder / "proof.html").write_text(outputs._proof_html(job, files, stamp, None), encoding="utf-8")
 

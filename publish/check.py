@@ -6,13 +6,12 @@ notes, unclosed brackets); this stage adds what depends on files: missing and re
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from publish import model as m
 from publish.diagnostics import Diagnostic, Severity
 from publish.errors import Location
-from publish.render.assets import ProjectFiles, image_problem
+from publish.render.assets import ProjectFiles, image_problem, is_remote
 
 
 def check_images(play: m.Play, manuscript: Path, files: ProjectFiles,
@@ -27,7 +26,7 @@ def check_images(play: m.Play, manuscript: Path, files: ProjectFiles,
             continue
         span = node.span
         location = Location(span.path, span.line, span.col) if span else Location(play.meta.source)
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", node.url):
+        if is_remote(node.url):
             diagnostics.append(Diagnostic(severity, "M302",
                                           f"remote image {node.url!r} is never fetched", location,
                                           "download it into the project, beside the manuscript" + hint))

@@ -26,7 +26,7 @@ from publish.diagnostics import Diagnostic, Severity
 from publish.numbering import block_numbers
 from publish.recognize import (
     DIVISION_HEADING, NOTE_START, Cast, Context, direction, drama_inlines, infer_cast,
-    matching_bracket, plain_dialect_names, prose_block, slug, speaker_labels, speaker_tag,
+    bracket_pairs, plain_dialect_names, prose_block, slug, speaker_labels, speaker_tag,
 )
 
 
@@ -288,7 +288,7 @@ class _Walker:
             speakers.append(cast_id)
         delivery = None
         if rest and rest[0].kind == "text" and rest[0].text == "[":
-            close = matching_bracket(rest, 0)
+            close = bracket_pairs(rest).get(0)
             if close is not None and not NOTE_START.match(atoms_text(rest[1:close])):
                 inner = drama_inlines(rest[:close + 1], self.ctx)
                 if len(inner) == 1 and isinstance(inner[0], m.StageDirection):
@@ -368,7 +368,7 @@ def _opens_note(atoms: list[Atom]) -> bool:
 
 def _note_excerpt(atoms: list[Atom]) -> str:
     """The note's own words, for the diagnostic: up to its closing bracket if it has one."""
-    close = matching_bracket(atoms, 0)
+    close = bracket_pairs(atoms).get(0)
     text = " ".join(atoms_text(atoms[1:close] if close else atoms[1:]).split())
     return text if len(text) <= 60 else text[:59] + "…"
 

@@ -70,7 +70,7 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Prin
     from publish.render import pdf
     gutter = page.gutter_for(estimate_pages(job.book, settings))
     while True:
-        html = _book_html(job, files, stamp, proof=False, style=settings.style,
+        html = _book_html(job, files, stamp, style=settings.style,
                           geometry=page.page_css(settings, gutter), markup=markup)
         document = pdf.layout(html, job.root, files)
         needed = page.gutter_for(len(document.pages))
@@ -153,17 +153,15 @@ def estimate_pages(book: m.Book, settings: PrintConfig) -> int:
     return FRONT_PAGES + PAGES_PER_PLAY * len(book.plays) + round(chars / per_page)
 
 
-def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, proof: bool, style: str = "book",
+def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, style: str = "book",
                geometry: str = "", markup: Markup | None = None) -> str:
-    markup = markup or Markup(show_notes=proof, link_footnotes=True, image_src=_image_src(job, files))
+    """The print edition's HTML (the proof has its own: render/proof.py)."""
+    markup = markup or Markup(link_footnotes=True, image_src=_image_src(job, files))
     # The page geometry comes first so the house style can refine what it does not set.
     sheets = [font_face_css(lambda path: path.as_uri()), geometry, stylesheet("print.css")]
-    if proof:
-        sheets.append(stylesheet("proof.css"))
-    elif style == "manuscript":
+    if style == "manuscript":
         sheets.append(stylesheet("manuscript.css"))
-    return render_book(job.book, markup, sheets, stamp, "proof" if proof else "print",
-                       number_speeches=proof)
+    return render_book(job.book, markup, sheets, stamp)
 
 
 def _proof_html(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None) -> str:

@@ -221,21 +221,6 @@ def _plain_tag(atoms: list[Atom], plain_names: frozenset[str]) -> tuple[list[str
 # ---------------------------------------------------------------- brackets
 
 
-def matching_bracket(atoms: list[Atom], start: int) -> int | None:
-    """Index of the `]` closing the `[` at `start`, or None if it never closes."""
-    depth = 0
-    for index in range(start, len(atoms)):
-        if atoms[index].kind != "text":
-            continue
-        if atoms[index].text == "[":
-            depth += 1
-        elif atoms[index].text == "]":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
-
-
 def bracket_pairs(atoms: list[Atom]) -> dict[int, int]:
     """Every matched `[` index mapped to its `]` index, in one pass (a stack), so a line of
     ten thousand brackets costs no more than ten thousand words."""

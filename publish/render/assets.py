@@ -41,6 +41,11 @@ def font_face_css(url_for) -> str:
     return "\n".join(rules)
 
 
+def is_remote(url: str) -> bool:
+    """A URL with a scheme (http:, https:, file:, data:...): never a project file."""
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url))
+
+
 @dataclass(frozen=True)
 class ProjectFiles:
     """The files a build may read: inside the project root or the styles folder."""
@@ -65,7 +70,7 @@ class ProjectFiles:
 
     def image_candidate(self, url: str, manuscript: Path) -> Path | None:
         """The project file an image URL names, not yet checked to be a usable image."""
-        if ":" in url.split("/", 1)[0] or url.startswith(("/", "\\")):
+        if is_remote(url) or url.startswith(("/", "\\")):
             return None  # remote (http:, file:, data:) or absolute: never read
         candidate = manuscript.parent / url
         if candidate.suffix.lower() not in IMAGE_TYPES or not self.allows(candidate):

@@ -43,9 +43,10 @@ def division_heading(division: m.Division) -> tuple[str, str]:
 # ---------------------------------------------------------------- drama blocks
 
 
-def render_drama(node: m.DramaBlock, markup: Markup, number: str = "") -> str:
+def render_drama(node: m.DramaBlock, markup: Markup, numbered: bool = False) -> str:
+    """One drama block; `numbered` shows a speech's reference number (the proof's margin)."""
     if isinstance(node, m.Speech):
-        return render_speech(node, markup, number)
+        return render_speech(node, markup, numbered)
     if isinstance(node, m.StageDirection):
         return (f'<p class="direction"{markup.attr("z3998:stage-direction")}>'
                 f"{markup.inlines(node.inlines)}</p>")
@@ -61,36 +62,30 @@ def render_drama(node: m.DramaBlock, markup: Markup, number: str = "") -> str:
     raise TypeError(f"cannot render {type(node).__name__}")
 
 
-def render_speech(speech: m.Speech, markup: Markup, number: str = "") -> str:
+def render_speech(speech: m.Speech, markup: Markup, numbered: bool = False) -> str:
     speaker = (f'<span class="speaker"{markup.attr("z3998:persona")}>'
                f"{escape(speech.label)}</span>")
     delivery = f" {markup.inline_direction(speech.delivery)}" if speech.delivery else ""
-    numbered = f'<span class="speech-number">{number}</span>' if number else ""
+    number = f'<span class="speech-number">{speech.number}</span>' if numbered and speech.number else ""
     paragraphs = list(speech.paragraphs)
     empty = ' empty' if not paragraphs and not speech.delivery else ""
     first = ""
     if paragraphs and isinstance(paragraphs[0], m.Paragraph):
         first = " " + markup.inlines(paragraphs.pop(0).inlines)
-    head = f'<p class="speech-first">{numbered}{speaker}{delivery}{first}</p>'
+    head = f'<p class="speech-first">{number}{speaker}{delivery}{first}</p>'
     rest = "\n".join(markup.block(block, "speech-cont") for block in paragraphs)
     who = " ".join(speech.speakers)
     return f'<div class="speech{empty}" data-speakers="{escape(who)}">\n{head}\n{rest}</div>'
 
 
-def render_division(division: m.Division, markup: Markup, element_id: str, number_speeches: bool) -> str:
+def render_division(division: m.Division, markup: Markup, element_id: str) -> str:
     label, title = division_heading(division)
     parts = [f'<section class="division" id="{element_id}"{markup.attr("z3998:scene")}>']
     if label or title:
         label_html = f'<span class="scene-label">{escape(label)}</span>' if label else ""
         title_html = f'<span class="scene-title">{escape(title)}</span>' if title else ""
         parts.append(f'<h2 class="scene-heading">{label_html}{title_html}</h2>')
-    speech_number = 0
-    for block in division.blocks:
-        number = ""
-        if isinstance(block, m.Speech):
-            speech_number += 1
-            number = str(speech_number) if number_speeches else ""
-        parts.append(render_drama(block, markup, number))
+    parts.extend(render_drama(block, markup) for block in division.blocks)
     parts.append("</section>")
     return "\n".join(part for part in parts if part)
 
@@ -109,7 +104,7 @@ def render_personae(play: m.Play, markup: Markup) -> str:
             "\n</ul></section>")
 
 
-def render_play(play: m.Play, index: int, markup: Markup, number_speeches: bool = False) -> str:
+def render_play(play: m.Play, index: int, markup: Markup) -> str:
     pid = play_id(index)
     subtitle = f'<p class="play-subtitle">{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else ""
     parts = [
@@ -123,7 +118,7 @@ def render_play(play: m.Play, index: int, markup: Markup, number_speeches: bool 
         parts.extend(render_drama(block, markup) for block in play.front)
         parts.append("</section>")
     for division_index, division in enumerate(play.body):
-        parts.append(render_division(division, markup, division_id(index, division_index), number_speeches))
+        parts.append(render_division(division, markup, division_id(index, division_index)))
     parts.extend(render_drama(block, markup) for block in play.back)
     parts.append("</article>")
     return "\n".join(part for part in parts if part)
@@ -184,17 +179,21 @@ def render_contents(book: m.Book) -> str:
     return f'<nav class="toc"><h2 class="toc-heading">Contents</h2><ol>{"".join(rows)}</ol></nav>'
 
 
-def render_book(book: m.Book, markup: Markup, stylesheets: list[str], stamp: Stamp,
-                body_class: str, number_speeches: bool = False) -> str:
-    """The whole book as one HTML document."""
+def html_document(book: m.Book, stylesheets: list[str], stamp: Stamp, body_class: str,
+                  body: str, title: str = "") -> str:
+    """A whole book-like HTML document: head with the styles, body stamped with the build."""
     css = "\n".join(stylesheets)
-    plays = "\n".join(render_play(play, index, markup, number_speeches)
-                      for index, play in enumerate(book.plays))
     stamp_text = escape(f"{book.meta.id} · {stamp.text()}")
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(book.meta.language)}">\n<head>\n<meta charset="utf-8"/>\n'
-        f"<title>{escape(book.meta.title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f"<title>{escape(title or book.meta.title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
         f'<body class="{body_class}" data-stamp="{stamp_text}">\n'
-        f'<div class="stamp">{stamp_text}</div>\n'
-        f"{render_front_matter(book, stamp)}\n{plays}\n</body>\n</html>\n"
+        f'<div class="stamp">{stamp_text}</div>\n{body}\n</body>\n</html>\n'
     )
+
+
+def render_book(book: m.Book, markup: Markup, stylesheets: list[str], stamp: Stamp) -> str:
+    """The whole print edition as one HTML document."""
+    plays = "\n".join(render_play(play, index, markup) for index, play in enumerate(book.plays))
+    return html_document(book, stylesheets, stamp, "print",
+                         f"{render_front_matter(book, stamp)}\n{plays}")

@@ -13,6 +13,7 @@ from html import escape
 from typing import Callable
 
 from publish import model as m
+from publish.render.assets import is_remote
 
 
 @dataclass
@@ -89,7 +90,7 @@ class Markup:
         alt = m.plain_text(node.alt)
         src = self.image_src(node)
         if src is None:
-            label = "remote image not included" if re.match(r"^[a-z]+:", node.url) else "missing image"
+            label = "remote image not included" if is_remote(node.url) else "missing image"
             return (f'<span class="image-placeholder">[{label}: '
                     f"{escape(node.url, quote=False)}]</span>")
         return f'<img src="{escape(src)}" alt="{escape(alt)}"/>'

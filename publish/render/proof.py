@@ -3,7 +3,7 @@ editors need around it, laid out by WeasyPrint with `styles/proof.css` over `pri
 
 - a summary page at the front: every diagnostic and editorial note, with its page number;
 - every diagnostic flagged where it stands, every note boxed with its source line;
-- speeches numbered within each scene (`publish/numbering.py`, the same numbers as `publish ast`);
+- speeches numbered within each scene (`Speech.number`, set by numbering.py: the numbers `publish ast` shows);
 - a cast table per play (`publish/stats.py`);
 - with a diff (`publish/diff.py`): a bar beside added and changed speeches and directions,
   changed words marked, removed ones listed, struck through, where they stood.
@@ -18,9 +18,8 @@ from html import escape
 from publish import model as m
 from publish.diagnostics import Diagnostic
 from publish.diff import PlayDiff, word_diff
-from publish.numbering import block_numbers
 from publish.render.html import (
-    Stamp, division_heading, division_id, play_id, render_drama, render_front_matter,
+    Stamp, division_heading, division_id, play_id, html_document, render_drama, render_front_matter,
     render_personae,
 )
 from publish.render.markup import Markup
@@ -83,20 +82,13 @@ def render_proof(book: m.Book, markup: ProofMarkup, stylesheets: list[str], stam
                  since: str = "", paper: str = "a4") -> str:
     """The whole proof as one HTML document. `diffs` maps a play's source to its diff."""
     flags = _flags(book, diagnostics)
-    css = "\n".join([*stylesheets, f"@page {{ size: {PAPER[paper]}; }}"])
     plays = "\n".join(
         _play(play, index, markup, flags.get(play.meta.source, {}),
               (diffs or {}).get(play.meta.source))
         for index, play in enumerate(book.plays))
-    stamp_text = escape(f"{book.meta.id} · {stamp.text()}")
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(book.meta.language)}">\n<head>\n<meta charset="utf-8"/>\n'
-        f"<title>{escape(book.meta.title)} (proof)</title>\n<style>\n{css}\n</style>\n</head>\n"
-        f'<body class="proof" data-stamp="{stamp_text}">\n'
-        f'<div class="stamp">{stamp_text}</div>\n'
-        f"{_summary(book, flags, diffs, since)}\n"
-        f"{render_front_matter(book, stamp)}\n{plays}\n</body>\n</html>\n"
-    )
+    body = f"{_summary(book, flags, diffs, since)}\n{render_front_matter(book, stamp)}\n{plays}"
+    return html_document(book, [*stylesheets, f"@page {{ size: {PAPER[paper]}; }}"], stamp,
+                         "proof", body, f"{book.meta.title} (proof)")
 
 
 # ---------------------------------------------------------------- diagnostics in place
@@ -224,7 +216,7 @@ def _blocks(blocks: tuple[m.DramaBlock, ...], markup: ProofMarkup,
             flags: dict[int | None, list[Flag]], diff: PlayDiff | None) -> list[str]:
     """Each block numbered, wrapped with its change mark and followed by its diagnostics."""
     parts = []
-    for block, number in zip(blocks, block_numbers(blocks)):
+    for block in blocks:
         mine = flags.get(id(block), [])
         anchor = next((f.anchor for f in mine if f.diagnostic.code == NOTE_CODE), "")
         status = diff.status(block) if diff else None
@@ -232,7 +224,7 @@ def _blocks(blocks: tuple[m.DramaBlock, ...], markup: ProofMarkup,
             parts.append(_removed(diff.removed(block)))
         if status == "changed":
             _mark_words(markup, diff.old(block), block)
-        body = render_drama(block, markup, str(number) if number else "")
+        body = render_drama(block, markup, numbered=True)
         markup.inserted.clear()
         markup.deleted.clear()
         classes = " ".join(["unit", *([status] if status else [])])
