@@ -3,22 +3,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-# CI runs a fixed, derandomized sample so main stays reproducible; `make fuzz` sets
-# HYPOTHESIS_PROFILE=fuzz for a long random run.
-settings.register_profile("ci", max_examples=40, derandomize=True, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=3000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from publish import model as m
 from publish.fmt import format_play

@@ -6,10 +6,9 @@ CI runs a small derandomized sample; `make fuzz` runs thousands of random exampl
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from publish.errors import PublishError
@@ -18,11 +17,6 @@ from publish.normalize import normalize
 from publish.pandoc import parse_markdown
 from publish.source import check_nesting, decode
 
-settings.register_profile("ci", max_examples=30, derandomize=True, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=3000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = (SHARED / "seeds" / "000_f515717d11504b51.txt").read_text(encoding="utf-8")
