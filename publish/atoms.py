@@ -41,6 +41,14 @@ class PBlock:
     t: str
     c: Any
     span: m.Span | None
+    _atoms: list | None = None
+
+    def atoms(self, path: str) -> list["Atom"]:
+        """A paragraph's inlines flattened, once: the cast is inferred from the same
+        paragraphs the normalizer then walks."""
+        if self._atoms is None:
+            self._atoms = flatten(self.c, path)
+        return self._atoms
 
 
 _POS = re.compile(r"@?(\d+):(\d+)-")

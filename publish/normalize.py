@@ -82,7 +82,7 @@ def _take_title(blocks: list[PBlock], path: str) -> tuple[str | None, list[PBloc
             return text, blocks[1:]
     if blocks and blocks[0].t == "Para" and not any(b.t == "Header" for b in blocks):
         # The plain dialect: the first line of the file, alone in its paragraph, is the title.
-        atoms = flatten(blocks[0].c, path)
+        atoms = blocks[0].atoms(path)
         text = atoms_text(atoms).strip()
         if (text and len(text) <= 120 and not any(a.kind in ("soft", "hard") or a.marks for a in atoms)
                 and text[0] != "[" and text[-1] not in ".?!:;,—" and ": " not in text[:40]):
@@ -239,7 +239,7 @@ class _Walker:
         if block.t in ("Para", "Plain"):
             # A paragraph cut from a note's last list item has no position of its own.
             span = block.span or first_position(block.c, self.ctx.path)
-            self._paragraph(flatten(block.c, self.ctx.path), span)
+            self._paragraph(block.atoms(self.ctx.path), span)
             return
         converted = prose_block(block, self.ctx)
         if self.speech is not None:
@@ -337,7 +337,7 @@ class _Walker:
 
     def _continue_note(self, block: PBlock) -> None:
         if block.t in ("Para", "Plain"):
-            self._note_paragraph(strip_blank_edges(flatten(block.c, self.ctx.path)), block.span)
+            self._note_paragraph(strip_blank_edges(block.atoms(self.ctx.path)), block.span)
             return
         balance = bracket_balance(block.c)
         if self.note.depth + balance > 0:

@@ -107,7 +107,7 @@ def speaker_labels(blocks: list[PBlock], path: str, plain_names: frozenset[str])
     labels: list[str] = []
     for block in blocks:
         if block.t in ("Para", "Plain"):
-            tag = speaker_tag(flatten(block.c, path), plain_names)
+            tag = speaker_tag(block.atoms(path), plain_names)
             if tag:
                 labels.extend(name for name in tag[0] if name not in labels)
     return labels
@@ -128,7 +128,7 @@ def plain_dialect_names(blocks: list[PBlock], path: str,
     for block in blocks:
         if block.t not in ("Para", "Plain"):
             continue
-        atoms = flatten(block.c, path)
+        atoms = block.atoms(path)
         if speaker_tag(atoms, frozenset()):
             return frozenset()  # the Markdown dialect: no guessing
         match = PLAIN_TAG.match(atoms_text(atoms))
@@ -324,7 +324,7 @@ def prose_block(block: PBlock, ctx: Context) -> m.Block:
     """A pandoc block kept as prose: no directions are looked for inside it."""
     path = ctx.path
     if block.t in ("Para", "Plain"):
-        return m.Paragraph(rebuild(strip_blank_edges(flatten(block.c, path))), block.span)
+        return m.Paragraph(rebuild(strip_blank_edges(block.atoms(path))), block.span)
     if block.t == "Header":
         return m.Heading(block.c[0], rebuild(flatten(block.c[2], path)), block.span)
     if block.t == "BlockQuote":
