@@ -123,3 +123,14 @@ def epubcheck_reports(built_dist: Path, one_play_epub: Path) -> dict[str, dict]:
     from epubcheck_support import check_epubs
     return check_epubs({"collected": built_dist / "collected.epub",
                         "drafts": built_dist / "drafts.epub", "one-play": one_play_epub})
+
+
+@pytest.fixture(scope="session")
+def books(built_dist: Path, default_config) -> dict:
+    """{book id: Built(job, path)}: the print PDFs of `built_dist` with the job that made
+    each (its model and config), for the print tests to read back without building again."""
+    from print_support import Built
+
+    from publish.build import assemble
+    return {book.id: Built(assemble(default_config, book), built_dist / f"{book.id}.pdf")
+            for book in default_config.books}

@@ -20,6 +20,12 @@ def layout(html: str, base_dir: Path, files: ProjectFiles):
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    from publish.render.footnotes import FootnotePatchError, keep_footnotes_with_calls
+    try:
+        keep_footnotes_with_calls()
+    except FootnotePatchError as exc:
+        raise ToolError(str(exc)) from exc
+
     class ProjectOnlyFetcher(URLFetcher):
         """Serves file: URLs inside the project and the styles; refuses everything else."""
 
