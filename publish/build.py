@@ -99,7 +99,7 @@ def _play_key(path: Path, shown: str, play_config: PlayConfig) -> str:
 def book_meta(config: BookConfig) -> m.BookMeta:
     return m.BookMeta(config.id, config.title, config.subtitle, config.author, config.language,
                       config.date, config.rights, config.identifier, config.publisher,
-                      config.edition, config.isbn)
+                      config.edition, config.isbn, config.description, config.subjects)
 
 
 def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None,

@@ -273,6 +273,8 @@ class BookMeta:
     publisher: str = ""
     edition: str = ""  # e.g. "First edition"; printed on the copyright page
     isbn: str = ""  # as written in book.yaml, hyphens included; on the copyright page
+    description: str = ""  # a sentence or two about the book: the PDF's Subject
+    subjects: tuple[str, ...] = ()  # the PDF's Keywords
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def test_a_longer_book_is_laid_out_again_with_a_wider_gutter(monkeypatch, tmp_pa
         return Document({0.375: 149 + 2, 0.5: 302, 0.625: 310}[gutter])
 
     monkeypatch.setattr(pdf, "layout", fake_layout)
-    monkeypatch.setattr(pdf, "write", lambda document, target, bleed_box=None: len(document.pages))
+    monkeypatch.setattr(pdf, "write", lambda document, target, **options: len(document.pages))
     root = small_project(tmp_path, "## P\n\n**A**: Hi.\n")
     job = b.assemble(load(root), load(root).books[0])
     assert b.build(job, ("pdf",), tmp_path / "out")[0].pages == 310
@@ -403,6 +403,24 @@ def test_manuscript_style_numbers_pages_by_scene_and_centres_names_in_capitals(t
     text_centre = (1.5 * 72 + 612 - 72) / 2
     assert (alice["x0"] + alice["x1"]) / 2 == pytest.approx(text_centre, abs=1)
     assert "(quietly)" in alice_page.extract_text() and "(She goes.)" in alice_page.extract_text()
+
+
+def manuscript_folios(path: Path) -> list[str]:
+    return [l["text"] for p in pdfplumber.open(path).pages for l in p.extract_text_lines()
+            if re.fullmatch(r"\d+-\d+", l["text"]) and relative_top(p, l) < 72]
+
+
+def test_manuscript_page_numbers_carry_the_scene_numbers_of_the_manuscript(tmp_path):
+    """Scene 0 is 0, not the first scene counted; a scene without a number (the epilogue,
+    the fourth division) takes its place in the play; the second play starts again."""
+    first = ("## P\n\n### Scene 0: Prologue\n\n**A**: Before.\n\n### Scene 1: One\n\n**A**: Hi.\n\n"
+             "### Scene 2: Two\n\n" + "**B**: Words and more words.\n\n" * 40 +
+             "### Epilogue\n\n**A**: After.\n")
+    (tmp_path / "second.md").write_text("## Q\n\n### Scene 7: Late\n\n**A**: Hello.\n", encoding="utf-8")
+    root = small_project(tmp_path, first, "    print: {style: manuscript}\n")
+    (root / "book.yaml").write_text((root / "book.yaml").read_text(encoding="utf-8").replace(
+        "manuscripts: [play.md]", "manuscripts: [play.md, second.md]"), encoding="utf-8")
+    assert manuscript_folios(build_small(root)) == ["0-1", "1-1", "2-1", "2-2", "2-3", "2-4", "4-1", "7-1"]
 
 
 # ---------------------------------------------------------------- the command line

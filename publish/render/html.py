@@ -162,14 +162,18 @@ def render_copyright(meta: m.BookMeta, stamp: Stamp) -> str:
     return '<section class="copyright-page">' + "".join(lines) + "</section>"
 
 
+def contents_label(division: m.Division) -> str:
+    """`Scene 1: The Drunk Actress`: a division's entry in the contents and in the outline."""
+    return ": ".join(part for part in division_heading(division) if part)
+
+
 def render_contents(book: m.Book) -> str:
     """Plays and their scenes; the layout adds the page numbers (target-counter)."""
     rows = []
     for index, play in enumerate(book.plays):
         scenes = []
         for division_index, division in enumerate(play.body):
-            label, title = division_heading(division)
-            text = ": ".join(part for part in (label, title) if part)
+            text = contents_label(division)
             if text:
                 scenes.append(f'<li class="toc-scene"><a href="#{division_id(index, division_index)}">'
                               f"{escape(text)}</a></li>")
@@ -179,14 +183,50 @@ def render_contents(book: m.Book) -> str:
     return f'<nav class="toc"><h2 class="toc-heading">Contents</h2><ol>{"".join(rows)}</ol></nav>'
 
 
+def head_metadata(meta: m.BookMeta, stamp: Stamp) -> str:
+    """The `<meta>` elements WeasyPrint turns into the PDF's Author, Subject, Keywords and
+    dates (title and language come from `<title>` and `<html lang>`). The dates are the
+    build's (SOURCE_DATE_EPOCH, else the last commit), so a rebuild gives the same bytes."""
+    entries = [("author", meta.author), ("description", meta.description),
+               ("keywords", ", ".join(meta.subjects)),
+               ("dcterms.created", stamp.date), ("dcterms.modified", stamp.date)]
+    return "".join(f'<meta name="{name}" content="{escape(value)}"/>\n'
+                   for name, value in entries if value)
+
+
+def division_styles(book: m.Book) -> str:
+    """What the stylesheets know of each division beyond its markup, as CSS: its number
+    (the model's, else its place in the play) in the named string `scene-number`, which
+    the manuscript style prints in its folios (`0-3` is the third page of scene 0), and its
+    outline label, the text of its contents entry (the heading's two lines run together)."""
+    rules = []
+    for index, play in enumerate(book.plays):
+        for division_index, division in enumerate(play.body):
+            selector = f"#{division_id(index, division_index)}"
+            number = division.number or str(division_index + 1)
+            rules.append(f"{selector} {{ string-set: scene-number {css_string(number)}; }}")
+            label = contents_label(division)
+            if label:
+                rules.append(f"{selector} > .scene-heading {{ bookmark-label: {css_string(label)}; }}")
+    return "\n".join(rules)
+
+
+def css_string(text: str) -> str:
+    """A quoted CSS string; `<` escaped too, so no text can close the <style> element."""
+    escaped = "".join(f"\\{ord(char):x} " if char in '\\"<>\n' else char for char in text)
+    return f'"{escaped}"'
+
+
 def html_document(book: m.Book, stylesheets: list[str], stamp: Stamp, body_class: str,
                   body: str, title: str = "") -> str:
-    """A whole book-like HTML document: head with the styles, body stamped with the build."""
-    css = "\n".join(stylesheets)
+    """A whole book-like HTML document: head with the metadata and the styles, body stamped
+    with the build."""
+    css = "\n".join([*stylesheets, division_styles(book)])
     stamp_text = escape(f"{book.meta.id} · {stamp.text()}")
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(book.meta.language)}">\n<head>\n<meta charset="utf-8"/>\n'
-        f"<title>{escape(title or book.meta.title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f"<title>{escape(title or book.meta.title)}</title>\n{head_metadata(book.meta, stamp)}"
+        f"<style>\n{css}\n</style>\n</head>\n"
         f'<body class="{body_class}" data-stamp="{stamp_text}">\n'
         f'<div class="stamp">{stamp_text}</div>\n{body}\n</body>\n</html>\n'
     )
