@@ -33,6 +33,7 @@ Reference (also in the README):
                                                          5.5x8.5in, letter for style manuscript)
           profile: pod                                  (pod, press, screen; default pod)
           style: book                                   (book, manuscript; default book)
+          pdf_variant: pdf/a-3b                         (none, pdf/a-3b, pdf/ua-1; default none)
 
 The YAML is read with the safe loader's composer so every value keeps its position; tags
 such as `!!python/object` are refused.
@@ -40,6 +41,7 @@ such as `!!python/object` are refused.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import uuid
 from dataclasses import dataclass
@@ -61,11 +63,14 @@ META_KEYS = ("title", "subtitle", "author", "author_file_as", "language", "date"
 LIST_KEYS = ("subjects",)
 COVER_TYPES = (".png", ".jpg", ".jpeg")
 BOOK_KEYS = META_KEYS + LIST_KEYS + ("manuscripts", "draft", "print", "proof", "cover")
-PRINT_KEYS = ("trim", "profile", "style")
+PRINT_KEYS = ("trim", "profile", "style", "pdf_variant")
 # Trim sizes a printer accepts, as (width, height) in inches; the names are what book.yaml says.
 TRIMS = {"5.5x8.5in": (5.5, 8.5), "6x9in": (6.0, 9.0), "A5": (5.827, 8.268), "letter": (8.5, 11.0)}
 PROFILES = ("pod", "press", "screen")
 STYLES = ("book", "manuscript")
+# The standards a print PDF can be written to (WeasyPrint's `pdf_variant`): an archival
+# PDF/A-3b, or a tagged, accessible PDF/UA-1. "none" is a plain PDF.
+PDF_VARIANTS = ("none", "pdf/a-3b", "pdf/ua-1")
 # A house style's natural trim, used when `trim:` is not given: a reading edition is a trade
 # paperback, an acting manuscript is typed on US Letter.
 STYLE_TRIMS = {"book": "5.5x8.5in", "manuscript": "letter"}
@@ -92,15 +97,17 @@ class ProofConfig:
 class PrintConfig:
     """How the print PDF is laid out: `trim` (a key of TRIMS), `profile` (pod: trim size plus
     0.125in bleed, TrimBox and BleedBox set, no marks; press: bleed plus crop marks; screen: the
-    trim size only) and `style` (the house style: book or manuscript)."""
+    trim size only), `style` (the house style: book or manuscript) and `pdf_variant` (a
+    standard the PDF is written to: one of PDF_VARIANTS but "none", or None)."""
 
     trim: str = "5.5x8.5in"
     profile: str = "pod"
     style: str = "book"
+    pdf_variant: str | None = None
 
     def with_profile(self, profile: str | None) -> "PrintConfig":
         """The same settings with the profile the command line chose, if it chose one."""
-        return PrintConfig(self.trim, profile, self.style) if profile else self
+        return dataclasses.replace(self, profile=profile) if profile else self
 
 
 @dataclass(frozen=True)
@@ -333,7 +340,8 @@ class _Reader:
 
     def print_entries(self, node: yaml.Node, what: str) -> dict[str, tuple[str, yaml.Node]]:
         """Each print key's value, checked against its choices (with a did-you-mean)."""
-        choices = {"trim": tuple(TRIMS), "profile": PROFILES, "style": STYLES}
+        choices = {"trim": tuple(TRIMS), "profile": PROFILES, "style": STYLES,
+                   "pdf_variant": PDF_VARIANTS}
         result = {}
         for key, (_, value_node) in self.mapping(node, what, PRINT_KEYS).items():
             result[key] = (self.choice(value_node, f"{what}.{key}", choices[key]), value_node)
@@ -342,7 +350,9 @@ class _Reader:
     def print_config(self, entries: dict[str, tuple[str, yaml.Node]]) -> PrintConfig:
         values = {key: value for key, (value, _) in entries.items()}
         style = values.get("style", "book")
-        return PrintConfig(values.get("trim", STYLE_TRIMS[style]), values.get("profile", "pod"), style)
+        variant = values.get("pdf_variant", "none")
+        return PrintConfig(values.get("trim", STYLE_TRIMS[style]), values.get("profile", "pod"), style,
+                           None if variant == "none" else variant)
 
     def choice(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> str:
         value = self.text(node, what)

@@ -92,7 +92,8 @@ def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintC
     from publish.render import pdf
     _, document = print_layout(job, files, stamp, settings)
     press = settings.profile == "press"
-    return pdf.write(document, target, bleed_box=page.BLEED if press else None)
+    return pdf.write(document, target, bleed_box=page.BLEED if press else None,
+                     variant=settings.pdf_variant)
 
 
 def _page_map(job: BookJob, html: str, markup, document):

@@ -136,6 +136,28 @@ def test_different_profile_is_a_different_pdf(project):
     assert b.build(job, ("pdf",), project / "dist", cache=cache)[0].reused
 
 
+def test_another_pdf_variant_is_a_different_pdf(project):
+    """The variant is part of the book's print settings, so of the PDF's key."""
+    def build() -> b.Artifact:
+        config = load(project)
+        job = b.assemble(config, config.book("collected"), Cache.for_project(project))
+        return b.build(job, ("pdf",), project / "dist", cache=Cache.for_project(project))[0]
+
+    build()
+    config_file = project / "book.yaml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "    style: book\n", "    style: book\n    pdf_variant: pdf/a-3b\n"), encoding="utf-8")
+    variant = build()
+    assert not variant.reused
+    assert "/OutputIntents" in _catalog(variant.path)  # PDF/A's: rendered anew, not copied
+    assert build().reused
+
+
+def _catalog(path: Path) -> set[str]:
+    from pypdf import PdfReader
+    return set(PdfReader(path).trailer["/Root"])
+
+
 def test_another_stamp_date_is_rebuilt(project, monkeypatch):
     drafts(project, Cache.for_project(project))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400 * 3))

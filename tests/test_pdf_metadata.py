@@ -85,3 +85,32 @@ def test_outline_is_the_plays_and_their_scenes_at_their_pages(books):
 def test_plain_pdf_claims_no_standard(books):
     root = catalog(pypdf.PdfReader(books["collected"].path))
     assert not {"/Metadata", "/OutputIntents", "/StructTreeRoot"} & set(root)
+
+
+def test_pdf_a_3b_has_its_identification_an_output_intent_and_matching_xmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    path = build_small(small_project(tmp_path, PLAY, META + "    print: {pdf_variant: pdf/a-3b}\n"))
+    reader = pypdf.PdfReader(path)
+    assert path.read_bytes().startswith(b"%PDF-1.7")
+    metadata = xmp(reader)
+    assert re.search(r'pdfaid:part="3"', metadata) and re.search(r'pdfaid:conformance="B"', metadata)
+    intent = catalog(reader)["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+    assert "/ID" in reader.trailer
+    # PDF/A: the document information and the XMP say the same.
+    for value in ("Small", "Jane Q. Doe", "Two dialogues about shoggoths, with notes.",
+                  "Drama, Artificial intelligence", "2023-11-14"):
+        assert value in metadata
+    assert reader.metadata["/CreationDate"] == EPOCH_PDF_DATE
+
+
+def test_pdf_ua_1_is_tagged_with_its_language_and_title_shown(tmp_path):
+    path = build_small(small_project(tmp_path, PLAY, META + "    print: {pdf_variant: pdf/ua-1}\n"))
+    reader = pypdf.PdfReader(path)
+    root = catalog(reader)
+    assert 'pdfuaid:part="1"' in xmp(reader)
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert "<dc:title>" in xmp(reader) and reader.metadata["/Title"] == "Small"

@@ -64,6 +64,27 @@ def test_unknown_profile_is_refused(tmp_path):
         load(tmp_path, "defaults:\n  print: {profile: web}\n" + BOOK)
 
 
+def test_pdf_variant_is_none_unless_chosen_and_merges_like_the_other_print_keys(tmp_path):
+    assert load(tmp_path, BOOK).books[0].print.pdf_variant is None
+    assert load(tmp_path, BOOK + "    print: {pdf_variant: none}\n").books[0].print.pdf_variant is None
+    config = load(tmp_path, "defaults:\n  print: {pdf_variant: PDF/A-3b}\n" + BOOK
+                  + "    print: {trim: 6x9in}\n")
+    assert config.books[0].print == c.PrintConfig("6x9in", "pod", "book", "pdf/a-3b")
+    assert config.books[0].print.with_profile("press").pdf_variant == "pdf/a-3b"
+    ua = load(tmp_path, BOOK + "    print: {pdf_variant: pdf/ua-1}\n").books[0].print
+    assert ua.pdf_variant == "pdf/ua-1"
+
+
+def test_unknown_pdf_variant_names_the_choices_and_a_near_miss(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load(tmp_path, BOOK + "    print:\n      pdf_variant: pdf/a-3\n")
+    assert str(error.value) == (
+        "book.yaml:6:20: error: books.b.print.pdf_variant must be one of none, pdf/a-3b, "
+        "pdf/ua-1, not 'pdf/a-3'; did you mean 'pdf/a-3b'?")
+    with pytest.raises(ConfigError, match="unknown key 'pdf_varaint'.*did you mean 'pdf_variant'"):
+        load(tmp_path, BOOK + "    print: {pdf_varaint: pdf/ua-1}\n")
+
+
 def test_isbn_check_digit_is_verified_and_the_written_form_kept(tmp_path):
     good = load(tmp_path, BOOK + "    isbn: 978-0-306-40615-7\n    edition: First edition\n")
     assert (good.books[0].isbn, good.books[0].edition) == ("978-0-306-40615-7", "First edition")

@@ -47,13 +47,17 @@ def layout(html: str, base_dir: Path, files: ProjectFiles):
         raise ToolError(f"WeasyPrint could not lay out the book: {exc}") from exc
 
 
-def write(document, output: Path, bleed_box: float | None = None) -> int:
+def write(document, output: Path, bleed_box: float | None = None,
+          variant: str | None = None) -> int:
     """Write a laid-out document; returns its page count. `bleed_box` (inches), when given,
     sets every page's BleedBox that far outside its TrimBox: WeasyPrint caps it at 10pt and
-    ties it to the CSS bleed, which for `press` is wider to leave room for the crop marks."""
+    ties it to the CSS bleed, which for `press` is wider to leave room for the crop marks.
+    `variant` (`pdf/a-3b`, `pdf/ua-1`) is a standard WeasyPrint writes the PDF to: it adds
+    the XMP identification, an sRGB OutputIntent (PDF/A), the structure tags (PDF/UA)."""
     finisher = _bleed_box_setter(bleed_box * POINTS_PER_INCH) if bleed_box else None
+    options = {"pdf_variant": variant} if variant else {}
     try:
-        document.write_pdf(output, finisher=finisher)
+        document.write_pdf(output, finisher=finisher, **options)
     except (OSError, ValueError, AssertionError) as exc:
         raise ToolError(f"WeasyPrint could not write {output.name}: {exc}") from exc
     return len(document.pages)
