@@ -198,6 +198,24 @@ def test_copyright_page_shows_edition_and_isbn_when_given(tmp_path):
     assert "ISBN 978-0-306-40615-7" in pages[3].extract_text()
 
 
+@pytest.mark.parametrize("trim", ["5.5x8.5in", "6x9in", "A5", "letter"])
+def test_copyright_block_and_imprint_sit_at_the_foot_of_their_pages(tmp_path, trim):
+    """As in a trade book: the copyright block ends on the last line of the verso's text
+    block, and the publisher's imprint at the foot of the title page, whatever the trim."""
+    from publish.config import TRIMS
+    extra = f"    publisher: Small Press\n    print: {{trim: {trim}}}\n"
+    pages = pdfplumber.open(build_small(small_project(tmp_path, "## P\n\n**A**: Hi.\n", extra))).pages
+    foot = TRIMS[trim][1] * 72 - geometry.BOOK_MARGINS[trim].bottom * 72
+    title, copyright_page = pages[2], pages[3]
+    copyright_lines = [l for l in copyright_page.extract_text_lines()]
+    assert copyright_lines[-1]["text"].startswith("Build ")
+    assert foot - 12 < relative_top(copyright_page, copyright_lines[-1]) + 8.5 <= foot + 1
+    assert copyright_lines[0]["top"] > copyright_page.trimbox[1] + TRIMS[trim][1] * 72 / 2  # low
+    imprint = title.extract_text_lines()[-1]
+    assert imprint["text"].lower() == "small press"
+    assert foot - 12 < relative_top(title, imprint) + 9 <= foot + 1
+
+
 def test_contents_page_numbers_are_where_plays_and_scenes_start(books):
     built = books["drafts"]
     pages = built.pages()

@@ -135,8 +135,8 @@ def render_front_matter(book: m.Book, stamp: Stamp) -> str:
     publisher = f'<p class="book-publisher">{escape(meta.publisher)}</p>' if meta.publisher else ""
     return "\n".join([
         f'<section class="half-title"><p>{escape(meta.title)}</p></section>',
-        f'<section class="title-page"><h1 class="book-title">{escape(meta.title)}</h1>'
-        f"{subtitle}{author}{publisher}</section>",
+        f'<section class="title-page"><div class="title-block"><h1 class="book-title">'
+        f"{escape(meta.title)}</h1>{subtitle}{author}</div>{publisher}</section>",
         render_copyright(meta, stamp),
         render_contents(book),
     ])
