@@ -175,16 +175,18 @@ def test_a_long_url_breaks_inside_the_text_block_and_words_still_hyphenate(tmp_p
 
 
 def overflowing_lines(document) -> list[str]:
-    """Text that reaches past the right edge of the page's text block, in the text or in
-    the footnotes."""
+    """Text set outside the page's text block, left or right, in the text or the footnotes
+    (a footnote number hung in the margin came within 0.2in of the spine)."""
     from weasyprint.formatting_structure import boxes
     found = []
     for page in document.pages:
         box = page._page_box
-        right = box.content_box_x() + box.width
-        for child in descendants(box):  # the root box, then the footnote area if any
-            if isinstance(child, boxes.TextBox) and child.position_x + child.width > right + 0.5:
-                found.append(child.text)
+        left, right = box.content_box_x(), box.content_box_x() + box.width
+        for area in box.children:  # the root box, then the footnote area if any
+            for child in descendants(area):
+                if isinstance(child, boxes.TextBox) and (
+                        child.position_x < left - 0.5 or child.position_x + child.width > right + 0.5):
+                    found.append(child.text)
     return found
 
 
