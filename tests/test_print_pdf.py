@@ -361,6 +361,17 @@ def footnote_calls_in(line) -> bool:
     return any(c["text"].isdigit() and c["size"] < 7.3 for c in line["chars"])
 
 
+def test_a_speech_or_paragraph_opening_with_a_quotation_opens_it(tmp_path):
+    """Quotes are curled by what precedes them; a block's text starts afresh, so a quote
+    opening a speech after one that ends in a letter is an opening quote (it was ”)."""
+    text = ('## P\n\n**A**: It ends here\n\n**B**: "Hello," she said.\n\nA line ending in a word\n\n'
+            '"Quoted" at the start.\n\n**A**: _[aside]_ "After a delivery," and \'single\' ones.\n')
+    words = pdfplumber.open(build_small(small_project(tmp_path, text))).pages[-1].extract_text()
+    for expected in ("B. \u201cHello,\u201d she said.", "\u201cQuoted\u201d at the start.",
+                     "[aside] \u201cAfter a delivery,\u201d and \u2018single\u2019 ones."):
+        assert expected in words
+
+
 # ---------------------------------------------------------------- images
 
 

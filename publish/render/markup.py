@@ -24,6 +24,7 @@ class Markup:
     image_src: Callable[[m.Image], str | None] = lambda image: None  # None: placeholder
     cast_names: dict[str, str] = field(default_factory=dict)
     _quotes: "Typographer" = field(default_factory=lambda: Typographer())
+    _depth: int = 0  # how many `inlines` calls are under way: 0 between blocks
 
     def attr(self, epub_type: str) -> str:
         return f' epub:type="{epub_type}"' if self.epub else ""
@@ -31,7 +32,16 @@ class Markup:
     # ------------------------------------------------------------ inlines
 
     def inlines(self, nodes: tuple[m.Inline, ...]) -> str:
-        return "".join(self.inline(node) for node in nodes)
+        # A call from outside any other is a block's text (a paragraph, a speech after its
+        # speaker, a caption): its quotes start afresh, or one opening a speech after a
+        # speech ending in a letter was taken for a closing quote (”Hello”).
+        if self._depth == 0:
+            self._quotes.previous = " "
+        self._depth += 1
+        try:
+            return "".join(self.inline(node) for node in nodes)
+        finally:
+            self._depth -= 1
 
     def inline(self, node: m.Inline) -> str:
         if isinstance(node, m.Text):
