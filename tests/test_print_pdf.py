@@ -276,6 +276,9 @@ def drama_labels(book: m.Book) -> tuple[set[str], set[str]]:
 
 
 def test_no_page_ends_with_a_bare_speaker_name_or_a_scene_heading(books):
+    """In the book style a scene opens a page and a speaker's name runs into the speech
+    (kept with it by orphans), so only a placeholder speech, a name alone, could end a page:
+    the fixtures below exercise the rules themselves."""
     checked = 0
     for built in books.values():
         speakers, headings = drama_labels(built.job.book)
@@ -288,6 +291,63 @@ def test_no_page_ends_with_a_bare_speaker_name_or_a_scene_heading(books):
             assert last not in headings, (built.job.id, number, last)
             checked += 1
     assert checked > 30
+
+
+def speeches_play(seed: int, speeches: int, empty: float, scenes: int = 1) -> str:
+    """Speeches of 3 to 50 words, a share of them empty placeholders (a name, no words),
+    some opening with a delivery, some followed by a block direction: page breaks fall
+    after every kind of line."""
+    import random
+    rng = random.Random(seed)
+    words = ("the of and a to in is you that it he was for on are as with his they at be this "
+             "have from or one had by word but not what all were we when your can said").split()
+    lines = ["## Speakers at the Foot\n"]
+    for scene in range(1, scenes + 1):
+        lines.append(f"### Scene {scene}: Part {scene}\n")
+        for index in range(speeches):
+            who = ("Alice", "Bob", "Carol")[index % 3]
+            text = " ".join(rng.choice(words) for _ in range(rng.choice([3, 8, 15, 25, 40, 50])))
+            delivery = "_[quietly]_ " if rng.random() < 0.2 else ""
+            lines.append(f"**{who}**:\n" if rng.random() < empty
+                         else f"**{who}**: {delivery}{text.capitalize()}.\n")
+            if rng.random() < 0.1:
+                lines.append("_[" + " ".join(rng.choice(words) for _ in range(12)) + ".]_\n")
+    return "\n".join(lines)
+
+
+def test_a_placeholder_speech_never_ends_a_page_the_play_goes_on_after(tmp_path):
+    """An empty speech is its speaker's name alone. Without `.speech.empty { break-after:
+    avoid }` this play ended a page with one."""
+    path = build_small(small_project(tmp_path, speeches_play(5, 160, empty=0.3), "    draft: true\n"))
+    pages = pdfplumber.open(path).pages
+    ends = [(number, body_lines(page)[-1]["text"]) for number, page in enumerate(pages[:-1], 1)
+            if body_lines(page) and head_text(pages[number])]  # the play goes on overleaf
+    assert len(ends) > 8
+    assert [(n, text) for n, text in ends if text.rstrip(".") in ("Alice", "Bob", "Carol")] == []
+
+
+def test_manuscript_style_never_ends_a_page_with_a_name_or_its_delivery(tmp_path):
+    """The acting manuscript sets each name on a line of its own, the delivery under it:
+    the classic name alone at the foot of a page. Without the manuscript style's
+    `break-after: avoid` on both, this play ended pages so."""
+    path = build_small(small_project(tmp_path, speeches_play(3, 45, empty=0, scenes=3),
+                                     "    print: {style: manuscript}\n"))
+    pages = pdfplumber.open(path).pages
+    checked = 0
+    for number, (page, following) in enumerate(zip(pages, pages[1:]), 1):
+        folio, next_folio = manuscript_folio(page), manuscript_folio(following)
+        if not (folio and next_folio and folio.split("-")[0] == next_folio.split("-")[0]):
+            continue  # only pages whose scene goes on overleaf
+        lines = [l["text"] for l in page.extract_text_lines() if relative_top(page, l) > 72]
+        assert lines[-1] not in ("ALICE", "BOB", "CAROL"), (number, lines[-1])
+        assert not (lines[-1] == "(quietly)" and lines[-2] in ("ALICE", "BOB", "CAROL")), number
+        checked += 1
+    assert checked > 8
+
+
+def manuscript_folio(page) -> str:
+    return next((l["text"] for l in page.extract_text_lines()
+                 if re.fullmatch(r"\d+-\d+", l["text"]) and relative_top(page, l) < 72), "")
 
 
 def check_footnotes_beside_their_calls(pages, urls: list[str]) -> None:
