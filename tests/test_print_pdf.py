@@ -211,6 +211,7 @@ def test_copyright_block_and_imprint_sit_at_the_foot_of_their_pages(tmp_path, tr
     assert copyright_lines[-1]["text"].startswith("Build ")
     assert foot - 12 < relative_top(copyright_page, copyright_lines[-1]) + 8.5 <= foot + 1
     assert copyright_lines[0]["top"] > copyright_page.trimbox[1] + TRIMS[trim][1] * 72 / 2  # low
+    assert copyright_lines[0]["text"] == "Small."  # no author, no rights: no bare "©"
     imprint = title.extract_text_lines()[-1]
     assert imprint["text"].lower() == "small press"
     assert foot - 12 < relative_top(title, imprint) + 9 <= foot + 1

@@ -143,13 +143,12 @@ def render_front_matter(book: m.Book, stamp: Stamp) -> str:
 
 
 def render_copyright(meta: m.BookMeta, stamp: Stamp) -> str:
-    year = meta.date[:4]
-    rights = escape(meta.rights) if meta.rights else f"© {escape(year)} {escape(meta.author)}"
-    lines = [
-        f"<p>{rights}</p>",
-        f"<p>{escape(meta.title)}{': ' + escape(meta.subtitle) if meta.subtitle else ''}"
-        f"{', by ' + escape(meta.author) if meta.author else ''}.</p>",
-    ]
+    # The year of publication; a book with no `date:` is dated by its build.
+    year = meta.date[:4] or stamp.date[:4]
+    rights = meta.rights or (f"© {year} {meta.author}" if meta.author else "")
+    lines = [f"<p>{escape(rights)}</p>"] if rights else []
+    lines.append(f"<p>{escape(meta.title)}{': ' + escape(meta.subtitle) if meta.subtitle else ''}"
+                 f"{', by ' + escape(meta.author) if meta.author else ''}.</p>")
     if meta.edition:
         edition = ", ".join(part for part in (meta.edition, year) if part)
         lines.append(f'<p class="edition">{escape(edition)}</p>')
