@@ -24,6 +24,7 @@ HYPHEN = "\u2010"  # WeasyPrint's default hyphenate-character, added where it br
 URL = re.compile(r"(https?://|www\.)\S+")
 
 
+# print_layout returns the WeasyPrint document last, whatever it returns with it.
 @pytest.fixture(scope="module")
 def laid_out(default_config) -> dict:
     """{book id: WeasyPrint document}: the default books laid out as their print PDFs are."""
@@ -31,7 +32,7 @@ def laid_out(default_config) -> dict:
     for book_config in default_config.books:
         job = b.assemble(default_config, book_config)
         stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
-        documents[book_config.id] = print_layout(job, ProjectFiles(job.root), stamp, job.settings)[1]
+        documents[book_config.id] = print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1]
     return documents
 
 
@@ -40,7 +41,7 @@ def layout_small(root: Path):
     config = load(root)
     job = b.assemble(config, config.books[0])
     stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
-    return print_layout(job, ProjectFiles(job.root), stamp, job.settings)[1]
+    return print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1]
 
 
 # ---------------------------------------------------------------- walking WeasyPrint's boxes
