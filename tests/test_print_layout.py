@@ -194,3 +194,18 @@ def overflowing_lines(document) -> list[str]:
 def test_no_line_of_the_default_books_reaches_past_the_text_block(laid_out):
     for document in laid_out.values():
         assert overflowing_lines(document) == []
+
+
+def test_the_footnote_correction_refuses_a_weasyprint_it_was_not_written_for(monkeypatch):
+    """publish/render/footnotes.py changes one condition of WeasyPrint 70's line layout; on
+    code without that condition it must say so, not patch blindly or silently do nothing."""
+    from weasyprint.layout import block
+
+    from publish.render import footnotes
+
+    def _linebox_layout(context, box):  # another WeasyPrint's, without the condition
+        return None
+
+    monkeypatch.setattr(block, "_linebox_layout", _linebox_layout)
+    with pytest.raises(footnotes.FootnotePatchError, match="review publish/render/footnotes.py"):
+        footnotes.keep_footnotes_with_calls()
