@@ -94,6 +94,8 @@ def unwrap_blocks(blocks: list[dict], path: str, span: m.Span | None = None) -> 
 
 
 def _split_brackets(text: str, marks: tuple, span: m.Span | None) -> list[Atom]:
+    if "[" not in text and "]" not in text:  # most words: no split needed
+        return [Atom("text", text, marks, span)] if text else []
     atoms = []
     col_offset = 0
     for piece in re.split(r"([\[\]])", text):
