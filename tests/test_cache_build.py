@@ -208,3 +208,44 @@ def test_damaged_entry_is_rendered_again(project):
     _, second = drafts(project, cache)
     assert [hit for kind, _, hit in cache.events if kind == "model"] == [False, False, False]
     assert [a.path.read_bytes() for a in second] == [a.path.read_bytes() for a in first]
+
+
+# ---------------------------------------------------------------- one print layout per book
+
+
+def count_print_layouts(monkeypatch) -> list[str]:
+    """Record each layout of print HTML (the proof's body is told apart by its class)."""
+    from publish.render import pdf
+    calls: list[str] = []
+    layout = pdf.layout
+
+    def counting(html, base_dir, files):
+        calls.append("proof" if '<body class="proof' in html else "print")
+        return layout(html, base_dir, files)
+
+    monkeypatch.setattr(pdf, "layout", counting)
+    return calls
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_pdf_and_epub_of_a_book_share_one_print_layout(project, monkeypatch, cached):
+    """The EPUB's page-list comes from the print PDF's own layout, with or without the cache."""
+    calls = count_print_layouts(monkeypatch)
+    config = load(project)
+    job = b.assemble(config, config.book("collected"))
+    cache = Cache.for_project(project, enabled=cached)
+    artifacts = b.build(job, ALL, project / "dist", cache=cache)  # one process: calls are seen
+    assert sorted(calls) == ["print", "proof"]
+    assert all(not a.reused for a in artifacts)
+
+
+def test_epub_alone_reads_the_page_map_the_pdf_left_in_the_cache(project, monkeypatch):
+    config = load(project)
+    job = b.assemble(config, config.book("collected"))
+    b.build(job, ("pdf",), project / "dist", cache=Cache.for_project(project))
+    calls = count_print_layouts(monkeypatch)
+    b.build(job, ("epub",), project / "dist", cache=Cache.for_project(project))
+    assert calls == []
+    # Without the cache, the EPUB lays the print edition out for its page-list itself.
+    b.build(job, ("epub",), project / "out", cache=Cache.for_project(project, enabled=False))
+    assert calls == ["print"]
