@@ -31,10 +31,11 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
     cache, and lays the print edition out for it only when neither has it."""
     with _source_date(modified), atomic_output(target) as temporary:
         pages = None
+        rebuilt = tuple(job.manuscripts)
         if kind == "epub":
             from publish.render.epub import write_epub
-            write_epub(job.book, files, job.manuscripts, temporary, modified,
-                       _epub_options(job, files, stamp, settings, page_maps, page_map))
+            rebuilt = tuple(write_epub(job.book, files, job.manuscripts, temporary, modified,
+                                       _epub_options(job, files, stamp, settings, page_maps, page_map)))
         elif kind == "proof":
             from publish.render.pdf import write_pdf
             pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
@@ -44,9 +45,9 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
                 page_maps[0].store("pagemap", page_maps[1], page_map)
         else:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
-    # Every play is rendered anew: EPUB chapters carry the print edition's page breaks, which
-    # depend on the whole book's layout, so no part of an output is reused on its own.
-    return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=tuple(job.manuscripts),
+    # The PDFs are laid out whole (page numbers run through the book); the EPUB keeps the
+    # chapters of plays whose model, images and print page breaks did not change.
+    return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=rebuilt,
                     page_map=page_map if kind == "pdf" else None)
 
 
@@ -128,11 +129,14 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
     if config and config.cover:
         path = job.root / config.cover
         cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
+    from publish.build import image_identities
     return EpubOptions(
         description=config.description if config else "",
         author_file_as=config.author_file_as if config else "",
         subjects=config.subjects if config else (),
-        cover=cover, cover_type=cover_type, pages=pages)
+        cover=cover, cover_type=cover_type, pages=pages,
+        chapters=page_maps[0] if page_maps else None, play_keys=dict(job.keys),
+        play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
 
 
 def _image_src(job: BookJob, files: ProjectFiles):
