@@ -271,3 +271,18 @@ def test_epub_alone_reads_the_page_map_the_pdf_left_in_the_cache(project, monkey
     # Without the cache, the EPUB lays the print edition out for its page-list itself.
     b.build(job, ("epub",), project / "out", cache=Cache.for_project(project, enabled=False))
     assert calls == ["print"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_reports_pages_laid_out(project, workers):
+    """The progress display hears of each page WeasyPrint lays out, from any render process."""
+    config = load(project)
+    job = b.assemble(config, config.book("collected"))
+    heard: list[str] = []
+    artifacts = b.build(job, ("pdf", "proof"), project / "dist", progress=heard.append,
+                        workers=workers)
+    pages = {a.kind: a.pages for a in artifacts}
+    for kind in ("pdf", "proof"):
+        counts = [int(message.split(", ")[1].split()[0]) for message in heard
+                  if message.startswith(f"collected: {kind}, ")]
+        assert counts and max(counts) == pages[kind]  # the last page was heard
