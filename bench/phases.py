@@ -19,9 +19,9 @@ from publish.workers import default_workers
 def parse_seconds(root: Path) -> float:
     config = load(root)
     start = time.perf_counter()
-    for book in config.books:
-        # No cache: every manuscript through pandoc and normalize, as `publish all` does cold.
-        b.assemble(config, book, workers=default_workers())
+    # No cache: every manuscript of every book through pandoc and normalize, in parallel
+    # processes, as `publish all` does cold (without the renderer it loads meanwhile).
+    b.assemble_books(config, list(config.books), workers=default_workers())
     return time.perf_counter() - start
 
 

@@ -55,11 +55,16 @@ _POS = re.compile(r"@?(\d+):(\d+)-")
 
 
 def parse_pos(attr: list, path: str) -> m.Span | None:
+    """The start of a sourcepos `data-pos` ("[name@]line:col-line:col"). Called for every
+    word of a manuscript, hence string methods rather than a regular expression."""
     for key, value in attr[2]:
         if key == "data-pos":
-            match = _POS.search(value.rsplit("@", 1)[-1] if "@" in value else value)
-            if match:
-                return m.Span(path, int(match.group(1)), int(match.group(2)))
+            start, _, _ = value[value.rfind("@") + 1:].partition("-")
+            line, _, col = start.partition(":")
+            if line.isdigit() and col.isdigit():
+                return m.Span(path, int(line), int(col))
+            match = _POS.search(value.rsplit("@", 1)[-1])
+            return m.Span(path, int(match.group(1)), int(match.group(2))) if match else None
     return None
 
 
@@ -94,6 +99,8 @@ def unwrap_blocks(blocks: list[dict], path: str, span: m.Span | None = None) -> 
 
 
 def _split_brackets(text: str, marks: tuple, span: m.Span | None) -> list[Atom]:
+    if "[" not in text and "]" not in text:  # most words: no split needed
+        return [Atom("text", text, marks, span)] if text else []
     atoms = []
     col_offset = 0
     for piece in re.split(r"([\[\]])", text):
@@ -112,7 +119,11 @@ def flatten(inlines: list[dict], path: str, marks: tuple = (), span: m.Span | No
         kind, content = node["t"], node.get("c")
         if kind == "Span":
             attr, children = content
-            atoms.extend(flatten(children, path, marks, parse_pos(attr, path) or span))
+            child_span = parse_pos(attr, path) or span
+            if len(children) == 1 and children[0]["t"] == "Str":  # sourcepos wraps each word
+                atoms.extend(_split_brackets(children[0]["c"], marks, child_span))
+            else:
+                atoms.extend(flatten(children, path, marks, child_span))
         elif kind == "Str":
             atoms.extend(_split_brackets(content, marks, span))
         elif kind == "Space":

@@ -41,6 +41,8 @@ class Artifact:
     size: int
     reused: bool = False  # copied from the build cache, not rendered
     rebuilt_parts: tuple[str, ...] = ()  # the play sources whose parts were rendered anew
+    # The print PDF's layout: where each print page begins, handed on to the EPUB's page-list.
+    page_map: object = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -103,10 +105,12 @@ def book_meta(config: BookConfig) -> m.BookMeta:
 
 
 def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None,
-             workers: int = 1) -> BookJob:
-    """The book's model: each manuscript parsed (`workers` at once) or found in the cache."""
+             workers: int = 1, parsed: dict | None = None) -> BookJob:
+    """The book's model: each manuscript parsed (`workers` at once), found in the cache, or
+    taken from `parsed` (what `assemble_books` parsed for every book at once)."""
     plays, diagnostics, manuscripts, keys = [], [], {}, {}
-    parsed = _parse_in_parallel(config, book_config.manuscripts, cache, workers)
+    if parsed is None:
+        parsed = _parse_in_parallel(config, book_config.manuscripts, cache, workers)
     for rel_path in book_config.manuscripts:
         path = config.root / rel_path
         play, found, keys[rel_path] = _read_play(config.root, path, rel_path, config.play(rel_path),
@@ -119,17 +123,31 @@ def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None
                    book_config.print, keys)
 
 
+def assemble_books(config: Config, book_configs: list[BookConfig], cache: Cache | None = None,
+                   workers: int = 1, meanwhile: Callable[[], None] | None = None) -> list[BookJob]:
+    """Every book's model, the manuscripts of all of them parsed at once (each once, however
+    many books hold it). `meanwhile` runs in this process while other processes parse: the
+    CLI loads the renderer then, so the render processes it forks have it already. It runs
+    only when there is parsing to do, which an unchanged rebuild has not."""
+    paths = tuple(dict.fromkeys(p for book in book_configs for p in book.manuscripts))
+    parsed = _parse_in_parallel(config, paths, cache, workers, meanwhile)
+    return [assemble(config, book, cache, parsed=parsed) for book in book_configs]
+
+
 def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache | None,
-                       workers: int) -> dict[str, tuple[m.Play, list[Diagnostic]]]:
+                       workers: int, meanwhile: Callable[[], None] | None = None
+                       ) -> dict[str, tuple[m.Play, list[Diagnostic]]]:
     """Parse the manuscripts the cache lacks in `workers` processes: normalizing is Python
     and takes a core per file; pandoc too runs once per file, several at once."""
     todo = [p for p in dict.fromkeys(rel_paths)
             if not (cache and cache.has("model", _play_key(config.root / p, p, config.play(p))))]
     if workers <= 1 or len(todo) <= 1:
         return {}
+    from publish.pandoc import pandoc_version
     from publish.workers import parallel_map
+    pandoc_version()  # probed once, here, rather than once in each parsing process
     args = [(config.root / p, p, config.play(p)) for p in todo]
-    return dict(zip(todo, parallel_map(_parse_only, args, workers)))
+    return dict(zip(todo, parallel_map(_parse_only, args, workers, meanwhile)))
 
 
 def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> tuple[m.Play, list[Diagnostic]]:
@@ -250,9 +268,26 @@ def build_all(jobs: list[BookJob], outputs: tuple[str, ...], outdir: Path, stric
             notify(f"{task.job.id}: {task.kind} (unchanged)")
             done[index] = reused
     todo = [index for index in range(len(tasks)) if index not in done]
-    done.update(run_tasks([tasks[i] for i in todo], todo, workers, notify))
+    waits = _page_map_waits(tasks, todo, cache)
+    done.update(run_tasks([tasks[i] for i in todo], todo, workers, notify,
+                          {todo.index(e): todo.index(p) for e, p in waits.items()}))
     per_job = len(outputs)
     return [[done[j * per_job + k] for k in range(per_job)] for j in range(len(jobs))]
+
+
+def _page_map_waits(tasks: list["RenderTask"], todo: list[int], cache: Cache | None) -> dict[int, int]:
+    """{EPUB task: the print PDF task it waits for}: an EPUB takes its page-list from the
+    print PDF's layout, rendered in this build, unless the cache holds that layout's page
+    map. Waiting costs little (the EPUB is the quickest output) and saves laying the print
+    edition out a second time."""
+    waits = {}
+    for epub in (i for i in todo if tasks[i].kind == "epub"):
+        if cache and tasks[epub].layout_key and cache.has("pagemap", tasks[epub].layout_key):
+            continue
+        pdfs = [i for i in todo if tasks[i].kind == "pdf" and tasks[i].job is tasks[epub].job]
+        if pdfs:
+            waits[epub] = pdfs[0]
+    return waits
 
 
 @dataclass(frozen=True)
@@ -269,6 +304,11 @@ class RenderTask:
     key: str  # the output's cache key
     cache_folder: Path | None
     layout_key: str = ""  # the print layout's key, under which the EPUB keeps its page map
+    page_map: object = None  # for the EPUB: the print PDF's page map, when rendered before it
+
+    def given(self, prerequisite: Artifact) -> "RenderTask":
+        """This task, with what the task it waited for made (the print PDF's page map)."""
+        return dataclasses.replace(self, page_map=prerequisite.page_map)
 
     def weight(self) -> int:
         """Rough cost, to start the longest renders first: the text laid out."""
@@ -365,7 +405,8 @@ def run_task(task: RenderTask) -> Artifact:
     from publish.outputs import render
     page_maps = (cache, task.layout_key) if task.layout_key else None
     artifact = render(task.kind, task.job, ProjectFiles(task.job.root), task.stamp,
-                      task.modified, task.target, task.settings, task.since, page_maps)
+                      task.modified, task.target, task.settings, task.since, page_maps,
+                      task.page_map)
     if task.key:
         cache.keep_file(task.kind, task.key, task.target, {"pages": artifact.pages})
     return artifact

@@ -1,5 +1,6 @@
-"""Rendering one output of one book: the print PDF (with its gutter search), the proof PDF
-and the EPUB (with the print edition's page starts for its page-list). `build.py` decides
+"""Rendering one output of one book: the print PDF (with its gutter search, and the page
+map of its layout), the proof PDF and the EPUB (whose page-list takes the print PDF's page
+map). `build.py` decides
 what to render and where; this module only renders, in whichever process runs the task.
 """
 
@@ -22,26 +23,32 @@ from publish.render.markup import Markup
 
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-           target: Path, settings: PrintConfig, since: str | None, page_maps=None) -> Artifact:
-    """Render one output of one book to `target`, atomically. `page_maps` is (cache, key):
-    where the EPUB keeps the print edition's page starts, so a rebuild whose print layout
-    did not change need not lay the book out again for them."""
+           target: Path, settings: PrintConfig, since: str | None, page_maps=None,
+           page_map=None) -> Artifact:
+    """Render one output of one book to `target`, atomically. The print PDF also returns the
+    page map of its layout (where each print page begins, for the EPUB's page-list) and keeps
+    it in `page_maps`, a (cache, key) pair; the EPUB takes it as `page_map`, or from the
+    cache, and lays the print edition out for it only when neither has it."""
     with _source_date(modified), atomic_output(target) as temporary:
         pages = None
+        rebuilt = tuple(job.manuscripts)
         if kind == "epub":
             from publish.render.epub import write_epub
-            write_epub(job.book, files, job.manuscripts, temporary, modified,
-                       _epub_options(job, files, stamp, settings, page_maps))
+            rebuilt = tuple(write_epub(job.book, files, job.manuscripts, temporary, modified,
+                                       _epub_options(job, files, stamp, settings, page_maps, page_map)))
         elif kind == "proof":
             from publish.render.pdf import write_pdf
             pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
         elif kind == "pdf":
-            pages = _print_pdf(job, files, stamp, settings, temporary, page_maps)
+            pages, page_map = _print_pdf(job, files, stamp, settings, temporary)
+            if page_maps:
+                page_maps[0].store("pagemap", page_maps[1], page_map)
         else:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
-    # Every play is rendered anew: EPUB chapters carry the print edition's page breaks, which
-    # depend on the whole book's layout, so no part of an output is reused on its own.
-    return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=tuple(job.manuscripts))
+    # The PDFs are laid out whole (page numbers run through the book); the EPUB keeps the
+    # chapters of plays whose model, images and print page breaks did not change.
+    return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=rebuilt,
+                    page_map=page_map if kind == "pdf" else None)
 
 
 @contextlib.contextmanager
@@ -60,40 +67,41 @@ def _source_date(modified: dt.datetime):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-                 markup: Markup | None = None):
-    """The print edition laid out: (html, WeasyPrint document). Laid out with the gutter its
-    estimated length calls for, then again while the page count calls for another gutter.
-    Pages only grow with the gutter, so the search moves one way (wider, or narrower when the
-    estimate was long) and ends on a gutter that fits the count, at most once per gutter
-    class. A good estimate saves a whole layout of a long book: most books cross 150 pages."""
+def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig):
+    """The print edition laid out: (html, its MarkedMarkup, WeasyPrint document). Laid out
+    with the gutter its estimated length calls for, then again while the page count calls
+    for another gutter. Pages only grow with the gutter, so the search moves one way (wider,
+    or narrower when the estimate was long) and ends on a gutter that fits the count, at most
+    once per gutter class. A good estimate saves a whole layout of a long book: most books
+    cross 150 pages."""
     from publish.render import pdf
+    from publish.render.pagemap import MarkedMarkup
     gutter = page.gutter_for(estimate_pages(job.book, settings))
     while True:
+        # The marks are attributes no stylesheet reads: the layout is the plain print HTML's.
+        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
         html = _book_html(job, files, stamp, style=settings.style,
                           geometry=page.page_css(settings, gutter), markup=markup)
         document = pdf.layout(html, job.root, files)
         needed = page.gutter_for(len(document.pages))
         if needed == gutter:
-            return html, document
+            return html, markup, document
         gutter = needed
         # Let the first layout go before the next one starts: a long book's layout is most
         # of the process's memory, and two at once would double its peak.
-        del document, html
+        del document, html, markup
         gc.collect()  # its boxes refer to each other; cycles wait for the collector
 
 
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-               target: Path, page_maps=None) -> int:
-    """The print PDF, laid out from the plain print HTML. (Laying it out from the EPUB's
-    marked HTML would save the EPUB a layout, but each empty marker span splits a text run,
-    and the space after a speaker's name then went missing from the PDF's text: copied or
-    searched text read "Doomimir.Who is it?".)"""
+               target: Path):
+    """The print PDF, and the page map of its layout: (page count, PageMap)."""
     from publish.render import pdf
-    _, document = print_layout(job, files, stamp, settings)
+    html, markup, document = print_layout(job, files, stamp, settings)
+    pages = _page_map(job, html, markup, document)
     press = settings.profile == "press"
     return pdf.write(document, target, bleed_box=page.BLEED if press else None,
-                     variant=settings.pdf_variant)
+                     variant=settings.pdf_variant), pages
 
 
 def _page_map(job: BookJob, html: str, markup, document):
@@ -104,17 +112,16 @@ def _page_map(job: BookJob, html: str, markup, document):
 
 
 def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-                  page_maps=None):
+                  page_maps=None, page_map=None):
     """The EPUB's metadata, cover and the print edition's page starts (for its page-list):
-    from the cache when the print layout is unchanged, else from a layout of the marked
-    print HTML with the print edition's geometry and style."""
+    given by the print PDF's render, or from the cache, else from a layout of its own."""
     from publish.render.epub import EpubOptions
-    from publish.render.pagemap import MarkedMarkup
 
-    pages = page_maps[0].load("pagemap", page_maps[1]) if page_maps else None
+    pages = page_map
+    if pages is None and page_maps:
+        pages = page_maps[0].load("pagemap", page_maps[1])
     if pages is None:
-        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
-        html, document = print_layout(job, files, stamp, settings, markup)
+        html, markup, document = print_layout(job, files, stamp, settings)
         pages = _page_map(job, html, markup, document)
         if page_maps:
             page_maps[0].store("pagemap", page_maps[1], pages)
@@ -123,11 +130,14 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
     if config and config.cover:
         path = job.root / config.cover
         cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
+    from publish.build import image_identities
     return EpubOptions(
         description=config.description if config else "",
         author_file_as=config.author_file_as if config else "",
         subjects=config.subjects if config else (),
-        cover=cover, cover_type=cover_type, pages=pages)
+        cover=cover, cover_type=cover_type, pages=pages,
+        chapters=page_maps[0] if page_maps else None, play_keys=dict(job.keys),
+        play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
 
 
 def _image_src(job: BookJob, files: ProjectFiles):

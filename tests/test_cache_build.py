@@ -75,11 +75,33 @@ def test_editing_one_play_rebuilds_only_what_depends_on_it(project):
     models = {name: hit for kind, name, hit in cache.events if kind == "model"}
     assert models == {"manuscript/drafts/shoggoths-draft.md": True, EDITED: False,
                       "manuscript/drafts/evolution-notes.md": True}
-    # The whole print PDF, proof and EPUB: page numbers move, and the EPUB's page-list
-    # carries the print edition's page breaks into every chapter.
+    # The print PDF and proof are laid out whole (page numbers run through the book); the
+    # EPUB renders the edited play's chapter, and a later one only if its print page breaks
+    # moved; the first play's chapter is kept.
     assert reused(artifacts) == {"pdf": False, "epub": False, "proof": False}
-    assert set(next(a for a in artifacts if a.kind == "epub").rebuilt_parts) == set(job.manuscripts)
+    epub_parts = set(next(a for a in artifacts if a.kind == "epub").rebuilt_parts)
+    assert EDITED in epub_parts
+    assert "manuscript/drafts/shoggoths-draft.md" not in epub_parts
     assert len(job.book.plays) == 3
+
+
+@pytest.mark.parametrize("added_lines", [1, 60])
+def test_epub_with_kept_chapters_equals_one_built_from_scratch(project, tmp_path, added_lines):
+    """Kept chapters are exactly what rendering them again would give, whether or not the
+    edit moved the next play's print page breaks (60 lines move them: that chapter is then
+    rendered again)."""
+    drafts(project, Cache.for_project(project))
+    with (project / EDITED).open("a", encoding="utf-8") as f:
+        for n in range(added_lines):
+            f.write(f"\n**Simplicia**: Line {n} added after the first build, long enough to fill a line.\n")
+    _, artifacts = drafts(project, Cache.for_project(project))
+    epub_file = next(a for a in artifacts if a.kind == "epub")
+    config = load(project)
+    fresh = b.build(b.assemble(config, config.book("drafts")), ("epub",), tmp_path / "fresh",
+                    cache=Cache.for_project(project, enabled=False))[0]
+    assert epub_file.path.read_bytes() == fresh.path.read_bytes()
+    later = "manuscript/drafts/evolution-notes.md" in epub_file.rebuilt_parts
+    assert later == (added_lines > 1)
 
 
 def test_edited_chapter_is_in_the_rebuilt_epub(project):
@@ -230,3 +252,59 @@ def test_damaged_entry_is_rendered_again(project):
     _, second = drafts(project, cache)
     assert [hit for kind, _, hit in cache.events if kind == "model"] == [False, False, False]
     assert [a.path.read_bytes() for a in second] == [a.path.read_bytes() for a in first]
+
+
+# ---------------------------------------------------------------- one print layout per book
+
+
+def count_print_layouts(monkeypatch) -> list[str]:
+    """Record each layout of print HTML (the proof's body is told apart by its class)."""
+    from publish.render import pdf
+    calls: list[str] = []
+    layout = pdf.layout
+
+    def counting(html, base_dir, files):
+        calls.append("proof" if '<body class="proof' in html else "print")
+        return layout(html, base_dir, files)
+
+    monkeypatch.setattr(pdf, "layout", counting)
+    return calls
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_pdf_and_epub_of_a_book_share_one_print_layout(project, monkeypatch, cached):
+    """The EPUB's page-list comes from the print PDF's own layout, with or without the cache."""
+    calls = count_print_layouts(monkeypatch)
+    config = load(project)
+    job = b.assemble(config, config.book("collected"))
+    cache = Cache.for_project(project, enabled=cached)
+    artifacts = b.build(job, ALL, project / "dist", cache=cache)  # one process: calls are seen
+    assert sorted(calls) == ["print", "proof"]
+    assert all(not a.reused for a in artifacts)
+
+
+def test_epub_alone_reads_the_page_map_the_pdf_left_in_the_cache(project, monkeypatch):
+    config = load(project)
+    job = b.assemble(config, config.book("collected"))
+    b.build(job, ("pdf",), project / "dist", cache=Cache.for_project(project))
+    calls = count_print_layouts(monkeypatch)
+    b.build(job, ("epub",), project / "dist", cache=Cache.for_project(project))
+    assert calls == []
+    # Without the cache, the EPUB lays the print edition out for its page-list itself.
+    b.build(job, ("epub",), project / "out", cache=Cache.for_project(project, enabled=False))
+    assert calls == ["print"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_reports_pages_laid_out(project, workers):
+    """The progress display hears of each page WeasyPrint lays out, from any render process."""
+    config = load(project)
+    job = b.assemble(config, config.book("collected"))
+    heard: list[str] = []
+    artifacts = b.build(job, ("pdf", "proof"), project / "dist", progress=heard.append,
+                        workers=workers)
+    pages = {a.kind: a.pages for a in artifacts}
+    for kind in ("pdf", "proof"):
+        counts = [int(message.split(", ")[1].split()[0]) for message in heard
+                  if message.startswith(f"collected: {kind}, ")]
+        assert counts and max(counts) == pages[kind]  # the last page was heard

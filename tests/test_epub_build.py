@@ -268,5 +268,11 @@ def test_fonts_are_subset_and_still_fonts(built):
     data = read(built / "collected.epub", "EPUB/fonts/EBGaramond12-Regular.otf")
     original = (ROOT / "styles" / "fonts" / "EBGaramond12-Regular.otf").stat().st_size
     assert len(data) < original / 4
-    cmap = TTFont(io.BytesIO(data)).getBestCmap()
-    assert all(ord(c) in cmap for c in "Doomimir’s naïve —…")
+    font = TTFont(io.BytesIO(data))
+    assert all(ord(c) in font.getBestCmap() for c in "Doomimir’s naïve —…")
+    # Small capitals and old-style figures survive the subset, and so does the licence.
+    features = {record.FeatureTag for record in font["GSUB"].table.FeatureList.FeatureRecord}
+    assert {"smcp", "c2sc", "onum", "liga"} <= features
+    assert "SIL Open Font License" in font["name"].getDebugName(13)
+    original_font = TTFont(ROOT / "styles" / "fonts" / "EBGaramond12-Regular.otf")
+    assert font["head"].modified == original_font["head"].modified

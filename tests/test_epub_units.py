@@ -78,3 +78,27 @@ def test_cover_must_exist_and_be_an_image(tmp_path):
         load(project(tmp_path, "cover: art/cover.png\n"))
     with pytest.raises(ConfigError, match="PNG or JPEG"):
         load(project(tmp_path, "cover: play.md\n"))
+
+
+def test_page_map_marks_are_attributes_no_stylesheet_reads(tmp_path):
+    """The print PDF is laid out from the marked HTML: the marks must not change its layout,
+    so the marked HTML is the plain one plus `data-pm` attributes, and no style reads them."""
+    import re
+
+    from publish import build as b
+    from publish import outputs
+    from publish.render.assets import STYLES_DIR, ProjectFiles
+    from publish.render.html import Stamp
+    from publish.render.markup import Markup
+    from publish.render.pagemap import MarkedMarkup
+
+    root = Path(__file__).resolve().parents[1]
+    config = load(root)
+    job = b.assemble(config, config.book("drafts"))
+    files, stamp = ProjectFiles(root), Stamp("abc", "2024-01-01")
+    marked = MarkedMarkup(link_footnotes=True)
+    plain = outputs._book_html(job, files, stamp, markup=Markup(link_footnotes=True))
+    html = outputs._book_html(job, files, stamp, markup=marked)
+    assert html.count(" data-pm=") == len(marked.blocks_runs) > 100
+    assert re.sub(r' data-pm="\d+"', "", html) == plain
+    assert not any("data-pm" in sheet.read_text() for sheet in STYLES_DIR.glob("*.css"))

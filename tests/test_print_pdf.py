@@ -18,6 +18,7 @@ from fontTools.ttLib import TTFont
 
 from publish import build as b
 from publish import model as m
+from publish import outputs
 from publish.config import load
 from publish.errors import CheckFailed
 from publish.render import page as geometry
@@ -84,6 +85,7 @@ def test_a_longer_book_is_laid_out_again_with_a_wider_gutter(monkeypatch, tmp_pa
 
     monkeypatch.setattr(pdf, "layout", fake_layout)
     monkeypatch.setattr(pdf, "write", lambda document, target, **options: len(document.pages))
+    monkeypatch.setattr(outputs, "_page_map", lambda *args: None)  # the fake pages hold no boxes
     root = small_project(tmp_path, "## P\n\n**A**: Hi.\n")
     job = b.assemble(load(root), load(root).books[0])
     assert b.build(job, ("pdf",), tmp_path / "out")[0].pages == 310

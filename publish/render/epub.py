@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish import model as m
+from publish.cache import code_identity, digest, file_digest
 from publish.errors import ToolError
 from publish.render.assets import FONT_FACES, FONTS_DIR, IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
 from publish.render.epub_markup import EpubMarkup, cover_page, document, pagebreak, play_section, title_page
@@ -41,26 +42,33 @@ class EpubOptions:
     cover_type: str = "image/png"
     pages: PageMap | None = None
     subset_fonts: bool = True
+    # Chapters kept from earlier builds: a Cache, and each play's model key (by source).
+    chapters: object = None
+    play_keys: dict = field(default_factory=dict)
+    play_images: dict = field(default_factory=dict)  # source -> its images' identities
 
 
 @dataclass
 class _Images:
-    """The project images the book uses, numbered in order of first use."""
+    """The project images the book uses, named by their content: a chapter's XHTML then
+    does not depend on which images earlier chapters used, so it can be kept on its own."""
 
     files: ProjectFiles
-    found: dict[Path, str] = field(default_factory=dict)
+    found: dict[str, Path] = field(default_factory=dict)  # name in the EPUB -> file
 
     def src(self, node: m.Image, manuscript: Path) -> str | None:
         local = self.files.image(node.url, manuscript)
         if local is None:
             return None
-        if local not in self.found:
-            self.found[local] = f"images/image-{len(self.found) + 1}{local.suffix.lower()}"
-        return self.found[local]
+        name = f"images/image-{file_digest(local)[:16]}{local.suffix.lower()}"
+        self.found.setdefault(name, local)
+        return name
 
 
 def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
-               output: Path, modified: dt.datetime, options: EpubOptions = EpubOptions()) -> None:
+               output: Path, modified: dt.datetime, options: EpubOptions = EpubOptions()) -> list[str]:
+    """Write the EPUB; returns the sources of the plays whose chapters were rendered anew
+    (the others were taken from `options.chapters`)."""
     from ebooklib import epub
 
     meta = book.meta
@@ -91,16 +99,27 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     breaks_before = {k: list(v) for k, v in pages.before_text.items()}
     breaks_at = {k: list(v) for k, v in pages.at_id.items()}
     breaks_within = {k: list(v) for k, v in pages.within_text.items()}
-    chapters = []
+    chapters, rendered = [], []
     for index, play in enumerate(book.plays):
         manuscript = manuscripts.get(play.meta.source, files.root)
-        markup = EpubMarkup(image_src=lambda node, ms=manuscript: images.src(node, ms),
-                            breaks_before=breaks_before, breaks_at=breaks_at,
-                            breaks_within=breaks_within)
+        key = _chapter_key(play, index, options, (breaks_before, breaks_at, breaks_within))
+        kept = options.chapters.load("chapter", key) if options.chapters and key else None
+        if kept is None:
+            markup = EpubMarkup(image_src=lambda node, ms=manuscript: images.src(node, ms),
+                                breaks_before=breaks_before, breaks_at=breaks_at,
+                                breaks_within=breaks_within)
+            before = set(images.found)
+            kept = (play_section(play, index, markup),
+                    {name: path for name, path in images.found.items() if name not in before})
+            if options.chapters and key:
+                options.chapters.store("chapter", key, kept)
+            rendered.append(play.meta.source)
+        body, chapter_images = kept
+        images.found.update(chapter_images)
         chapters.append(xhtml(f"play-{index + 1}", f"play-{index + 1}.xhtml", play.meta.title,
-                              "bodymatter z3998:fiction z3998:drama", play_section(play, index, markup)))
+                              "bodymatter z3998:fiction z3998:drama", body))
 
-    for path, name in images.found.items():
+    for name, path in sorted(images.found.items()):
         ebook.add_item(epub.EpubItem(uid=Path(name).stem, file_name=name,
                                      media_type=IMAGE_TYPES[path.suffix.lower()], content=path.read_bytes()))
 
@@ -124,6 +143,22 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     ebook.add_item(epub.EpubNcx())
     ebook.spine = [cover, titlepage, nav, *chapters]
     _write(epub, ebook, output, modified, meta.language)
+    return rendered
+
+
+def _chapter_key(play: m.Play, index: int, options: EpubOptions, breaks: tuple) -> str:
+    """What a play's chapter depends on: the code, the play's model, its place in the book,
+    the print page breaks that fall in it and the images it shows. Empty: not kept."""
+    model_key = options.play_keys.get(play.meta.source)
+    if not model_key:
+        return ""
+    before, at, within = breaks
+    pid = f"play-{index + 1}"
+    mine = (sorted((repr(k), v) for k, v in before.items() if k.path == play.meta.source),
+            sorted((k, v) for k, v in at.items() if k == pid or k.startswith(pid + "-")),
+            sorted((repr(k), v) for k, v in within.items() if k.path == play.meta.source))
+    return digest("chapter", code_identity(), model_key, str(index), repr(mine),
+                  *options.play_images.get(play.meta.source, ()))
 
 
 def _page_targets(items, pages: PageMap) -> list[tuple[str, str]]:

@@ -2,38 +2,45 @@
 
 The vendored fonts are ~1.1 MB together; an EPUB of one play uses a few hundred glyphs. The
 subset keeps the OpenType layout features the stylesheet asks for (small capitals, old-style
-figures, ligatures, kerning) and the font's original `head.modified`, so two builds give the
-same bytes.
+figures, ligatures, kerning), every name record (the OFL licence among them) and the font's
+own `head.modified`, so two builds give the same bytes.
+
+HarfBuzz's subsetter (uharfbuzz, the binding the HarfBuzz project keeps) does this in about
+a millisecond per font; fontTools' took 0.1-0.2 s per font, most of an EPUB's render time.
 """
 
 from __future__ import annotations
-
-import io
-import logging
 
 # Features epub.css uses (smcp, c2sc for small caps; onum for old-style figures) plus the
 # defaults every text needs.
 FEATURES = ["smcp", "c2sc", "onum", "lnum", "liga", "kern", "calt", "ccmp", "locl", "mark", "mkmk"]
 
 
-def subset_font(data: bytes, text: str) -> bytes:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+class SubsetError(ValueError):
+    """HarfBuzz could not subset a font (a damaged font file)."""
 
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    options = subset.Options()
-    options.layout_features = FEATURES
-    options.name_IDs = ["*"]  # keep the names, the licence among them (OFL requires it)
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    subsetter = subset.Subsetter(options=options)
+
+def subset_font(data: bytes, text: str) -> bytes:
+    import uharfbuzz as hb
+
+    subset_input = hb.SubsetInput()
     # Letters in both cases: small caps map lower case to small capitals, `font-variant`
     # transforms apply at layout time, and readers may change case.
     characters = set(text) | set(text.upper()) | set(text.lower()) | {" ", "\u00a0"}
-    subsetter.populate(unicodes=sorted(ord(c) for c in characters))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    subset_input.unicode_set.update(ord(c) for c in characters)
+    features = subset_input.layout_feature_tag_set
+    features.clear()
+    features.update(_tag(feature) for feature in FEATURES)
+    # Every name record in every language: the licence (IDs 13, 14) must travel with the font.
+    for names in (subset_input.name_id_set, subset_input.name_lang_id_set):
+        names.clear()
+        names.invert()
+    subset_input.flags = hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NAME_LEGACY
+    face = hb.subset(hb.Face(hb.Blob(data)), subset_input)
+    if face is None:
+        raise SubsetError("HarfBuzz could not subset the font")
+    return face.blob.data
+
+
+def _tag(name: str) -> int:
+    return int.from_bytes(name.encode("ascii"), "big")

@@ -48,7 +48,8 @@ def render_drama(node: m.DramaBlock, markup: Markup, numbered: bool = False) -> 
     if isinstance(node, m.Speech):
         return render_speech(node, markup, numbered)
     if isinstance(node, m.StageDirection):
-        return (f'<p class="direction"{markup.attr("z3998:stage-direction")}>'
+        mark = markup.block_mark()
+        return (f'<p class="direction"{markup.attr("z3998:stage-direction")}{mark}>'
                 f"{markup.inlines(node.inlines)}</p>")
     if isinstance(node, m.Note):
         if not markup.show_notes:
@@ -63,6 +64,7 @@ def render_drama(node: m.DramaBlock, markup: Markup, numbered: bool = False) -> 
 
 
 def render_speech(speech: m.Speech, markup: Markup, numbered: bool = False) -> str:
+    mark = markup.block_mark()  # before the first paragraph's text is rendered
     speaker = (f'<span class="speaker"{markup.attr("z3998:persona")}>'
                f"{escape(speech.label)}</span>")
     delivery = f" {markup.inline_direction(speech.delivery)}" if speech.delivery else ""
@@ -72,7 +74,7 @@ def render_speech(speech: m.Speech, markup: Markup, numbered: bool = False) -> s
     first = ""
     if paragraphs and isinstance(paragraphs[0], m.Paragraph):
         first = " " + markup.inlines(paragraphs.pop(0).inlines)
-    head = f'<p class="speech-first">{number}{speaker}{delivery}{first}</p>'
+    head = f'<p class="speech-first"{mark}>{number}{speaker}{delivery}{first}</p>'
     rest = "\n".join(markup.block(block, "speech-cont") for block in paragraphs)
     who = " ".join(speech.speakers)
     return f'<div class="speech{empty}" data-speakers="{escape(who)}">\n{head}\n{rest}</div>'

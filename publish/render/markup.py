@@ -29,6 +29,12 @@ class Markup:
     def attr(self, epub_type: str) -> str:
         return f' epub:type="{epub_type}"' if self.epub else ""
 
+    def block_mark(self) -> str:
+        """An attribute for an element that holds text directly (a paragraph, a heading),
+        written before its text is rendered. None here; the print edition's marks tell
+        which block each page begins in (render/pagemap.py)."""
+        return ""
+
     # ------------------------------------------------------------ inlines
 
     def inlines(self, nodes: tuple[m.Inline, ...]) -> str:
@@ -116,7 +122,8 @@ class Markup:
             return self.paragraph(node, cls)
         if isinstance(node, m.Heading):
             level = min(6, max(3, node.level + 1))
-            return f"<h{level} class=\"prose-heading\">{self.inlines(node.inlines)}</h{level}>"
+            mark = self.block_mark()
+            return f"<h{level} class=\"prose-heading\"{mark}>{self.inlines(node.inlines)}</h{level}>"
         if isinstance(node, m.BlockQuote):
             return f"<blockquote>\n{self.blocks(node.blocks)}\n</blockquote>"
         if isinstance(node, m.ListBlock):
@@ -131,12 +138,13 @@ class Markup:
         raise TypeError(f"cannot render {type(node).__name__}")
 
     def paragraph(self, node: m.Paragraph, cls: str) -> str:
+        mark = self.block_mark()
         if len(node.inlines) == 1 and isinstance(node.inlines[0], m.Image):
             image = node.inlines[0]
             caption = self.inlines(image.alt)
             figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
-            return f'<figure class="image">{self.image(image)}{figcaption}</figure>'
-        return f"<p{cls}>{self.inlines(node.inlines)}</p>"
+            return f'<figure class="image"{mark}>{self.image(image)}{figcaption}</figure>'
+        return f"<p{cls}{mark}>{self.inlines(node.inlines)}</p>"
 
 
 class Typographer:
