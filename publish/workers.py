@@ -9,9 +9,11 @@ reports the pages it lays out, for the progress display.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable
 
@@ -54,9 +56,14 @@ def run_tasks(tasks: list, indexes: list[int], workers: int,
         return results
     context = multiprocessing.get_context("fork")
     pages_laid_out = context.SimpleQueue()  # (task label, page) from the render processes
+    build = os.getpid()
+
+    def start_render_process() -> None:
+        _die_with(build)
+        _report_layout_to(lambda label, page: pages_laid_out.put((label, page)))
+
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                             initializer=_report_layout_to,
-                             initargs=(lambda label, page: pages_laid_out.put((label, page)),)) as pool:
+                             initializer=start_render_process) as pool:
         def submit(i: int, task) -> None:
             notify(f"{task.job.id}: {task.kind}")
             futures[pool.submit(_run_labelled, task)] = i
@@ -82,6 +89,22 @@ def run_tasks(tasks: list, indexes: list[int], workers: int,
             submit(i, tasks[i])
         results = _collect(futures, then, show_pages)
         return {indexes[i]: artifact for i, artifact in results.items()}
+
+
+def _die_with(build: int) -> None:
+    """End this process when the build that forked it ends, even by SIGKILL: otherwise a
+    render process outlives a killed build, finishes its output into dist/ after the build
+    was stopped, then waits forever for work that never comes (Linux: PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: no such guard
+        return
+    if os.getppid() != build:  # the build died before the guard was set
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 # ---------------------------------------------------------------- layout progress
@@ -123,7 +146,8 @@ def parallel_map(function: Callable, args: list[tuple], workers: int,
     `meanwhile()` runs here once they have started (the processes are forked first, so
     nothing it loads or starts is copied into them)."""
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(args)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(args)), mp_context=context,
+                             initializer=_die_with, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(function, *a): index for index, a in enumerate(args)}
         if meanwhile:
             meanwhile()

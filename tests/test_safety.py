@@ -27,6 +27,22 @@ from test_hostile import SECRET, output_texts, project
 OUTPUT_GLOBS = ("*.pdf", "*.epub")
 
 
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, or stopped; a zombie (dead, not yet reaped) is not alive."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def digests(dist: Path) -> dict[str, str]:
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
             for pattern in OUTPUT_GLOBS for path in sorted(dist.glob(pattern))}
@@ -57,9 +73,17 @@ def test_kill_9_mid_render_leaves_previous_outputs_intact(default_project: Path)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (partial.is_dir() and any(partial.iterdir())):
         time.sleep(0.01)
+    render_processes = children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL
+    # Its render processes end with it: none may finish an output into dist/ afterwards, or
+    # linger waiting for work.
+    assert render_processes, "the build had not started its render processes"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(pid) for pid in render_processes):
+        time.sleep(0.05)
+    assert not [pid for pid in render_processes if alive(pid)], "render processes outlived the build"
     assert digests(dist) == before, "a killed build changed a finished output"
     visible = sorted(p.name for p in dist.iterdir() if not p.name.startswith("."))
     assert visible == sorted(before), f"a partial file appeared in dist/: {visible}"
