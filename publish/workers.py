@@ -36,24 +36,44 @@ def run_tasks(tasks: list, indexes: list[int], workers: int,
     waits = waits or {}
     order = sorted((i for i in range(len(tasks)) if i not in waits), key=lambda i: -tasks[i].weight())
     waiting = {p: [w for w in waits if waits[w] == p] for p in set(waits.values())}
+    progress = _PageProgress(notify)
     if workers <= 1 or len(tasks) <= 1:
-        most: dict[str, int] = {}
+        results = _run_here(tasks, order, waiting, notify, progress)
+    else:
+        results = _run_in_pool(tasks, order, waiting, min(workers, len(tasks)), notify, progress)
+    return {indexes[i]: artifact for i, artifact in results.items()}
 
-        def show_page(label: str, page: int) -> None:
-            if page > most.get(label, 0):
-                most[label] = page
-                notify(f"{label}, {page} pages laid out")
-        _report_layout_to(show_page)
-        results = {}
-        try:
-            for i in order:
-                for j in [i, *waiting.get(i, ())]:
-                    task = tasks[j].given(results[indexes[i]]) if j != i else tasks[j]
-                    notify(f"{task.job.id}: {task.kind}")
-                    results[indexes[j]] = _run_labelled(task)
-        finally:
-            logging.getLogger("weasyprint.progress").handlers = []
-        return results
+
+class _PageProgress:
+    """Tells `notify` how far each task's layout has come: the furthest page it reached (a
+    second pass of WeasyPrint's pagination reports its pages again from the first)."""
+
+    def __init__(self, notify: Callable[[str], None]) -> None:
+        self.notify = notify
+        self.furthest: dict[str, int] = {}
+
+    def __call__(self, label: str, page: int) -> None:
+        if page > self.furthest.get(label, 0):
+            self.furthest[label] = page
+            self.notify(f"{label}, {page} pages laid out")
+
+
+def _run_here(tasks: list, order: list[int], waiting: dict, notify, progress) -> dict:
+    _report_layout_to(progress)
+    results: dict = {}
+    try:
+        for i in order:
+            for j in [i, *waiting.get(i, ())]:
+                task = tasks[j].given(results[i]) if j != i else tasks[j]
+                notify(f"{task.job.id}: {task.kind}")
+                results[j] = _run_labelled(task)
+    finally:
+        logging.getLogger("weasyprint.progress").handlers = []
+    return results
+
+
+def _run_in_pool(tasks: list, order: list[int], waiting: dict, workers: int, notify,
+                 progress) -> dict:
     context = multiprocessing.get_context("fork")
     pages_laid_out = context.SimpleQueue()  # (task label, page) from the render processes
     build = os.getpid()
@@ -62,7 +82,11 @@ def run_tasks(tasks: list, indexes: list[int], workers: int,
         _die_with(build)
         _report_layout_to(lambda label, page: pages_laid_out.put((label, page)))
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
+    def show_pages() -> None:
+        while not pages_laid_out.empty():
+            progress(*pages_laid_out.get())
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=start_render_process) as pool:
         def submit(i: int, task) -> None:
             notify(f"{task.job.id}: {task.kind}")
@@ -72,23 +96,10 @@ def run_tasks(tasks: list, indexes: list[int], workers: int,
             for j in waiting.get(i, ()):
                 submit(j, tasks[j].given(artifact))
 
-        most: dict[str, int] = {}  # the furthest page each task reached (a second pass of
-        # WeasyPrint's pagination reports the pages it lays out again from the start)
-
-        def show_pages() -> None:
-            grown = {}
-            while not pages_laid_out.empty():
-                label, page = pages_laid_out.get()
-                if page > most.get(label, 0):
-                    most[label] = grown[label] = page
-            for label, page in grown.items():
-                notify(f"{label}, {page} pages laid out")
-
         futures: dict = {}
         for i in order:
             submit(i, tasks[i])
-        results = _collect(futures, then, show_pages)
-        return {indexes[i]: artifact for i, artifact in results.items()}
+        return _collect(futures, then, show_pages)
 
 
 def _die_with(build: int) -> None:
