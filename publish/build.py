@@ -403,10 +403,9 @@ def run_task(task: RenderTask) -> Artifact:
     """Render one output (in this process or a render process) and keep it in the cache."""
     cache = Cache(task.cache_folder)
     from publish.outputs import render
-    page_maps = (cache, task.layout_key) if task.layout_key else None
     artifact = render(task.kind, task.job, ProjectFiles(task.job.root), task.stamp,
-                      task.modified, task.target, task.settings, task.since, page_maps,
-                      task.page_map)
+                      task.modified, task.target, task.settings, task.since, cache,
+                      task.layout_key, task.page_map)
     if task.key:
         cache.keep_file(task.kind, task.key, task.target, {"pages": artifact.pages})
     return artifact

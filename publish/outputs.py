@@ -15,6 +15,7 @@ from pathlib import Path
 from publish import model as m
 from publish.atomic import atomic_output
 from publish.build import OUTPUTS, Artifact, BookJob
+from publish.cache import Cache
 from publish.config import PrintConfig
 from publish.render import page
 from publish.render.assets import IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
@@ -23,26 +24,28 @@ from publish.render.markup import Markup
 
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-           target: Path, settings: PrintConfig, since: str | None, page_maps=None,
-           page_map=None) -> Artifact:
+           target: Path, settings: PrintConfig, since: str | None, cache: Cache | None = None,
+           layout_key: str = "", page_map=None) -> Artifact:
     """Render one output of one book to `target`, atomically. The print PDF also returns the
     page map of its layout (where each print page begins, for the EPUB's page-list) and keeps
-    it in `page_maps`, a (cache, key) pair; the EPUB takes it as `page_map`, or from the
-    cache, and lays the print edition out for it only when neither has it."""
+    it in `cache` under `layout_key`; the EPUB takes it as `page_map`, or from the cache, and
+    lays the print edition out for it only when neither has it. The EPUB also keeps its
+    chapters in `cache`."""
+    cache = cache or Cache(None)
     with _source_date(modified), atomic_output(target) as temporary:
         pages = None
         rebuilt = tuple(job.manuscripts)
         if kind == "epub":
             from publish.render.epub import write_epub
+            options = _epub_options(job, files, stamp, settings, cache, layout_key, page_map)
             rebuilt = tuple(write_epub(job.book, files, job.manuscripts, temporary, modified,
-                                       _epub_options(job, files, stamp, settings, page_maps, page_map)))
+                                       options))
         elif kind == "proof":
             from publish.render.pdf import write_pdf
             pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
         elif kind == "pdf":
             pages, page_map = _print_pdf(job, files, stamp, settings, temporary)
-            if page_maps:
-                page_maps[0].store("pagemap", page_maps[1], page_map)
+            cache.store("pagemap", layout_key, page_map)
         else:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
     # The PDFs are laid out whole (page numbers run through the book); the EPUB keeps the
@@ -112,19 +115,16 @@ def _page_map(job: BookJob, html: str, markup, document):
 
 
 def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-                  page_maps=None, page_map=None):
+                  cache: Cache, layout_key: str, page_map=None):
     """The EPUB's metadata, cover and the print edition's page starts (for its page-list):
     given by the print PDF's render, or from the cache, else from a layout of its own."""
     from publish.render.epub import EpubOptions
 
-    pages = page_map
-    if pages is None and page_maps:
-        pages = page_maps[0].load("pagemap", page_maps[1])
+    pages = page_map or cache.load("pagemap", layout_key)
     if pages is None:
         html, markup, document = print_layout(job, files, stamp, settings)
         pages = _page_map(job, html, markup, document)
-        if page_maps:
-            page_maps[0].store("pagemap", page_maps[1], pages)
+        cache.store("pagemap", layout_key, pages)
     config = job.config
     cover, cover_type = None, "image/png"
     if config and config.cover:
@@ -136,7 +136,7 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
         author_file_as=config.author_file_as if config else "",
         subjects=config.subjects if config else (),
         cover=cover, cover_type=cover_type, pages=pages,
-        chapters=page_maps[0] if page_maps else None, play_keys=dict(job.keys),
+        chapters=cache, play_keys=dict(job.keys),
         play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
 
 

@@ -55,14 +55,16 @@ class _Images:
 
     files: ProjectFiles
     found: dict[str, Path] = field(default_factory=dict)  # name in the EPUB -> file
+    names: dict[Path, str] = field(default_factory=dict)  # file -> its name, hashed once
 
     def src(self, node: m.Image, manuscript: Path) -> str | None:
         local = self.files.image(node.url, manuscript)
         if local is None:
             return None
-        name = f"images/image-{file_digest(local)[:16]}{local.suffix.lower()}"
-        self.found.setdefault(name, local)
-        return name
+        if local not in self.names:
+            self.names[local] = f"images/image-{file_digest(local)[:16]}{local.suffix.lower()}"
+        self.found.setdefault(self.names[local], local)
+        return self.names[local]
 
 
 def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
