@@ -106,15 +106,19 @@ def render_personae(play: m.Play, markup: Markup) -> str:
             "\n</ul></section>")
 
 
-def render_play(play: m.Play, index: int, markup: Markup) -> str:
-    pid = play_id(index)
+def render_play_opening(play: m.Play, index: int, markup: Markup) -> list[str]:
+    """The start of a play's <article>: its title page and dramatis personae (print, proof)."""
     subtitle = f'<p class="play-subtitle">{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else ""
-    parts = [
-        f'<article class="play" id="{pid}">',
+    return [
+        f'<article class="play" id="{play_id(index)}">',
         f'<section class="play-opener"><h1 class="play-title">{escape(play.meta.title)}</h1>'
         f"{subtitle}</section>",
         render_personae(play, markup),
     ]
+
+
+def render_play(play: m.Play, index: int, markup: Markup) -> str:
+    parts = render_play_opening(play, index, markup)
     if play.front:
         parts.append('<section class="division front">')
         parts.extend(render_drama(block, markup) for block in play.front)

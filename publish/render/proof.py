@@ -19,8 +19,8 @@ from publish import model as m
 from publish.diagnostics import Diagnostic
 from publish.diff import PlayDiff, word_diff
 from publish.render.html import (
-    Stamp, division_heading, division_id, play_id, html_document, render_drama, render_front_matter,
-    render_personae,
+    Stamp, division_heading, division_id, html_document, render_drama, render_front_matter,
+    render_play_opening,
 )
 from publish.render.markup import Markup
 from publish.stats import cast_stats
@@ -174,12 +174,8 @@ def _changes_line(book: m.Book, diffs: dict[str, PlayDiff], since: str) -> str:
 
 def _play(play: m.Play, index: int, markup: ProofMarkup, flags: dict[int | None, list[Flag]],
           diff: PlayDiff | None) -> str:
-    subtitle = f'<p class="play-subtitle">{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else ""
     parts = [
-        f'<article class="play" id="{play_id(index)}">',
-        f'<section class="play-opener"><h1 class="play-title">{escape(play.meta.title)}</h1>'
-        f"{subtitle}</section>",
-        render_personae(play, markup),
+        *render_play_opening(play, index, markup),
         cast_table(play),
         *(_flag_html(flag) for flag in flags.get(None, [])),
     ]
