@@ -51,9 +51,6 @@ class PBlock:
         return self._atoms
 
 
-_POS = re.compile(r"@?(\d+):(\d+)-")
-
-
 def parse_pos(attr: list, path: str) -> m.Span | None:
     """The start of a sourcepos `data-pos` ("[name@]line:col-line:col"). Called for every
     word of a manuscript, hence string methods rather than a regular expression."""
@@ -61,10 +58,7 @@ def parse_pos(attr: list, path: str) -> m.Span | None:
         if key == "data-pos":
             start, _, _ = value[value.rfind("@") + 1:].partition("-")
             line, _, col = start.partition(":")
-            if line.isdigit() and col.isdigit():
-                return m.Span(path, int(line), int(col))
-            match = _POS.search(value.rsplit("@", 1)[-1])
-            return m.Span(path, int(match.group(1)), int(match.group(2))) if match else None
+            return m.Span(path, int(line), int(col)) if line.isdigit() and col.isdigit() else None
     return None
 
 

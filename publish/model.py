@@ -10,7 +10,7 @@ Book > Play > Division > Speech | StageDirection | Note | Prose
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Union
 
 

@@ -25,7 +25,7 @@ from publish.atoms import (
 from publish.diagnostics import Diagnostic, Severity
 from publish.numbering import block_numbers
 from publish.recognize import (
-    DIVISION_HEADING, NOTE_START, Cast, Context, direction, drama_inlines, infer_cast,
+    DIVISION_HEADING, NOTE_START, Cast, Context, drama_inlines, infer_cast,
     bracket_pairs, plain_dialect_names, prose_block, slug, speaker_labels, speaker_tag,
 )
 
