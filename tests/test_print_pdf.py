@@ -8,7 +8,6 @@ temporary projects. Positions are measured from each page's TrimBox, in points (
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
