@@ -305,15 +305,20 @@ class RenderTask:
     cache_folder: Path | None
     layout_key: str = ""  # the print layout's key, under which the EPUB keeps its page map
     page_map: object = None  # for the EPUB: the print PDF's page map, when rendered before it
+    text_size: int = 0  # the book's text, in model nodes: what its layout costs
 
     def given(self, prerequisite: Artifact) -> "RenderTask":
         """This task, with what the task it waited for made (the print PDF's page map)."""
         return dataclasses.replace(self, page_map=prerequisite.page_map)
 
+    def lays_out(self) -> bool:
+        """Whether this render lays a document out with WeasyPrint: the PDFs do, and the
+        EPUB when it has no page map from the print PDF."""
+        return self.kind != "epub" or self.page_map is None
+
     def weight(self) -> int:
         """Rough cost, to start the longest renders first: the text laid out."""
-        size = sum(len(p.meta.title) + _text_size(p) for p in self.job.book.plays)
-        return size // 10 if self.kind == "epub" else size
+        return self.text_size // 10 if self.kind == "epub" else self.text_size
 
 
 def _text_size(play: m.Play) -> int:
@@ -326,15 +331,19 @@ def _tasks(job: BookJob, outputs: tuple[str, ...], outdir: Path, since: str | No
     settings = job.settings.with_profile(profile)
     since_commit = _since_commit(job.root, since) if since else ""
     folder = cache.folder if cache else None
+    # Walks of the whole model, once per book rather than once per output: a long book's
+    # model takes a while to walk.
+    images = image_identities(job) if folder else []
+    layout = layout_key(job, stamp, modified, settings, images) if folder else ""
+    size = sum(len(p.meta.title) + _text_size(p) for p in job.book.plays)
     tasks = []
     for kind in outputs:
         if kind not in OUTPUTS:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
         target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
-        key = output_key(job, kind, stamp, modified, settings, since_commit) if folder else ""
-        layout = layout_key(job, stamp, modified, settings) if folder else ""
+        key = output_key(job, kind, stamp, modified, settings, since_commit, images) if folder else ""
         tasks.append(RenderTask(job, kind, target, settings, stamp, modified, since, key, folder,
-                                layout))
+                                layout, text_size=size))
     return tasks
 
 
@@ -344,10 +353,11 @@ def _since_commit(root: Path, since: str) -> str:
 
 
 def output_key(job: BookJob, kind: str, stamp: Stamp, modified: dt.datetime,
-               settings: PrintConfig, since_commit: str) -> str:
+               settings: PrintConfig, since_commit: str, images: list[str] | None = None) -> str:
     """Everything an output depends on: code, libraries, styles and fonts; the book's
     config and metadata; each play (by its manuscript's key); its images' bytes; the build
-    stamp; and per kind, the print settings or the proof's diagnostics and --since commit."""
+    stamp; and per kind, the print settings or the proof's diagnostics and --since commit.
+    `images`: `image_identities(job)`, when the caller has it already."""
     parts = [render_identity(STYLES_DIR, kind), kind, job.id, repr(_config_for_key(job.config)),
              repr(job.book.meta), stamp.text(), modified.isoformat()]
     if kind == "pdf":
@@ -355,16 +365,17 @@ def output_key(job: BookJob, kind: str, stamp: Stamp, modified: dt.datetime,
     if kind == "proof":
         parts += [since_commit, repr(job.diagnostics)]
     parts += [job.keys.get(play.meta.source, "") for play in job.book.plays]
-    parts += image_identities(job)
+    parts += image_identities(job) if images is None else images
     return digest(*parts)
 
 
-def layout_key(job: BookJob, stamp: Stamp, modified: dt.datetime, settings: PrintConfig) -> str:
+def layout_key(job: BookJob, stamp: Stamp, modified: dt.datetime, settings: PrintConfig,
+               images: list[str] | None = None) -> str:
     """The print layout's identity, the same for the PDF and the EPUB task of a book: the
     PDF's inputs less the profile (bleed and marks sit outside the trim, so no page break
     moves with them)."""
     return digest("layout", output_key(job, "pdf", stamp, modified,
-                                       dataclasses.replace(settings, profile="screen"), ""))
+                                       dataclasses.replace(settings, profile="screen"), "", images))
 
 
 def _config_for_key(config: BookConfig | None) -> BookConfig | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import os
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from publish.render import page
 from publish.render.assets import IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
 from publish.render.html import Stamp, division_id, play_id, render_book
 from publish.render.markup import Markup
+from publish.workers import release_garbage
 
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
@@ -93,7 +93,7 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Prin
         # Let the first layout go before the next one starts: a long book's layout is most
         # of the process's memory, and two at once would double its peak.
         del document, html, markup
-        gc.collect()  # its boxes refer to each other; cycles wait for the collector
+        release_garbage()  # its boxes refer to each other; cycles wait for the collector
 
 
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,

@@ -9,7 +9,9 @@ reports the pages it lays out, for the progress display.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -69,6 +71,7 @@ def _run_here(tasks: list, order: list[int], waiting: dict, notify, progress) ->
                 results[j] = _run_labelled(task)
     finally:
         logging.getLogger("weasyprint.progress").handlers = []
+        release_garbage()  # this process goes on (`publish watch` builds again)
     return results
 
 
@@ -127,7 +130,42 @@ def _run_labelled(task):
     global _current_label
     from publish.build import run_task
     _current_label = f"{task.job.id}: {task.kind}"
-    return run_task(task)
+    if task.lays_out() and gc.get_freeze_count():
+        release_garbage()  # what earlier tasks here left: never two layouts' boxes at once
+    with survivors_frozen():
+        return run_task(task)
+
+
+# ---------------------------------------------------------------- the garbage collector
+
+@contextlib.contextmanager
+def survivors_frozen():
+    """Run the body with what survives each full garbage collection frozen (gc.freeze),
+    so that the next full collection scans only what came after. What the body left stays
+    frozen until `release_garbage()`: a render process calls it before its next layout,
+    not after each task, so that neither the print PDF's result (its page map, which the
+    EPUB waits for) nor the end of the build waits for a collection of the whole layout.
+
+    A layout's document, styles and boxes live until it is written, and Python's full
+    collections scan everything alive each time: a tenth of a long book's layout time, for
+    almost no garbage (WeasyPrint's layout makes little: without any collection the peak
+    grew 3% on the 318-page book). Frozen objects are never collected, so code that frees a
+    layout mid-task must call `release_garbage()`."""
+    def freeze_after_full_collection(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            gc.freeze()
+
+    gc.callbacks.append(freeze_after_full_collection)
+    try:
+        yield
+    finally:
+        gc.callbacks.remove(freeze_after_full_collection)
+
+
+def release_garbage() -> None:
+    """Collect every unreachable object, frozen ones included."""
+    gc.unfreeze()
+    gc.collect()
 
 
 class _PageListener(logging.Handler):

@@ -195,16 +195,17 @@ def test_no_line_of_the_default_books_reaches_past_the_text_block(laid_out):
         assert overflowing_lines(document) == []
 
 
-def test_the_footnote_correction_refuses_a_weasyprint_it_was_not_written_for(monkeypatch):
-    """publish/render/footnotes.py changes one condition of WeasyPrint 70's line layout; on
-    code without that condition it must say so, not patch blindly or silently do nothing."""
+def test_the_weasyprint_fixes_refuse_a_weasyprint_they_were_not_written_for(monkeypatch):
+    """publish/render/weasyprint_fixes.py replaces a few lines of WeasyPrint 70's own code; on
+    code without those lines it must say so, not patch blindly or silently do nothing."""
     from weasyprint.layout import block
 
-    from publish.render import footnotes
+    from publish.render import weasyprint_fixes
 
     def _linebox_layout(context, box):  # another WeasyPrint's, without the condition
         return None
 
     monkeypatch.setattr(block, "_linebox_layout", _linebox_layout)
-    with pytest.raises(footnotes.FootnotePatchError, match="review publish/render/footnotes.py"):
-        footnotes.keep_footnotes_with_calls()
+    with pytest.raises(weasyprint_fixes.WeasyPrintFixError,
+                       match=r"_linebox_layout changed; review publish/render/weasyprint_fixes.py"):
+        weasyprint_fixes.apply()

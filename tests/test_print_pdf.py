@@ -374,7 +374,7 @@ def link_urls(book: m.Book) -> list[str]:
 
 def test_link_urls_are_footnotes_on_the_page_of_their_link(books):
     """The drafts book: WeasyPrint 70 put note 1 a page after its call (the orphan-line
-    branch fixed in publish/render/footnotes.py)."""
+    branch fixed in publish/render/weasyprint_fixes.py)."""
     built = books["drafts"]
     urls = link_urls(built.job.book)
     assert len(urls) > 10

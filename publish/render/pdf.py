@@ -20,10 +20,10 @@ def layout(html: str, base_dir: Path, files: ProjectFiles):
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    from publish.render.footnotes import FootnotePatchError, keep_footnotes_with_calls
+    from publish.render import weasyprint_fixes
     try:
-        keep_footnotes_with_calls()
-    except FootnotePatchError as exc:
+        weasyprint_fixes.apply()
+    except weasyprint_fixes.WeasyPrintFixError as exc:
         raise ToolError(str(exc)) from exc
 
     class ProjectOnlyFetcher(URLFetcher):

@@ -1,0 +1,104 @@
+"""publish/render/weasyprint_fixes.py and the render processes' garbage-collector policy:
+both exist for speed alone, so what they must show is that they change no output.
+
+The fixes patch WeasyPrint once per process and cannot be undone, so each variant renders
+in its own Python process; their PDFs are compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+import weakref
+from pathlib import Path
+
+from publish.workers import release_garbage, survivors_frozen
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Every default book's print PDF (footnotes, contents with target-counter page numbers,
+# named opener pages) and proof (its summary's page references, stamps on every page).
+RENDER = """
+import hashlib, io, json, sys
+from publish import build as b, outputs
+from publish.config import load
+from publish.render import page, weasyprint_fixes
+from publish.render.assets import ProjectFiles
+import weasyprint
+
+weasyprint_fixes.apply(linear_time=sys.argv[1] == "linear")
+config = load(b.Path(".").resolve())
+found = {}
+for book_config in config.books:
+    job = b.assemble(config, book_config)
+    files = ProjectFiles(job.root)
+    stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
+    geometry = page.page_css(job.settings, page.gutter_for(100))
+    for kind, html in (("pdf", outputs._book_html(job, files, stamp, geometry=geometry)),
+                       ("proof", outputs._proof_html(job, files, stamp, None))):
+        document = weasyprint.HTML(string=html, base_url=job.root.as_uri() + "/").render()
+        pdf = io.BytesIO()
+        document.write_pdf(pdf)
+        found[f"{book_config.id}.{kind}"] = [len(document.pages),
+                                            hashlib.sha256(pdf.getvalue()).hexdigest()]
+print(json.dumps(found))
+"""
+
+
+def render_default_books(variant: str) -> dict:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    result = subprocess.run([sys.executable, "-c", RENDER, variant], cwd=REPO, env=env,
+                            capture_output=True, text=True, check=True, timeout=300)
+    return json.loads(result.stdout)
+
+
+def test_the_linear_time_fixes_leave_every_pdf_byte_identical():
+    weasyprint_own = render_default_books("footnote-only")
+    linear = render_default_books("linear")
+    assert set(linear) == {"collected.pdf", "collected.proof", "drafts.pdf", "drafts.proof"}
+    assert all(pages > 5 for pages, _ in linear.values())
+    assert linear == weasyprint_own
+
+
+def test_the_fixes_are_in_place_once_a_layout_ran():
+    from weasyprint.css import StyleFor
+    from weasyprint.layout import block, page
+
+    from publish.render import pdf
+    from publish.render.assets import ProjectFiles
+    pdf.layout("<p>x</p>", REPO, ProjectFiles(REPO))
+    for function in (block._linebox_layout, page.make_page, page.set_page_type_computed_styles,
+                     StyleFor.add_page_declarations):
+        assert getattr(function, "_publish_patched", False), function.__name__
+
+
+class Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_survivors_stay_frozen_until_released():
+    release_garbage()
+    with survivors_frozen():
+        survivor = Cycle()
+        gc.collect()  # a full collection: what survives it is frozen
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() > 0, "frozen until the next layout, not at the task's end"
+    alive = weakref.ref(survivor)
+    del survivor  # garbage now, but frozen: a collection does not free it
+    gc.collect()
+    assert alive() is not None
+    release_garbage()
+    assert gc.get_freeze_count() == 0
+    assert alive() is None
+
+
+def test_the_collector_callback_is_removed_after_the_body():
+    before = list(gc.callbacks)
+    with survivors_frozen():
+        assert len(gc.callbacks) == len(before) + 1
+    assert gc.callbacks == before
+    release_garbage()
