@@ -144,16 +144,19 @@ def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache 
     if workers <= 1 or len(todo) <= 1:
         return {}
     from publish.pandoc import pandoc_version
-    from publish.workers import parallel_map
+    from publish.workers import collector_paused, parallel_map
     pandoc_version()  # probed once, here, rather than once in each parsing process
     args = [(config.root / p, p, config.play(p)) for p in todo]
-    return dict(zip(todo, parallel_map(_parse_only, args, workers, meanwhile)))
+    with collector_paused():  # the plays come back pickled: large trees to unpickle
+        return dict(zip(todo, parallel_map(_parse_only, args, workers, meanwhile)))
 
 
 def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> tuple[m.Play, list[Diagnostic]]:
+    from publish.workers import collector_paused
     text = read_manuscript(path, shown)
     try:
-        return normalize(parse_markdown(text, shown), shown, play_config.cast, play_config.title)
+        with collector_paused():
+            return normalize(parse_markdown(text, shown), shown, play_config.cast, play_config.title)
     except RecursionError as exc:  # a safety net behind source.check_nesting
         raise InputError("the manuscript is nested too deeply to read", Location(shown)) from exc
 

@@ -162,6 +162,22 @@ def survivors_frozen():
         gc.callbacks.remove(freeze_after_full_collection)
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """Run the body without the cyclic garbage collector (reference counting still frees
+    what is not in a cycle). Decoding pandoc's JSON and normalizing it build large trees
+    of dicts and lists that the collector scans again and again, for next to no cyclic
+    garbage: on nineteen corpus plays, 1.55 s with it and 0.75 s without, for the same
+    peak memory."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def release_garbage() -> None:
     """Collect every unreachable object, frozen ones included."""
     gc.unfreeze()
