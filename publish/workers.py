@@ -71,7 +71,10 @@ def _run_here(tasks: list, order: list[int], waiting: dict, notify, progress) ->
                 results[j] = _run_labelled(task)
     finally:
         logging.getLogger("weasyprint.progress").handlers = []
-        release_garbage()  # this process goes on (`publish watch` builds again)
+        # This process goes on (`publish watch` builds again): its collector takes back
+        # what the renders left at its next full collection, not now, before the CLI has
+        # even reported them.
+        gc.unfreeze()
     return results
 
 
