@@ -11,6 +11,7 @@ a fixed order: the same input and SOURCE_DATE_EPOCH give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,11 +168,15 @@ def _page_targets(items, pages: PageMap) -> list[tuple[str, str]]:
     """(label, href) for every page break actually written, in page order."""
     targets = []
     for item in items:
-        text = item.content.decode("utf-8")
-        for number in range(1, pages.pages + 1):
-            if f'id="page-{number}"' in text:
-                targets.append((number, str(number), f"{item.file_name}#page-{number}"))
+        # One pass over each chapter (a search per page and chapter took 26 s on a
+        # 6,260-page book).
+        found = {int(n) for n in PAGE_BREAK_ID.findall(item.content.decode("utf-8"))}
+        for number in sorted(n for n in found if 1 <= n <= pages.pages):
+            targets.append((number, str(number), f"{item.file_name}#page-{number}"))
     return [(label, href) for _, label, href in sorted(targets)]
+
+
+PAGE_BREAK_ID = re.compile(r'id="page-(\d+)"')
 
 
 def _cover(book: m.Book, options: EpubOptions) -> tuple[bytes, str]:

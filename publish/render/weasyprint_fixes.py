@@ -26,8 +26,9 @@ what the original computed (tests compare the PDFs byte for byte):
   the styles of every page laid out so far (each page has its own page type, so that dict
   grows by a few entries a page). An index by page type, kept as the styles are added,
   gives the same entries in the same order.
-- `make_page` gathered the anchors of every earlier page into a list and searched it with
-  `in` for each anchor on the page. The same membership tests on sets.
+- `make_page` gathered the anchors of every earlier page into a list, for every page, and
+  searched it with `in` for each anchor on the page. They are gathered (into a set) only
+  on pages that have an anchor or a page-based counter to look up.
 - `_linebox_layout` asked, for every box on every line, whether the box's footnote (almost
   always None) is in the list of all footnotes still to place. Boxes without a footnote
   are skipped before that search.
@@ -54,17 +55,19 @@ FOOTNOTE_SEARCH = "if descendant.footnote in context.footnotes)"
 FOOTNOTE_SEARCH_FIXED = ("if descendant.footnote is not None and "
                          "descendant.footnote in context.footnotes)")
 
-# make_page: the anchors and counter lookups of earlier pages, only ever tested with `in`.
-ANCHOR_LISTS = [
-    ("    cached_anchors = []\n    cached_lookups = []\n",
-     "    cached_anchors = set()\n    cached_lookups = set()\n"),
-    ("cached_anchors.extend(x_remake_state.get('anchors', []))",
-     "cached_anchors.update(x_remake_state.get('anchors', []))"),
-    ("cached_lookups.extend(x_remake_state.get('content_lookups', []))",
-     "cached_lookups.update(x_remake_state.get('content_lookups', []))"),
-    ("cached_anchors.append(anchor)", "cached_anchors.add(anchor)"),
-    ("cached_lookups.append(counter_lookup_id)", "cached_lookups.add(counter_lookup_id)"),
-]
+# make_page: the anchors and counter lookups of every earlier page, gathered for each page
+# but only ever tested with `in` (and added to), on pages that hold an anchor or a
+# page-based counter: a few hundred of a long book's thousands of pages.
+EARLIER_PAGES = (
+    "    cached_anchors = []\n"
+    "    cached_lookups = []\n"
+    "    for (_, _, _, _, x_remake_state) in page_maker[:page_number - 1]:\n"
+    "        cached_anchors.extend(x_remake_state.get('anchors', []))\n"
+    "        cached_lookups.extend(x_remake_state.get('content_lookups', []))\n")
+EARLIER_PAGES_FIXED = (
+    "    earlier_pages = page_maker[:page_number - 1]\n"
+    "    cached_anchors = _publish_EarlierPages(earlier_pages, 'anchors')\n"
+    "    cached_lookups = _publish_EarlierPages(earlier_pages, 'content_lookups')\n")
 
 # set_page_type_computed_styles: the margin-box styles of this page type only.
 PAGE_STYLES_LOOP = "for element, pseudo_type in style_for.get_cascaded_styles():"
@@ -86,7 +89,8 @@ def apply(linear_time: bool = True) -> None:
         _rewrite(block, "_linebox_layout", footnote_fixes)
         return
     _rewrite(block, "_linebox_layout", [*footnote_fixes, (FOOTNOTE_SEARCH, FOOTNOTE_SEARCH_FIXED)])
-    _rewrite(page, "make_page", ANCHOR_LISTS)
+    _rewrite(page, "make_page", [(EARLIER_PAGES, EARLIER_PAGES_FIXED)],
+             helpers={"_publish_EarlierPages": EarlierPages})
     _index_page_type_styles(StyleFor)
     _rewrite(page, "set_page_type_computed_styles", [(PAGE_STYLES_LOOP, PAGE_STYLES_LOOP_FIXED)],
              helpers={"_publish_page_type_keys": _page_type_keys})
@@ -139,6 +143,31 @@ def _index_page_type_styles(style_for_class) -> None:
 
     add_page_declarations._publish_patched = True
     style_for_class.add_page_declarations = add_page_declarations
+
+
+class EarlierPages:
+    """What make_page gathered in a list from each earlier page's state (`key`: 'anchors'
+    or 'content_lookups'), gathered into a set the first time it is asked for. make_page
+    appends to it and asks `in`; neither it nor what it calls changes the earlier pages'
+    lists meanwhile (WeasyPrint resets them only in make_all_pages, between pages)."""
+
+    def __init__(self, earlier_pages: list, key: str) -> None:
+        self._earlier_pages = earlier_pages
+        self._key = key
+        self._items: set | None = None
+
+    def _gathered(self) -> set:
+        if self._items is None:
+            self._items = set()
+            for *_, remake_state in self._earlier_pages:
+                self._items.update(remake_state.get(self._key, []))
+        return self._items
+
+    def __contains__(self, item) -> bool:
+        return item in self._gathered()
+
+    def append(self, item) -> None:
+        self._gathered().add(item)
 
 
 def _page_type_keys(style_for, page_type) -> list:
