@@ -146,9 +146,18 @@ def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache 
     from publish.pandoc import pandoc_version
     from publish.workers import collector_paused, parallel_map
     pandoc_version()  # probed once, here, rather than once in each parsing process
+    # Longest first, so that no process starts a long manuscript when the others are done.
+    todo.sort(key=lambda p: -_size(config.root / p))
     args = [(config.root / p, p, config.play(p)) for p in todo]
     with collector_paused():  # the plays come back pickled: large trees to unpickle
         return dict(zip(todo, parallel_map(_parse_only, args, workers, meanwhile)))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read_manuscript reports it
 
 
 def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> tuple[m.Play, list[Diagnostic]]:

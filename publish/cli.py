@@ -64,7 +64,8 @@ def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool, w
 
 
 def _load_pdf_renderer() -> None:
-    import weasyprint  # noqa: F401  (imported for its side effect: loaded once, then forked)
+    from publish.render.pdf import load_weasyprint
+    load_weasyprint()  # for its side effect: loaded once here, then forked
 
 
 def _report(diagnostics: list[Diagnostic], verbose: bool, console: Console = stderr,

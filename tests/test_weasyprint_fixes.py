@@ -15,6 +15,8 @@ import sys
 import weakref
 from pathlib import Path
 
+import pytest
+
 from publish.workers import release_garbage, survivors_frozen
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,3 +104,33 @@ def test_the_collector_callback_is_removed_after_the_body():
         assert len(gc.callbacks) == len(before) + 1
     assert gc.callbacks == before
     release_garbage()
+
+
+LOADED_LIBRARIES = """
+import ctypes.util, json, sys
+find_library = ctypes.util.find_library
+if sys.argv[1] == "publish":
+    from publish.render.pdf import load_weasyprint
+    load_weasyprint()
+else:
+    import weasyprint
+libraries = sorted({line.split()[-1] for line in open("/proc/self/maps")
+                    if ".so" in line.split()[-1]})
+print(json.dumps({"libraries": libraries, "restored": ctypes.util.find_library is find_library}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shortcut is Linux's only")
+def test_weasyprint_loaded_without_library_probes_opens_the_same_libraries():
+    """load_weasyprint skips ctypes' ldconfig/gcc/ld probes for library names of other
+    systems; the shared libraries the process ends up with must be the plain import's."""
+    def loaded(how: str) -> dict:
+        result = subprocess.run([sys.executable, "-c", LOADED_LIBRARIES, how], cwd=REPO,
+                                capture_output=True, text=True, check=True, timeout=60)
+        return json.loads(result.stdout)
+
+    ours, plain = loaded("publish"), loaded("plain")
+    assert ours["restored"]
+    assert any("libpango-1.0" in path for path in ours["libraries"])
+    assert any("libharfbuzz" in path for path in ours["libraries"])
+    assert ours["libraries"] == plain["libraries"]
