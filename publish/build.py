@@ -18,6 +18,7 @@ from typing import Callable
 from publish import model as m
 from publish.atomic import clean_stale
 from publish.cache import Cache, code_identity, copy_out, digest, file_digest, pandoc_identity, render_identity
+from publish.collector import collector_paused
 from publish.check import check_images
 from publish.config import BookConfig, Config, PlayConfig, PrintConfig
 from publish.diagnostics import Diagnostic, fails
@@ -27,7 +28,7 @@ from publish.pandoc import parse_markdown
 from publish.render.assets import STYLES_DIR, ProjectFiles
 from publish.render.html import Stamp
 from publish.source import read_manuscript
-from publish.workers import run_tasks
+from publish.workers import parallel_map, run_tasks
 
 OUTPUTS = ("pdf", "epub", "proof")
 Progress = Callable[[str], None]
@@ -144,7 +145,6 @@ def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache 
     if workers <= 1 or len(todo) <= 1:
         return {}
     from publish.pandoc import pandoc_version
-    from publish.workers import collector_paused, parallel_map
     pandoc_version()  # probed once, here, rather than once in each parsing process
     # Longest first, so that no process starts a long manuscript when the others are done.
     todo.sort(key=lambda p: -_size(config.root / p))
@@ -161,7 +161,6 @@ def _size(path: Path) -> int:
 
 
 def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> tuple[m.Play, list[Diagnostic]]:
-    from publish.workers import collector_paused
     text = read_manuscript(path, shown)
     try:
         with collector_paused():

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from publish import model as m
 from publish.atomic import atomic_output
-from publish.build import OUTPUTS, Artifact, BookJob
+from publish.build import OUTPUTS, Artifact, BookJob, image_identities
 from publish.cache import Cache
+from publish.collector import release_garbage
 from publish.config import PrintConfig
 from publish.render import page
 from publish.render.assets import IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
 from publish.render.html import Stamp, division_id, play_id, render_book
 from publish.render.markup import Markup
-from publish.workers import release_garbage
 
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
@@ -130,7 +130,6 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
     if config and config.cover:
         path = job.root / config.cover
         cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
-    from publish.build import image_identities
     return EpubOptions(
         description=config.description if config else "",
         author_file_as=config.author_file_as if config else "",

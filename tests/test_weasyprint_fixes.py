@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.workers import release_garbage, survivors_frozen
+from publish.collector import release_garbage, survivors_frozen
 
 REPO = Path(__file__).resolve().parents[1]
 
