@@ -153,10 +153,11 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
             from publish.build import build_all
             from publish.workers import default_workers
             processes = jobs or default_workers()
-            # Loading WeasyPrint takes ~0.4 s: done while other processes parse, it is loaded
+            # Loading WeasyPrint takes ~0.2 s: done while other processes parse, it is loaded
             # once, before the render processes are forked, instead of once in each of them.
-            preload = _load_pdf_renderer if set(outputs) & {"pdf", "proof"} else None
-            books, cache = _jobs_and_cache(files, book, not no_cache, processes, preload)
+            # Every output needs it when something was parsed (the EPUB's page-list comes
+            # from the print layout, which an edited manuscript changes).
+            books, cache = _jobs_and_cache(files, book, not no_cache, processes, _load_pdf_renderer)
             target = Path(outdir) if outdir else books[0].root / "dist"
             release = any(kind != "proof" for kind in outputs)
             if release:

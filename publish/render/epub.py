@@ -22,6 +22,7 @@ from publish.errors import ToolError
 from publish.render.assets import FONT_FACES, FONTS_DIR, IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
 from publish.render.epub_markup import EpubMarkup, cover_page, document, pagebreak, play_section, title_page
 from publish.render.epub_nav import nav_document, toc_entries
+from publish.render.html import play_id
 from publish.render.pagemap import PageMap
 
 A11Y_SUMMARY = (
@@ -156,7 +157,7 @@ def _chapter_key(play: m.Play, index: int, options: EpubOptions, breaks: tuple) 
     if not model_key:
         return ""
     before, at, within = breaks
-    pid = f"play-{index + 1}"
+    pid = play_id(index)
     mine = (sorted((repr(k), v) for k, v in before.items() if k.path == play.meta.source),
             sorted((k, v) for k, v in at.items() if k == pid or k.startswith(pid + "-")),
             sorted((repr(k), v) for k, v in within.items() if k.path == play.meta.source))

@@ -84,11 +84,12 @@ def apply(linear_time: bool = True) -> None:
     from weasyprint.css import StyleFor
     from weasyprint.layout import block, page
 
-    footnote_fixes = [(FOOTNOTE_CONDITION, FOOTNOTE_CONDITION_FIXED)]
+    line_fixes = [(FOOTNOTE_CONDITION, FOOTNOTE_CONDITION_FIXED)]
+    if linear_time:
+        line_fixes.append((FOOTNOTE_SEARCH, FOOTNOTE_SEARCH_FIXED))
+    _rewrite(block, "_linebox_layout", line_fixes)
     if not linear_time:
-        _rewrite(block, "_linebox_layout", footnote_fixes)
         return
-    _rewrite(block, "_linebox_layout", [*footnote_fixes, (FOOTNOTE_SEARCH, FOOTNOTE_SEARCH_FIXED)])
     _rewrite(page, "make_page", [(EARLIER_PAGES, EARLIER_PAGES_FIXED)],
              helpers={"_publish_EarlierPages": EarlierPages})
     _index_page_type_styles(StyleFor)
