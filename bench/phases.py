@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from publish import build as b
+from publish import model as m
 from publish import outputs
 from publish.config import load
 from publish.render import page
@@ -26,7 +27,8 @@ def parse_seconds(root: Path) -> float:
 
 
 def write_html(root: Path, book_id: str, folder: Path, pages: int) -> None:
-    """The HTML our workers lay out: print (with the gutter its page count calls for) and proof."""
+    """The HTML our workers lay out: print (with the gutter its page count calls for) and
+    the proof of its longest play (the proof is laid out play by play)."""
     config = load(root)
     job = b.assemble(config, config.book(book_id))
     files = ProjectFiles(root)
@@ -37,7 +39,9 @@ def write_html(root: Path, book_id: str, folder: Path, pages: int) -> None:
     (folder / "print.html").write_text(
         outputs._book_html(job, files, stamp, style=settings.style, geometry=geometry),
         encoding="utf-8")
-    (folder / "proof.html").write_text(outputs._proof_html(job, files, stamp, None), encoding="utf-8")
+    longest = max(range(len(job.book.plays)), key=lambda i: len(m.plain_text(job.book.plays[i])))
+    (folder / "proof.html").write_text(outputs.proof_play_html(job, files, stamp, longest),
+                                       encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from publish import model as m
 from publish.atomic import clean_stale
@@ -30,6 +30,9 @@ from publish.render.html import Stamp
 from publish.source import read_manuscript
 from publish.workers import parallel_map, run_tasks
 
+if TYPE_CHECKING:
+    from publish.render.proof_parts import ProofPart
+
 OUTPUTS = ("pdf", "epub", "proof")
 Progress = Callable[[str], None]
 
@@ -44,6 +47,8 @@ class Artifact:
     rebuilt_parts: tuple[str, ...] = ()  # the play sources whose parts were rendered anew
     # The print PDF's layout: where each print page begins, handed on to the EPUB's page-list.
     page_map: object = field(default=None, repr=False, compare=False)
+    # A play's proof, laid out (render/proof_parts.ProofPart), handed on to the proof's front.
+    part: object = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -279,26 +284,45 @@ def build_all(jobs: list[BookJob], outputs: tuple[str, ...], outdir: Path, stric
             notify(f"{task.job.id}: {task.kind} (unchanged)")
             done[index] = reused
     todo = [index for index in range(len(tasks)) if index not in done]
-    waits = _page_map_waits(tasks, todo, cache)
-    done.update(run_tasks([tasks[i] for i in todo], todo, workers, notify,
-                          {todo.index(e): todo.index(p) for e, p in waits.items()}))
+    renders, waits = _render_plan([tasks[i] for i in todo], cache)
+    rendered = run_tasks(renders, workers, notify, waits)
+    for position, index in enumerate(todo):
+        artifact = rendered[position]
+        if artifact.kind == "proof":  # the plays whose parts were laid out anew
+            artifact = dataclasses.replace(artifact, rebuilt_parts=tuple(
+                renders[p].job.book.plays[renders[p].play].meta.source for p in waits.get(position, ())))
+        done[index] = artifact
     per_job = len(outputs)
     return [[done[j * per_job + k] for k in range(per_job)] for j in range(len(jobs))]
 
 
-def _page_map_waits(tasks: list["RenderTask"], todo: list[int], cache: Cache | None) -> dict[int, int]:
-    """{EPUB task: the print PDF task it waits for}: an EPUB takes its page-list from the
-    print PDF's layout, rendered in this build, unless the cache holds that layout's page
-    map. Waiting costs little (the EPUB is the quickest output) and saves laying the print
-    edition out a second time."""
-    waits = {}
-    for epub in (i for i in todo if tasks[i].kind == "epub"):
-        if cache and tasks[epub].layout_key and cache.has("pagemap", tasks[epub].layout_key):
-            continue
-        pdfs = [i for i in todo if tasks[i].kind == "pdf" and tasks[i].job is tasks[epub].job]
-        if pdfs:
-            waits[epub] = pdfs[0]
-    return waits
+def _render_plan(tasks: list["RenderTask"], cache: Cache | None) -> tuple[list["RenderTask"], dict[int, list[int]]]:
+    """The tasks to render, and which waits for which ({position: [positions]}): `tasks`
+    first, in order, then the proof parts they need that the cache does not hold.
+
+    - A proof is laid out in parts (render/proof.py): each play's, kept in the cache on its
+      own, then the front with the summary, which gives each part's pages, and the merge.
+    - An EPUB takes its page-list from the print PDF's layout, rendered in this build, unless
+      the cache holds that layout's page map. Waiting costs little (the EPUB is the quickest
+      output) and saves laying the print edition out a second time."""
+    renders = list(tasks)
+    waits: dict[int, list[int]] = {}
+    for position, task in enumerate(tasks):
+        if task.kind == "proof":
+            parts = [task.part_task(index) for index in range(len(task.job.book.plays))]
+            reused = [_reuse_part(part, cache) for part in parts]
+            missing = [part for part, found in zip(parts, reused) if found is None]
+            renders[position] = dataclasses.replace(task, parts=tuple(reused))
+            if missing:
+                waits[position] = list(range(len(renders), len(renders) + len(missing)))
+                renders.extend(missing)
+        elif task.kind == "epub":
+            if cache and task.layout_key and cache.has("pagemap", task.layout_key):
+                continue
+            pdfs = [p for p, other in enumerate(tasks) if other.kind == "pdf" and other.job is task.job]
+            if pdfs:
+                waits[position] = pdfs[:1]
+    return renders, waits
 
 
 @dataclass(frozen=True)
@@ -316,20 +340,43 @@ class RenderTask:
     cache_folder: Path | None
     layout_key: str = ""  # the print layout's key, under which the EPUB keeps its page map
     page_map: object = None  # for the EPUB: the print PDF's page map, when rendered before it
-    text_size: int = 0  # the book's text, in model nodes: what its layout costs
+    text_size: int = 0  # the text laid out, in model nodes: what its layout costs
+    play: int = -1  # a proof part: the index of its play
+    # The proof: each play's laid-out part (ProofPart), None for those still to lay out.
+    parts: tuple = ()
+    since_commit: str = ""  # the commit `since` names
 
-    def given(self, prerequisite: Artifact) -> "RenderTask":
-        """This task, with what the task it waited for made (the print PDF's page map)."""
-        return dataclasses.replace(self, page_map=prerequisite.page_map)
+    def given(self, prerequisites: list[Artifact]) -> "RenderTask":
+        """This task, with what the tasks it waited for made: the print PDF's page map (an
+        EPUB), the parts still missing, in play order (a proof)."""
+        if self.kind == "proof":
+            laid_out = iter(artifact.part for artifact in prerequisites)
+            return dataclasses.replace(self, parts=tuple(part if part is not None else next(laid_out)
+                                                          for part in self.parts))
+        return dataclasses.replace(self, page_map=prerequisites[0].page_map)
+
+    def part_task(self, index: int) -> "RenderTask":
+        """The task laying out the proof of play `index` of this (proof) task's book."""
+        play = self.job.book.plays[index]
+        key = part_key(self, index) if self.cache_folder else ""
+        return dataclasses.replace(self, kind="proof-part", play=index, key=key,
+                                   text_size=len(play.meta.title) + _text_size(play))
+
+    def label(self) -> str:
+        """What the progress display calls it: `drafts: proof` or `drafts: proof, play 2`."""
+        if self.kind == "proof-part":
+            return f"{self.job.id}: proof, play {self.play + 1}"
+        return f"{self.job.id}: {self.kind}"
 
     def lays_out(self) -> bool:
-        """Whether this render lays a document out with WeasyPrint: the PDFs do, and the
-        EPUB when it has no page map from the print PDF."""
+        """Whether this render lays a document out with WeasyPrint: the PDFs and the proof's
+        parts and front do, and the EPUB when it has no page map from the print PDF."""
         return self.kind != "epub" or self.page_map is None
 
     def weight(self) -> int:
-        """Rough cost, to start the longest renders first: the text laid out."""
-        return self.text_size // 10 if self.kind == "epub" else self.text_size
+        """Rough cost, to start the longest renders first: the text laid out (an EPUB and a
+        proof's front lay out much less than their book's text)."""
+        return self.text_size // 10 if self.kind in ("epub", "proof") else self.text_size
 
 
 def _text_size(play: m.Play) -> int:
@@ -354,7 +401,7 @@ def _tasks(job: BookJob, outputs: tuple[str, ...], outdir: Path, since: str | No
         target = outdir / (f"{job.id}-proof.pdf" if kind == "proof" else f"{job.id}.{kind}")
         key = output_key(job, kind, stamp, modified, settings, since_commit, images) if folder else ""
         tasks.append(RenderTask(job, kind, target, settings, stamp, modified, since, key, folder,
-                                layout, text_size=size))
+                                layout, text_size=size, since_commit=since_commit))
     return tasks
 
 
@@ -378,6 +425,18 @@ def output_key(job: BookJob, kind: str, stamp: Stamp, modified: dt.datetime,
     parts += [job.keys.get(play.meta.source, "") for play in job.book.plays]
     parts += image_identities(job) if images is None else images
     return digest(*parts)
+
+
+def part_key(task: "RenderTask", index: int) -> str:
+    """Everything the proof of play `index` depends on: the proof's inputs, less the other
+    plays (and their images and diagnostics), plus the play's place in the book (its
+    folios are numbered by it)."""
+    job, play = task.job, task.job.book.plays[index]
+    mine = [d for d in job.diagnostics if d.location.path == play.meta.source]
+    return digest(render_identity(STYLES_DIR, "proof"), "proof-part", str(index), job.id,
+                  repr(_config_for_key(job.config)), repr(job.book.meta), task.stamp.text(),
+                  task.modified.isoformat(), task.since_commit, repr(mine),
+                  job.keys.get(play.meta.source, ""), *image_identities(job, (play,)))
 
 
 def layout_key(job: BookJob, stamp: Stamp, modified: dt.datetime, settings: PrintConfig,
@@ -421,13 +480,35 @@ def _reuse(task: RenderTask, cache: Cache | None) -> Artifact | None:
                     reused=True)
 
 
+def _reuse_part(task: RenderTask, cache: Cache | None) -> ProofPart | None:
+    """A play's proof part from the cache, when it holds it."""
+    entry = cache.file(task.kind, task.key) if cache and task.key else None
+    if cache:
+        cache.note(task.kind, task.label(), entry is not None)
+    if entry is None:
+        return None
+    from publish.render.proof_parts import ProofPart
+    stored, info = entry
+    anchors = {name: tuple(place) for name, place in info["anchors"].items()}
+    return ProofPart(task.play, stored.read_bytes(), info["pages"], anchors, info["bookmarks"])
+
+
 def run_task(task: RenderTask) -> Artifact:
-    """Render one output (in this process or a render process) and keep it in the cache."""
+    """Render one output, or one part of one (in this process or a render process), and
+    keep it in the cache."""
     cache = Cache(task.cache_folder)
+    files = ProjectFiles(task.job.root)
+    if task.kind == "proof-part":
+        from publish.outputs import render_proof_part
+        part = render_proof_part(task.job, files, task.stamp, task.modified, task.play,
+                                 task.since_commit)
+        if task.key:
+            cache.keep_bytes(task.kind, task.key, part.pdf, {"pages": part.pages, "anchors": part.anchors,
+                                                             "bookmarks": part.bookmarks})
+        return Artifact(task.kind, task.target, part.pages, len(part.pdf), part=part)
     from publish.outputs import render
-    artifact = render(task.kind, task.job, ProjectFiles(task.job.root), task.stamp,
-                      task.modified, task.target, task.settings, task.since, cache,
-                      task.layout_key, task.page_map)
+    artifact = render(task.kind, task.job, files, task.stamp, task.modified, task.target,
+                      task.settings, task.since, cache, task.layout_key, task.page_map, task.parts)
     if task.key:
         cache.keep_file(task.kind, task.key, task.target, {"pages": artifact.pages})
     return artifact

@@ -7,8 +7,8 @@ only eviction. Three kinds of entries:
 - a manuscript's parsed and normalized play with its diagnostics (pickled), keyed by the file's
   bytes, its path, its cast and title from book.yaml, pandoc and our own code;
 - a finished output file (PDF, EPUB, proof), keyed by everything that goes into it;
-- parts of an output that depend on one play only (an EPUB chapter), so editing one play of a
-  book renders only that play's part again.
+- parts of an output that depend on one play only (an EPUB chapter, a play's laid-out proof),
+  so editing one play of a book renders only that play's parts again.
 
 Entries are written to a temporary file and renamed into place, so parallel builds (and other
 developers' processes) never read half an entry. The cache holds pickles: it is trusted like
@@ -33,7 +33,7 @@ from publish import __version__
 CACHE_DIR = ".cache"
 FORMAT = "1"  # bump when an entry's layout changes
 # Libraries whose version changes what we write.
-RENDER_LIBRARIES = ("weasyprint", "pydyf", "ebooklib", "pypdf", "pypandoc-binary", "fonttools")
+RENDER_LIBRARIES = ("weasyprint", "pydyf", "ebooklib", "pikepdf", "pypandoc-binary", "fonttools")
 
 
 def digest(*parts: bytes | str) -> str:
@@ -150,6 +150,14 @@ class Cache:
             return
         path = self._path(kind, key)
         self._write(path, source.read_bytes())
+        self._write(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
+
+    def keep_bytes(self, kind: str, key: str, data: bytes, info: dict) -> None:
+        """Keep `data` as a file entry (a part of an output), found again by `file`."""
+        if self.folder is None:
+            return
+        path = self._path(kind, key)
+        self._write(path, data)
         self._write(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
 
     @staticmethod

@@ -25,12 +25,13 @@ from publish.render.markup import Markup
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
            target: Path, settings: PrintConfig, since: str | None, cache: Cache | None = None,
-           layout_key: str = "", page_map=None) -> Artifact:
+           layout_key: str = "", page_map=None, parts: tuple = ()) -> Artifact:
     """Render one output of one book to `target`, atomically. The print PDF also returns the
     page map of its layout (where each print page begins, for the EPUB's page-list) and keeps
     it in `cache` under `layout_key`; the EPUB takes it as `page_map`, or from the cache, and
     lays the print edition out for it only when neither has it. The EPUB also keeps its
-    chapters in `cache`."""
+    chapters in `cache`. The proof takes its plays' `parts` (from `render_proof_part`), lays
+    out its front and merges them."""
     cache = cache or Cache(None)
     with _source_date(modified), atomic_output(target) as temporary:
         pages = None
@@ -41,15 +42,15 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
             rebuilt = tuple(write_epub(job.book, files, job.manuscripts, temporary, modified,
                                        options))
         elif kind == "proof":
-            from publish.render.pdf import write_pdf
-            pages = write_pdf(_proof_html(job, files, stamp, since), job.root, files, temporary)
+            pages = _proof_pdf(job, files, stamp, since, parts, temporary)
         elif kind == "pdf":
             pages, page_map = _print_pdf(job, files, stamp, settings, temporary)
             cache.store("pagemap", layout_key, page_map)
         else:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
-    # The PDFs are laid out whole (page numbers run through the book); the EPUB keeps the
-    # chapters of plays whose model, images and print page breaks did not change.
+    # The print PDF is laid out whole (page numbers run through the book); the EPUB keeps the
+    # chapters of plays whose model, images and print page breaks did not change, and the
+    # proof is made of parts laid out per play (build.py reports which).
     return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=rebuilt,
                     page_map=page_map if kind == "pdf" else None)
 
@@ -174,21 +175,76 @@ def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, style: str = "bo
     return render_book(job.book, markup, sheets, stamp)
 
 
-def _proof_html(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None) -> str:
-    from publish.render.proof import ProofMarkup, render_proof
+def _proof_sheets() -> list[str]:
+    return [font_face_css(lambda path: path.as_uri()), stylesheet("print.css"),
+            stylesheet("proof.css")]
+
+
+def _proof_paper(job: BookJob) -> str:
+    return job.config.proof.paper if job.config else "a4"
+
+
+def proof_play_html(job: BookJob, files: ProjectFiles, stamp: Stamp, index: int,
+                    since_commit: str = "") -> str:
+    """The HTML of the proof of play `index` (one part of the proof); with `since_commit`
+    (a full commit id), its changes since then marked."""
+    from publish.render.proof import ProofMarkup, render_proof_play
 
     markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=_image_src(job, files))
-    sheets = [font_face_css(lambda path: path.as_uri()), stylesheet("print.css"),
-              stylesheet("proof.css")]
-    paper = job.config.proof.paper if job.config else "a4"
+    diff = _play_diff(job, job.book.plays[index], since_commit) if since_commit else None
+    return render_proof_play(job.book, index, markup, _proof_sheets(), stamp, job.diagnostics,
+                             diff, _proof_paper(job))
+
+
+def render_proof_part(job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
+                      index: int, since_commit: str = ""):
+    """The proof of play `index`, laid out: a ProofPart (its PDF, pages and anchors)."""
+    from publish.render import pdf
+    from publish.render.proof import anchors_of
+    from publish.render.proof_parts import ProofPart, anchors_in, bookmarks_in
+
+    html = proof_play_html(job, files, stamp, index, since_commit)
+    with _source_date(modified):
+        document = pdf.layout(html, job.root, files)
+        data = pdf.to_bytes(document)
+    wanted = anchors_of(job.book, index, job.diagnostics)
+    return ProofPart(index, data, len(document.pages), anchors_in(document, wanted),
+                     bookmarks_in(document))
+
+
+def proof_front_html(job: BookJob, stamp: Stamp, since: str | None, pages: dict[str, str]) -> str:
+    """The HTML of the proof's front: summary page and front matter, with the `pages` of
+    what they list."""
+    from publish.render.proof import render_proof_front
+
     diffs = changes_since(job, since) if since else None
-    return render_proof(job.book, markup, sheets, stamp, job.diagnostics, diffs, since or "", paper)
+    return render_proof_front(job.book, _proof_sheets(), stamp, job.diagnostics, pages, diffs,
+                              since or "", _proof_paper(job))
+
+
+def _proof_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None,
+               parts: tuple, output: Path) -> int:
+    """The front laid out with the pages the parts give, then merged with them into
+    `output`; returns the page count."""
+    from publish.render import pdf
+    from publish.render.proof_parts import merge
+
+    pages: dict[str, str] = {}
+    for part in parts:
+        pages.update(part.page_labels())
+    front = pdf.to_bytes(pdf.layout(proof_front_html(job, stamp, since, pages), job.root, files))
+    return merge(front, list(parts), output)
 
 
 def changes_since(job: BookJob, ref: str) -> dict:
     """Each play's diff against its manuscript at git revision `ref`, by play source."""
-    from publish.diff import diff_play
-    from publish.revision import check_revision, play_at
+    from publish.revision import check_revision
     commit = check_revision(job.root, ref)
-    return {play.meta.source: diff_play(play_at(job.root, commit, play), play)
-            for play in job.book.plays}
+    return {play.meta.source: _play_diff(job, play, commit) for play in job.book.plays}
+
+
+def _play_diff(job: BookJob, play: m.Play, commit: str):
+    """The play's diff against its manuscript at `commit` (a full commit id)."""
+    from publish.diff import diff_play
+    from publish.revision import play_at
+    return diff_play(play_at(job.root, commit, play), play)

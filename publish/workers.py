@@ -1,8 +1,9 @@
 """Render processes: the outputs a build must render, several at once.
 
-WeasyPrint lays a document out on one core, so the PDF, the proof and the EPUB of a book (and
-of several books) are rendered by a pool of processes, the longest first; a book's EPUB waits
-for its print PDF, whose layout gives the EPUB's page-list. The processes are forked from the
+WeasyPrint lays a document out on one core, so the PDF, the proof's parts and the EPUB of a
+book (and of several books) are rendered by a pool of processes, the longest first; a book's
+EPUB waits for its print PDF, whose layout gives the EPUB's page-list, and its proof's front
+for the parts of its plays. The processes are forked from the
 build, so they start with what it has loaded (the CLI loads WeasyPrint while parsing). Each
 reports the pages it lays out, for the progress display.
 """
@@ -29,22 +30,47 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_tasks(tasks: list, indexes: list[int], workers: int,
-              notify: Callable[[str], None], waits: dict[int, int] | None = None) -> dict:
-    """Render `tasks` (build.RenderTask), returning {index: Artifact} for the given indexes.
-    `waits` maps a task's position to the position of a task it must wait for; it starts
-    once that one is done, as `task.given(that one's artifact)`. The rest start longest
-    first. One task, or one worker, runs here without a pool: forking would only add its
-    cost."""
-    waits = waits or {}
-    order = sorted((i for i in range(len(tasks)) if i not in waits), key=lambda i: -tasks[i].weight())
-    waiting = {p: [w for w in waits if waits[w] == p] for p in set(waits.values())}
+def run_tasks(tasks: list, workers: int, notify: Callable[[str], None],
+              waits: dict[int, list[int]] | None = None) -> dict:
+    """Render `tasks` (build.RenderTask), returning {position: Artifact}. `waits` maps a
+    task's position to the positions of the tasks it must wait for; it starts once they are
+    all done, as `task.given([their artifacts])`. Of the tasks ready to start, the longest
+    starts first. One task, or one worker, runs here without a pool: forking would only add
+    its cost."""
+    schedule = _Schedule(tasks, waits or {})
     progress = _PageProgress(notify)
     if workers <= 1 or len(tasks) <= 1:
-        results = _run_here(tasks, order, waiting, notify, progress)
-    else:
-        results = _run_in_pool(tasks, order, waiting, min(workers, len(tasks)), notify, progress)
-    return {indexes[i]: artifact for i, artifact in results.items()}
+        return _run_here(schedule, notify, progress)
+    return _run_in_pool(schedule, min(workers, len(tasks)), notify, progress)
+
+
+class _Schedule:
+    """Which task starts next: the longest of those whose prerequisites are all done."""
+
+    def __init__(self, tasks: list, waits: dict[int, list[int]]) -> None:
+        self.tasks = tasks
+        self.waits = waits
+        self.waiting = {p: [w for w in waits if p in waits[w]] for ps in waits.values() for p in ps}
+        self.done: dict = {}
+        self.ready = [i for i in range(len(tasks)) if not waits.get(i)]
+
+    def next(self, given: bool = True):
+        """(position, task) of the longest ready task, or None when none is ready. The task
+        is given its prerequisites' artifacts unless `given` is false."""
+        if not self.ready:
+            return None
+        i = max(self.ready, key=lambda i: self.tasks[i].weight())
+        self.ready.remove(i)
+        prerequisites = self.waits.get(i)
+        task = self.tasks[i].given([self.done[p] for p in prerequisites]) \
+            if prerequisites and given else self.tasks[i]
+        return i, task
+
+    def finished(self, i: int, artifact) -> None:
+        self.done[i] = artifact
+        for waiter in self.waiting.get(i, ()):
+            if all(p in self.done for p in self.waits[waiter]):
+                self.ready.append(waiter)
 
 
 class _PageProgress:
@@ -61,26 +87,23 @@ class _PageProgress:
             self.notify(f"{label}, {page} pages laid out")
 
 
-def _run_here(tasks: list, order: list[int], waiting: dict, notify, progress) -> dict:
+def _run_here(schedule: _Schedule, notify, progress) -> dict:
     _report_layout_to(progress)
-    results: dict = {}
     try:
-        for i in order:
-            for j in [i, *waiting.get(i, ())]:
-                task = tasks[j].given(results[i]) if j != i else tasks[j]
-                notify(f"{task.job.id}: {task.kind}")
-                results[j] = _run_labelled(task)
+        while (started := schedule.next()) is not None:
+            i, task = started
+            notify(task.label())
+            schedule.finished(i, _run_labelled(task))
     finally:
         logging.getLogger("weasyprint.progress").handlers = []
         # This process goes on (`publish watch` builds again): its collector takes back
         # what the renders left at its next full collection, not now, before the CLI has
         # even reported them.
         gc.unfreeze()
-    return results
+    return schedule.done
 
 
-def _run_in_pool(tasks: list, order: list[int], waiting: dict, workers: int, notify,
-                 progress) -> dict:
+def _run_in_pool(schedule: _Schedule, workers: int, notify, progress) -> dict:
     context = multiprocessing.get_context("fork")
     pages_laid_out = context.SimpleQueue()  # (task label, page) from the render processes
     build = os.getpid()
@@ -93,20 +116,46 @@ def _run_in_pool(tasks: list, order: list[int], waiting: dict, workers: int, not
         while not pages_laid_out.empty():
             progress(*pages_laid_out.get())
 
+    global _forked_tasks
+    # The render processes are forked with the tasks in memory: each is sent its position
+    # only, not its book's whole model again (a long book's model took longer to pickle and
+    # unpickle than a play's proof part takes to lay out).
+    _forked_tasks = schedule.tasks
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=start_render_process) as pool:
-        def submit(i: int, task) -> None:
-            notify(f"{task.job.id}: {task.kind}")
-            futures[pool.submit(_run_labelled, task)] = i
+        futures: dict = {}
+        running = set()
+
+        # No more tasks in the pool than it has processes: a task that becomes ready later
+        # (a proof's front, an EPUB) then starts as soon as a process is free, rather than
+        # behind every task queued before it.
+        def start_ready() -> None:
+            while len(running) < workers and (started := schedule.next(given=False)) is not None:
+                i, task = started
+                notify(task.label())
+                prerequisites = [schedule.done[p] for p in schedule.waits.get(i, ())]
+                futures[pool.submit(_run_forked, i, prerequisites)] = i
+                running.add(i)
 
         def then(i: int, artifact) -> None:
-            for j in waiting.get(i, ()):
-                submit(j, tasks[j].given(artifact))
+            running.discard(i)
+            schedule.finished(i, artifact)
+            start_ready()
 
-        futures: dict = {}
-        for i in order:
-            submit(i, tasks[i])
-        return _collect(futures, then, show_pages)
+        try:
+            start_ready()
+            _collect(futures, then, show_pages)
+        finally:
+            _forked_tasks = []
+    return schedule.done
+
+
+_forked_tasks: list = []  # the tasks of the pool this render process was forked for
+
+
+def _run_forked(position: int, prerequisites: list):
+    task = _forked_tasks[position]
+    return _run_labelled(task.given(prerequisites) if prerequisites else task)
 
 
 def _die_with(build: int) -> None:
@@ -130,14 +179,25 @@ PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 _current_label = ""  # the task this process renders, for its progress messages
 
 
+_pages_unreleased = 0  # pages laid out here since the last release_garbage()
+# What earlier tasks here left is released before a layout once they laid out this many
+# pages: never two long layouts' boxes at once, but not a full collection of everything
+# this process holds before each of a long book's proof parts (60 ms each, at 1x).
+RELEASE_AFTER_PAGES = 100
+
+
 def _run_labelled(task):
-    global _current_label
+    global _current_label, _pages_unreleased
     from publish.build import run_task
-    _current_label = f"{task.job.id}: {task.kind}"
-    if task.lays_out() and gc.get_freeze_count():
-        release_garbage()  # what earlier tasks here left: never two layouts' boxes at once
+    _current_label = task.label()
+    if task.lays_out() and _pages_unreleased >= RELEASE_AFTER_PAGES and gc.get_freeze_count():
+        release_garbage()
+        _pages_unreleased = 0
     with survivors_frozen():
-        return run_task(task)
+        artifact = run_task(task)
+    if task.lays_out():
+        _pages_unreleased += artifact.pages or 0
+    return artifact
 
 
 class _PageListener(logging.Handler):

@@ -82,14 +82,35 @@ def test_editing_one_play_rebuilds_only_what_depends_on_it(project):
     models = {name: hit for kind, name, hit in cache.events if kind == "model"}
     assert models == {"manuscript/drafts/shoggoths-draft.md": True, EDITED: False,
                       "manuscript/drafts/evolution-notes.md": True}
-    # The print PDF and proof are laid out whole (page numbers run through the book); the
-    # EPUB renders the edited play's chapter, and a later one only if its print page breaks
-    # moved; the first play's chapter is kept.
+    # The print PDF is laid out whole (page numbers run through the book); the EPUB renders
+    # the edited play's chapter, and a later one only if its print page breaks moved; the
+    # first play's chapter is kept. The proof lays out the edited play's part only (its
+    # front, which lists every play's notes, is laid out again and the parts merged).
     assert reused(artifacts) == {"pdf": False, "epub": False, "proof": False}
     epub_parts = set(next(a for a in artifacts if a.kind == "epub").rebuilt_parts)
     assert EDITED in epub_parts
     assert "manuscript/drafts/shoggoths-draft.md" not in epub_parts
     assert len(job.book.plays) == 3
+    parts = {name: hit for kind, name, hit in cache.events if kind == "proof-part"}
+    assert parts == {"drafts: proof, play 1": True, "drafts: proof, play 2": False,
+                     "drafts: proof, play 3": True}
+    assert next(a for a in artifacts if a.kind == "proof").rebuilt_parts == (EDITED,)
+
+
+def test_proof_from_kept_parts_equals_one_built_from_scratch(project, tmp_path):
+    """A proof merged from two cached parts and one laid out again is exactly the proof a
+    build without any cache makes: pages, folios, summary, links and all."""
+    drafts(project, Cache.for_project(project))
+    with (project / EDITED).open("a", encoding="utf-8") as f:
+        f.write("\n**Simplicia**: A line added after the first build.\n")
+    _, artifacts = drafts(project, Cache.for_project(project))
+    proof = next(a for a in artifacts if a.kind == "proof")
+    assert proof.rebuilt_parts == (EDITED,)
+    config = load(project)
+    fresh = b.build(b.assemble(config, config.book("drafts")), ("proof",), tmp_path / "fresh",
+                    cache=Cache.for_project(project, enabled=False))[0]
+    assert fresh.rebuilt_parts == tuple(config.book("drafts").manuscripts)
+    assert proof.path.read_bytes() == fresh.path.read_bytes()
 
 
 @pytest.mark.parametrize("added_lines", [1, 60])
@@ -280,7 +301,7 @@ def test_pdf_and_epub_of_a_book_share_one_print_layout(project, monkeypatch, cac
     job = b.assemble(config, config.book("collected"))
     cache = Cache.for_project(project, enabled=cached)
     artifacts = b.build(job, ALL, project / "dist", cache=cache)  # one process: calls are seen
-    assert sorted(calls) == ["print", "proof"]
+    assert sorted(calls) == ["print", "proof", "proof"]  # the proof: its one play, its front
     assert all(not a.reused for a in artifacts)
 
 
@@ -305,7 +326,12 @@ def test_progress_reports_pages_laid_out(project, workers):
     artifacts = b.build(job, ("pdf", "proof"), project / "dist", progress=heard.append,
                         workers=workers)
     pages = {a.kind: a.pages for a in artifacts}
-    for kind in ("pdf", "proof"):
-        counts = [int(message.split(", ")[1].split()[0]) for message in heard
-                  if message.startswith(f"collected: {kind}, ")]
-        assert counts and max(counts) == pages[kind]  # the last page was heard
+    furthest: dict[str, int] = {}  # task label -> the furthest page heard
+    for message in heard:
+        label, _, laid_out = message.rpartition(", ")
+        if laid_out.endswith(" pages laid out"):
+            furthest[label] = max(furthest.get(label, 0), int(laid_out.split()[0]))
+    assert furthest["collected: pdf"] == pages["pdf"]  # the last page was heard
+    # The proof: its play's part, then its front (the summary and front matter).
+    assert set(furthest) == {"collected: pdf", "collected: proof, play 1", "collected: proof"}
+    assert furthest["collected: proof, play 1"] + furthest["collected: proof"] == pages["proof"]

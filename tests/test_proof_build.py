@@ -72,16 +72,71 @@ def test_stamp_on_every_page(drafts_project, proof_pdf):
         assert "DRAFT" in text.replace(" ", ""), f"page {number} is not marked DRAFT"
 
 
+def page_labels(pdf_path: Path) -> list[str]:
+    import pypdf
+    return list(pypdf.PdfReader(pdf_path).page_labels)
+
+
 def test_summary_lists_diagnostics_with_their_pages(proof_pdf):
     pages = page_texts(proof_pdf)
+    labels = page_labels(proof_pdf)
     summary = pages[0] + pages[1]
     assert "Proof summary" in pages[0] or "PROOF SUMMARY" in pages[0].upper()
     for code, words in (("M102", "empty speech for Simplicia"),
                         ("M301", "gpt-4_corrigibility.png")):
         row = next(line for line in summary.splitlines() if code in line)
-        page = int(re.search(r"(\d+)$", row).group(1))
-        assert words in pages[page - 1], f"{code} is not on page {page}, as the summary says"
+        folio = re.search(r"(\d+-\d+)$", row).group(1)
+        page = labels.index(folio)
+        assert words in pages[page], f"{code} is not on page {folio}, as the summary says"
     assert summary.count("M201") >= 17  # every note of the three drafts
+
+
+def test_folios_number_each_play_and_match_the_page_labels(proof_pdf):
+    """The front is numbered i, ii...; play 2's pages 2-1, 2-2... The folio printed at the
+    bottom right of every page is the page label a PDF viewer shows and goes to."""
+    import pdfplumber
+    labels = page_labels(proof_pdf)
+    front = [label for label in labels if "-" not in label]
+    assert front == ["i", "ii", "iii", "iv", "v"][:len(front)] and front
+    plays = labels[len(front):]
+    for play in (1, 2, 3):
+        mine = [label for label in plays if label.startswith(f"{play}-")]
+        assert mine == [f"{play}-{n}" for n in range(1, len(mine) + 1)] and mine
+    assert len(plays) == sum(1 for label in plays if re.fullmatch(r"[123]-\d+", label))
+    with pdfplumber.open(proof_pdf) as pdf:
+        for page, label in zip(pdf.pages, labels):
+            words = page.extract_words()
+            bottom_right = max((w for w in words if w["top"] > page.height - 80),
+                               key=lambda w: w["x1"])
+            assert bottom_right["text"] == label
+
+
+def test_summary_and_contents_link_to_the_pages_they_name(proof_pdf):
+    """Every link of the summary and the contents goes to the page whose folio it shows,
+    and to the element's place on it; none is left pointing outside the proof."""
+    import pdfplumber
+    import pypdf
+    reader = pypdf.PdfReader(proof_pdf)
+    labels = list(reader.page_labels)
+    checked = 0
+    with pdfplumber.open(proof_pdf) as pdf:
+        words = [page.extract_words() for page in pdf.pages[:5]]
+    for number, page in enumerate(reader.pages[:5]):
+        height = float(page.mediabox.height)
+        for reference in page.get("/Annots") or []:
+            link = reference.get_object()
+            assert "/A" not in link, f"a link on page {labels[number]} leaves the proof"
+            target = reader.get_page_number(link["/Dest"][0])
+            x0 = min(float(link["/Rect"][0]), float(link["/Rect"][2]))
+            y0, y1 = sorted((float(link["/Rect"][1]), float(link["/Rect"][3])))
+            # The last word of the link's line, right of it: the row's folio (summary), or
+            # the entry's, after its leader (contents).
+            line = [w for w in words[number] if w["x1"] > x0
+                    and height - y1 <= (w["top"] + w["bottom"]) / 2 <= height - y0]
+            assert max(line, key=lambda w: w["x1"])["text"] == labels[target]
+            assert 0 < float(link["/Dest"][3]) <= float(reader.pages[target].mediabox.height)
+            checked += 1
+    assert checked >= 2 * 30  # two link boxes per entry: 26 summary rows, 6 contents entries
 
 
 def test_speech_numbers_match_publish_ast(drafts_project, proof_pdf):

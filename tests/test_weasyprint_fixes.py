@@ -22,7 +22,8 @@ from publish.collector import release_garbage, survivors_frozen
 REPO = Path(__file__).resolve().parents[1]
 
 # Every default book's print PDF (footnotes, contents with target-counter page numbers,
-# named opener pages) and proof (its summary's page references, stamps on every page).
+# named opener pages) and every part of its proof (each play's, and the front with its
+# summary; stamps on every page).
 RENDER = """
 import hashlib, io, json, sys
 from publish import build as b, outputs
@@ -39,8 +40,11 @@ for book_config in config.books:
     files = ProjectFiles(job.root)
     stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
     geometry = page.page_css(job.settings, page.gutter_for(100))
+    proof_parts = [(f"proof-{i + 1}", outputs.proof_play_html(job, files, stamp, i))
+                   for i in range(len(job.book.plays))]
+    front = outputs.proof_front_html(job, stamp, None, {"play-1": "1-1"})
     for kind, html in (("pdf", outputs._book_html(job, files, stamp, geometry=geometry)),
-                       ("proof", outputs._proof_html(job, files, stamp, None))):
+                       *proof_parts, ("proof-front", front)):
         document = weasyprint.HTML(string=html, base_url=job.root.as_uri() + "/").render()
         pdf = io.BytesIO()
         document.write_pdf(pdf)
@@ -60,8 +64,10 @@ def render_default_books(variant: str) -> dict:
 def test_the_linear_time_fixes_leave_every_pdf_byte_identical():
     weasyprint_own = render_default_books("footnote-only")
     linear = render_default_books("linear")
-    assert set(linear) == {"collected.pdf", "collected.proof", "drafts.pdf", "drafts.proof"}
-    assert all(pages > 5 for pages, _ in linear.values())
+    assert set(linear) == {"collected.pdf", "collected.proof-1", "collected.proof-front",
+                           "drafts.pdf", "drafts.proof-1", "drafts.proof-2", "drafts.proof-3",
+                           "drafts.proof-front"}
+    assert all(pages >= 5 for pages, _ in linear.values())
     assert linear == weasyprint_own
 
 

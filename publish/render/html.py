@@ -133,8 +133,9 @@ def render_play(play: m.Play, index: int, markup: Markup) -> str:
 # ---------------------------------------------------------------- the whole book
 
 
-def render_front_matter(book: m.Book, stamp: Stamp) -> str:
-    """Half-title, title page, copyright page and contents (the layout puts each on its page)."""
+def render_front_matter(book: m.Book, stamp: Stamp, links: ContentsLinks | None = None) -> str:
+    """Half-title, title page, copyright page and contents (the layout puts each on its page).
+    `links`: how the contents link to what they list, when it is in another document."""
     meta = book.meta
     subtitle = f'<p class="book-subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else ""
     author = f'<p class="book-author">{escape(meta.author)}</p>' if meta.author else ""
@@ -144,7 +145,7 @@ def render_front_matter(book: m.Book, stamp: Stamp) -> str:
         f'<section class="title-page"><div class="title-block"><h1 class="book-title">'
         f"{escape(meta.title)}</h1>{subtitle}{author}</div>{publisher}</section>",
         render_copyright(meta, stamp),
-        render_contents(book),
+        render_contents(book, links),
     ])
 
 
@@ -172,19 +173,33 @@ def contents_label(division: m.Division) -> str:
     return ": ".join(part for part in division_heading(division) if part)
 
 
-def render_contents(book: m.Book) -> str:
-    """Plays and their scenes; the layout adds the page numbers (target-counter)."""
+@dataclass(frozen=True)
+class ContentsLinks:
+    """Contents whose entries point into other documents (the proof's play parts, merged
+    later): each link's href is `prefix` + the element id, and its page is given."""
+
+    prefix: str
+    pages: dict[str, str]  # element id -> the page label it is on
+
+
+def render_contents(book: m.Book, links: ContentsLinks | None = None) -> str:
+    """Plays and their scenes; the layout adds the page numbers (target-counter), or, with
+    `links`, they are given (the stylesheet shows `data-page`)."""
+    def entry(element_id: str, text: str) -> str:
+        if links is None:
+            return f'<a href="#{element_id}">{escape(text)}</a>'
+        page = escape(links.pages.get(element_id, ""))
+        return f'<a href="{links.prefix}{element_id}" data-page="{page}">{escape(text)}</a>'
+
     rows = []
     for index, play in enumerate(book.plays):
         scenes = []
         for division_index, division in enumerate(play.body):
             text = contents_label(division)
             if text:
-                scenes.append(f'<li class="toc-scene"><a href="#{division_id(index, division_index)}">'
-                              f"{escape(text)}</a></li>")
+                scenes.append(f'<li class="toc-scene">{entry(division_id(index, division_index), text)}</li>')
         nested = f'<ol class="toc-scenes">{"".join(scenes)}</ol>' if len(scenes) > 1 else ""
-        rows.append(f'<li class="toc-play"><a href="#{play_id(index)}">{escape(play.meta.title)}</a>'
-                    f"{nested}</li>")
+        rows.append(f'<li class="toc-play">{entry(play_id(index), play.meta.title)}{nested}</li>')
     return f'<nav class="toc"><h2 class="toc-heading">Contents</h2><ol>{"".join(rows)}</ol></nav>'
 
 
@@ -199,13 +214,16 @@ def head_metadata(meta: m.BookMeta, stamp: Stamp) -> str:
                    for name, value in entries if value)
 
 
-def division_styles(book: m.Book) -> str:
+def division_styles(book: m.Book, only: int | None = None) -> str:
     """What the stylesheets know of each division beyond its markup, as CSS: its number
     (the model's, else its place in the play) in the named string `scene-number`, which
     the manuscript style prints in its folios (`0-3` is the third page of scene 0), and its
-    outline label, the text of its contents entry (the heading's two lines run together)."""
+    outline label, the text of its contents entry (the heading's two lines run together).
+    `only`: the index of the one play a document holds (a proof part)."""
     rules = []
     for index, play in enumerate(book.plays):
+        if only is not None and index != only:
+            continue
         for division_index, division in enumerate(play.body):
             selector = f"#{division_id(index, division_index)}"
             number = division.number or str(division_index + 1)
@@ -223,10 +241,11 @@ def css_string(text: str) -> str:
 
 
 def html_document(book: m.Book, stylesheets: list[str], stamp: Stamp, body_class: str,
-                  body: str, title: str = "") -> str:
+                  body: str, title: str = "", play: int | None = None) -> str:
     """A whole book-like HTML document: head with the metadata and the styles, body stamped
-    with the build."""
-    css = "\n".join([*stylesheets, division_styles(book)])
+    with the build. `play`: the index of the one play it holds, if it holds one only (-1:
+    none, as the proof's front)."""
+    css = "\n".join([*stylesheets, division_styles(book, play)])
     stamp_text = escape(f"{book.meta.id} · {stamp.text()}")
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(book.meta.language)}">\n<head>\n<meta charset="utf-8"/>\n'

@@ -87,6 +87,14 @@ def write(document, output: Path, bleed_box: float | None = None,
     return len(document.pages)
 
 
+def to_bytes(document) -> bytes:
+    """A laid-out document as PDF bytes (a part of a PDF merged later)."""
+    try:
+        return document.write_pdf()
+    except (OSError, ValueError, AssertionError) as exc:
+        raise ToolError(f"WeasyPrint could not write the PDF: {exc}") from exc
+
+
 def write_pdf(html: str, base_dir: Path, files: ProjectFiles, output: Path) -> int:
     """Lay out `html` and write the PDF to `output`; returns the page count."""
     return write(layout(html, base_dir, files), output)

@@ -1,5 +1,6 @@
-"""The proof as one HTML document: the print edition's markup (from `html.py`) with what
-editors need around it, laid out by WeasyPrint with `styles/proof.css` over `print.css`.
+"""The proof's HTML: the print edition's markup (from `html.py`) with what editors need
+around it, laid out by WeasyPrint with `styles/proof.css` over `print.css`, one document per
+play and one for the front (see "the documents" below; `proof_parts.py` merges them).
 
 - a summary page at the front: every diagnostic and editorial note, with its page number;
 - every diagnostic flagged where it stands, every note boxed with its source line;
@@ -19,8 +20,8 @@ from publish import model as m
 from publish.diagnostics import Diagnostic
 from publish.diff import PlayDiff, word_diff
 from publish.render.html import (
-    Stamp, division_heading, division_id, html_document, render_drama, render_front_matter,
-    render_play_opening,
+    ContentsLinks, Stamp, division_heading, division_id, html_document, play_id, render_drama,
+    render_front_matter, render_play_opening,
 )
 from publish.render.markup import Markup
 from publish.stats import cast_stats
@@ -74,21 +75,67 @@ class Flag:
     diagnostic: Diagnostic
 
 
-# ---------------------------------------------------------------- the document
+# ---------------------------------------------------------------- the documents
+#
+# The proof is laid out in parts: one document per play, and the front (the summary page and
+# the book's front matter), laid out last because it gives the page of every note and scene.
+# `proof_parts.py` merges them. Each part numbers its own pages: play 2's are 2-1, 2-2...
+# and the front's i, ii... So an edit to one play moves no other play's pages, an editor's
+# marks on play 3 still point at the right page after play 1 grew, and each part is laid
+# out, and kept in the build cache, on its own.
+
+PART_LINK = "publish-proof-part:"  # the front's links into the plays, resolved at the merge
+# The @page rules of proof.css whose bottom-right box holds the folio.
+FOLIO_PAGES = ("", ":blank", "front", "opener")
 
 
-def render_proof(book: m.Book, markup: ProofMarkup, stylesheets: list[str], stamp: Stamp,
-                 diagnostics: list[Diagnostic], diffs: dict[str, PlayDiff] | None = None,
-                 since: str = "", paper: str = "a4") -> str:
-    """The whole proof as one HTML document. `diffs` maps a play's source to its diff."""
+def play_folio_prefix(index: int) -> str:
+    return f"{index + 1}-"
+
+
+def folio_css(content: str) -> str:
+    """The folio of every page of a part: `content` is a CSS content value."""
+    return "\n".join(f"@page {selector} {{ @bottom-right {{ content: {content}; }} }}"
+                     for selector in FOLIO_PAGES)
+
+
+def render_proof_play(book: m.Book, index: int, markup: ProofMarkup, stylesheets: list[str],
+                      stamp: Stamp, diagnostics: list[Diagnostic], diff: PlayDiff | None = None,
+                      paper: str = "a4") -> str:
+    """The proof of the book's play `index` as a document of its own."""
+    play = book.plays[index]
+    flags = _play_flags(play, index, diagnostics)
+    folio = folio_css(f'"{play_folio_prefix(index)}" counter(page)')
+    return html_document(book, [*stylesheets, _paper_css(paper), folio], stamp, "proof",
+                         _play(play, index, markup, flags, diff),
+                         f"{book.meta.title} (proof)", play=index)
+
+
+def render_proof_front(book: m.Book, stylesheets: list[str], stamp: Stamp,
+                       diagnostics: list[Diagnostic], pages: dict[str, str],
+                       diffs: dict[str, PlayDiff] | None = None, since: str = "",
+                       paper: str = "a4") -> str:
+    """The summary page and the front matter, as a document of its own. `pages` gives the
+    page label of each element the summary and the contents link to (by id); `diffs` maps
+    a play's source to its diff."""
     flags = _flags(book, diagnostics)
-    plays = "\n".join(
-        _play(play, index, markup, flags.get(play.meta.source, {}),
-              (diffs or {}).get(play.meta.source))
-        for index, play in enumerate(book.plays))
-    body = f"{_summary(book, flags, diffs, since)}\n{render_front_matter(book, stamp)}\n{plays}"
-    return html_document(book, [*stylesheets, f"@page {{ size: {PAPER[paper]}; }}"], stamp,
-                         "proof", body, f"{book.meta.title} (proof)")
+    links = ContentsLinks(PART_LINK, pages)
+    body = f"{_summary(book, flags, diffs, since, pages)}\n{render_front_matter(book, stamp, links)}"
+    folio = folio_css("counter(page, lower-roman)")
+    return html_document(book, [*stylesheets, _paper_css(paper), folio], stamp, "proof", body,
+                         f"{book.meta.title} (proof)", play=-1)
+
+
+def _paper_css(paper: str) -> str:
+    return f"@page {{ size: {PAPER[paper]}; }}"
+
+
+def anchors_of(book: m.Book, index: int, diagnostics: list[Diagnostic]) -> set[str]:
+    """The ids of play `index` the front links to: the play, its scenes, its diagnostics."""
+    play = book.plays[index]
+    flagged = {flag.anchor for flags in _play_flags(play, index, diagnostics).values()
+               for flag in flags}
+    return {play_id(index), *(division_id(index, d) for d in range(len(play.body))), *flagged}
 
 
 # ---------------------------------------------------------------- diagnostics in place
@@ -97,17 +144,20 @@ def render_proof(book: m.Book, markup: ProofMarkup, stylesheets: list[str], stam
 def _flags(book: m.Book, diagnostics: list[Diagnostic]) -> dict[str, dict[int | None, list[Flag]]]:
     """Each diagnostic attached to the block it concerns: per play source, id(block) -> flags
     (key None: before any block, shown at the play's opening)."""
-    placed: dict[str, dict[int | None, list[Flag]]] = {}
-    count = 0
-    for play in book.plays:
-        blocks = _blocks_with_lines(play)
-        mine = sorted((d for d in diagnostics if d.location.path == play.meta.source),
-                      key=Diagnostic.sort_key)
-        for diagnostic in dict.fromkeys(mine):
-            count += 1
-            home = _containing(blocks, diagnostic.location.line)
-            placed.setdefault(play.meta.source, {}).setdefault(home, []).append(
-                Flag(f"diagnostic-{count}", diagnostic))
+    return {play.meta.source: _play_flags(play, index, diagnostics)
+            for index, play in enumerate(book.plays)}
+
+
+def _play_flags(play: m.Play, index: int, diagnostics: list[Diagnostic]) -> dict[int | None, list[Flag]]:
+    """The diagnostics of play `index`, by id(block) (key None: before any block)."""
+    blocks = _blocks_with_lines(play)
+    mine = sorted((d for d in diagnostics if d.location.path == play.meta.source),
+                  key=Diagnostic.sort_key)
+    placed: dict[int | None, list[Flag]] = {}
+    # Numbered within the play: its part's anchors do not move with the other plays.
+    for count, diagnostic in enumerate(dict.fromkeys(mine), 1):
+        home = _containing(blocks, diagnostic.location.line)
+        placed.setdefault(home, []).append(Flag(f"diagnostic-{index + 1}-{count}", diagnostic))
     return placed
 
 
@@ -137,7 +187,7 @@ def _flag_html(flag: Flag) -> str:
 
 
 def _summary(book: m.Book, flags: dict[str, dict[int | None, list[Flag]]],
-             diffs: dict[str, PlayDiff] | None, since: str) -> str:
+             diffs: dict[str, PlayDiff] | None, since: str, pages: dict[str, str]) -> str:
     rows = []
     for play in book.plays:
         for flag in sorted((f for fs in flags.get(play.meta.source, {}).values() for f in fs),
@@ -148,7 +198,8 @@ def _summary(book: m.Book, flags: dict[str, dict[int | None, list[Flag]]],
             rows.append(f'<tr class="summary-{kind}"><td class="summary-kind">{escape(d.code)} {kind}</td>'
                         f'<td class="summary-message">{escape(message)}'
                         f'<span class="summary-source"> {escape(str(d.location))}</span></td>'
-                        f'<td class="summary-page"><a href="#{flag.anchor}"></a></td></tr>')
+                        f'<td class="summary-page"><a href="{PART_LINK}{flag.anchor}" '
+                        f'data-page="{escape(pages.get(flag.anchor, ""))}"></a></td></tr>')
     table = (f'<table class="summary-table"><tbody>{"".join(rows)}</tbody></table>' if rows
              else '<p class="summary-none">No notes and no diagnostics.</p>')
     changes = _changes_line(book, diffs, since) if diffs is not None else ""
