@@ -490,7 +490,8 @@ def _reuse_part(task: RenderTask, cache: Cache | None) -> ProofPart | None:
     from publish.render.proof_parts import ProofPart
     stored, info = entry
     anchors = {name: tuple(place) for name, place in info["anchors"].items()}
-    return ProofPart(task.play, stored.read_bytes(), info["pages"], anchors, info["bookmarks"])
+    return ProofPart(task.play, stored.read_bytes(), info["pages"], anchors, info["bookmarks"],
+                     tuple(info["changes"]))
 
 
 def run_task(task: RenderTask) -> Artifact:
@@ -504,7 +505,8 @@ def run_task(task: RenderTask) -> Artifact:
                                  task.since_commit)
         if task.key:
             cache.keep_bytes(task.kind, task.key, part.pdf, {"pages": part.pages, "anchors": part.anchors,
-                                                             "bookmarks": part.bookmarks})
+                                                             "bookmarks": part.bookmarks,
+                                                             "changes": part.changes})
         return Artifact(task.kind, task.target, part.pages, len(part.pdf), part=part)
     from publish.outputs import render
     artifact = render(task.kind, task.job, files, task.stamp, task.modified, task.target,

@@ -185,41 +185,44 @@ def _proof_paper(job: BookJob) -> str:
 
 
 def proof_play_html(job: BookJob, files: ProjectFiles, stamp: Stamp, index: int,
-                    since_commit: str = "") -> str:
+                    since_commit: str = "", diff=None) -> str:
     """The HTML of the proof of play `index` (one part of the proof); with `since_commit`
-    (a full commit id), its changes since then marked."""
+    (a full commit id), its changes since then marked (`diff`, when known already)."""
     from publish.render.proof import ProofMarkup, render_proof_play
 
     markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=_image_src(job, files))
-    diff = _play_diff(job, job.book.plays[index], since_commit) if since_commit else None
+    if since_commit and diff is None:
+        diff = _play_diff(job, job.book.plays[index], since_commit)
     return render_proof_play(job.book, index, markup, _proof_sheets(), stamp, job.diagnostics,
                              diff, _proof_paper(job))
 
 
 def render_proof_part(job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
                       index: int, since_commit: str = ""):
-    """The proof of play `index`, laid out: a ProofPart (its PDF, pages and anchors)."""
+    """The proof of play `index`, laid out: a ProofPart (its PDF, pages, anchors, and the
+    count of its changes since `since_commit`, for the summary)."""
     from publish.render import pdf
-    from publish.render.proof import anchors_of
+    from publish.render.proof import anchors_of, change_counts
     from publish.render.proof_parts import ProofPart, anchors_in, bookmarks_in
 
-    html = proof_play_html(job, files, stamp, index, since_commit)
+    diff = _play_diff(job, job.book.plays[index], since_commit) if since_commit else None
+    html = proof_play_html(job, files, stamp, index, since_commit, diff)
     with _source_date(modified):
         document = pdf.layout(html, job.root, files)
         data = pdf.to_bytes(document)
     wanted = anchors_of(job.book, index, job.diagnostics)
     return ProofPart(index, data, len(document.pages), anchors_in(document, wanted),
-                     bookmarks_in(document))
+                     bookmarks_in(document), change_counts(diff))
 
 
-def proof_front_html(job: BookJob, stamp: Stamp, since: str | None, pages: dict[str, str]) -> str:
+def proof_front_html(job: BookJob, stamp: Stamp, since: str | None, pages: dict[str, str],
+                     changes: tuple[int, int, int] = (0, 0, 0)) -> str:
     """The HTML of the proof's front: summary page and front matter, with the `pages` of
-    what they list."""
+    what they list and, with `since`, the `changes` the parts counted."""
     from publish.render.proof import render_proof_front
 
-    diffs = changes_since(job, since) if since else None
-    return render_proof_front(job.book, _proof_sheets(), stamp, job.diagnostics, pages, diffs,
-                              since or "", _proof_paper(job))
+    return render_proof_front(job.book, _proof_sheets(), stamp, job.diagnostics, pages,
+                              changes if since else None, since or "", _proof_paper(job))
 
 
 def _proof_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None,
@@ -232,15 +235,10 @@ def _proof_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | Non
     pages: dict[str, str] = {}
     for part in parts:
         pages.update(part.page_labels())
-    front = pdf.to_bytes(pdf.layout(proof_front_html(job, stamp, since, pages), job.root, files))
+    changes = tuple(sum(counts) for counts in zip((0, 0, 0), *(part.changes for part in parts)))
+    html = proof_front_html(job, stamp, since, pages, changes)
+    front = pdf.to_bytes(pdf.layout(html, job.root, files))
     return merge(front, list(parts), output)
-
-
-def changes_since(job: BookJob, ref: str) -> dict:
-    """Each play's diff against its manuscript at git revision `ref`, by play source."""
-    from publish.revision import check_revision
-    commit = check_revision(job.root, ref)
-    return {play.meta.source: _play_diff(job, play, commit) for play in job.book.plays}
 
 
 def _play_diff(job: BookJob, play: m.Play, commit: str):

@@ -113,14 +113,14 @@ def render_proof_play(book: m.Book, index: int, markup: ProofMarkup, stylesheets
 
 def render_proof_front(book: m.Book, stylesheets: list[str], stamp: Stamp,
                        diagnostics: list[Diagnostic], pages: dict[str, str],
-                       diffs: dict[str, PlayDiff] | None = None, since: str = "",
+                       changes: tuple[int, int, int] | None = None, since: str = "",
                        paper: str = "a4") -> str:
     """The summary page and the front matter, as a document of its own. `pages` gives the
-    page label of each element the summary and the contents link to (by id); `diffs` maps
-    a play's source to its diff."""
+    page label of each element the summary and the contents link to (by id); `changes`,
+    with `since`: the units added, changed and removed in all plays (`change_counts`)."""
     flags = _flags(book, diagnostics)
     links = ContentsLinks(PART_LINK, pages)
-    body = f"{_summary(book, flags, diffs, since, pages)}\n{render_front_matter(book, stamp, links)}"
+    body = f"{_summary(book, flags, changes, since, pages)}\n{render_front_matter(book, stamp, links)}"
     folio = folio_css("counter(page, lower-roman)")
     return html_document(book, [*stylesheets, _paper_css(paper), folio], stamp, "proof", body,
                          f"{book.meta.title} (proof)", play=-1)
@@ -187,7 +187,7 @@ def _flag_html(flag: Flag) -> str:
 
 
 def _summary(book: m.Book, flags: dict[str, dict[int | None, list[Flag]]],
-             diffs: dict[str, PlayDiff] | None, since: str, pages: dict[str, str]) -> str:
+             counts: tuple[int, int, int] | None, since: str, pages: dict[str, str]) -> str:
     rows = []
     for play in book.plays:
         for flag in sorted((f for fs in flags.get(play.meta.source, {}).values() for f in fs),
@@ -202,19 +202,21 @@ def _summary(book: m.Book, flags: dict[str, dict[int | None, list[Flag]]],
                         f'data-page="{escape(pages.get(flag.anchor, ""))}"></a></td></tr>')
     table = (f'<table class="summary-table"><tbody>{"".join(rows)}</tbody></table>' if rows
              else '<p class="summary-none">No notes and no diagnostics.</p>')
-    changes = _changes_line(book, diffs, since) if diffs is not None else ""
+    changes = _changes_line(counts, since) if counts is not None else ""
     return (f'<section class="proof-summary"><h2 class="summary-heading">Proof summary</h2>'
             f"{changes}{table}</section>")
 
 
-def _changes_line(book: m.Book, diffs: dict[str, PlayDiff], since: str) -> str:
-    added = changed = removed = 0
-    for play in book.plays:
-        diff = diffs.get(play.meta.source)
-        if diff:
-            added += len(diff.added)
-            changed += len(diff.changed)
-            removed += len(diff.removed_at_end) + sum(map(len, diff.removed_before.values()))
+def change_counts(diff: PlayDiff | None) -> tuple[int, int, int]:
+    """(added, changed, removed) units of one play's diff: what the summary adds up."""
+    if not diff:
+        return (0, 0, 0)
+    removed = len(diff.removed_at_end) + sum(map(len, diff.removed_before.values()))
+    return (len(diff.added), len(diff.changed), removed)
+
+
+def _changes_line(changes: tuple[int, int, int], since: str) -> str:
+    added, changed, removed = changes
     return (f'<p class="summary-changes">Changes since <code>{escape(since)}</code>: '
             f"{added} added, {changed} changed, {removed} removed (marked by a bar in the "
             "margin).</p>")

@@ -38,6 +38,7 @@ class ProofPart:
     pages: int
     anchors: dict[str, tuple[int, float, float]]
     bookmarks: list = field(default_factory=list)
+    changes: tuple[int, int, int] = (0, 0, 0)  # units added, changed, removed (--since)
 
     def page_labels(self) -> dict[str, str]:
         """id -> the folio of the page it is on (`2-14`)."""
