@@ -11,7 +11,6 @@ reports the pages it lays out, for the progress display.
 from __future__ import annotations
 
 import ctypes
-import gc
 import logging
 import multiprocessing
 import os
@@ -19,7 +18,7 @@ import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable
 
-from publish.collector import release_garbage, survivors_frozen
+from publish.collector import collector_paused, earlier_frozen, freeze_inherited, release_garbage
 
 
 def default_workers() -> int:
@@ -89,17 +88,18 @@ class _PageProgress:
 
 def _run_here(schedule: _Schedule, notify, progress) -> dict:
     _report_layout_to(progress)
+    # As in a render process, what the build holds is frozen while the renders run. This
+    # process goes on (`publish watch` builds again): unfrozen after, its collector takes
+    # back what the renders left at its next full collection, not before the CLI has even
+    # reported them.
     try:
-        while (started := schedule.next()) is not None:
-            i, task = started
-            notify(task.label())
-            schedule.finished(i, _run_labelled(task))
+        with earlier_frozen():
+            while (started := schedule.next()) is not None:
+                i, task = started
+                notify(task.label())
+                schedule.finished(i, _run_labelled(task))
     finally:
         logging.getLogger("weasyprint.progress").handlers = []
-        # This process goes on (`publish watch` builds again): its collector takes back
-        # what the renders left at its next full collection, not now, before the CLI has
-        # even reported them.
-        gc.unfreeze()
     return schedule.done
 
 
@@ -111,6 +111,7 @@ def _run_in_pool(schedule: _Schedule, workers: int, notify, progress) -> dict:
     def start_render_process() -> None:
         _die_with(build)
         _report_layout_to(lambda label, page: pages_laid_out.put((label, page)))
+        freeze_inherited()
 
     def show_pages() -> None:
         while not pages_laid_out.empty():
@@ -181,8 +182,8 @@ _current_label = ""  # the task this process renders, for its progress messages
 
 _pages_unreleased = 0  # pages laid out here since the last release_garbage()
 # What earlier tasks here left is released before a layout once they laid out this many
-# pages: never two long layouts' boxes at once, but not a full collection of everything
-# this process holds before each of a long book's proof parts (60 ms each, at 1x).
+# pages: never two long layouts' boxes at once, but not a collection before each of a long
+# book's short proof parts (see publish/collector.py).
 RELEASE_AFTER_PAGES = 100
 
 
@@ -190,10 +191,10 @@ def _run_labelled(task):
     global _current_label, _pages_unreleased
     from publish.build import run_task
     _current_label = task.label()
-    if task.lays_out() and _pages_unreleased >= RELEASE_AFTER_PAGES and gc.get_freeze_count():
+    if task.lays_out() and _pages_unreleased >= RELEASE_AFTER_PAGES:
         release_garbage()
         _pages_unreleased = 0
-    with survivors_frozen():
+    with collector_paused():
         artifact = run_task(task)
     if task.lays_out():
         _pages_unreleased += artifact.pages or 0

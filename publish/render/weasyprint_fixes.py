@@ -1,5 +1,5 @@
 """Corrections to the pinned WeasyPrint 70's own code: one that keeps footnotes with their
-calls, and three that make long books lay out in time proportional to their length.
+calls, and four that make long books lay out in time proportional to their length.
 
 Each is a few exact lines replaced in one WeasyPrint function, compiled at that function's
 own line numbers (a traceback still points into WeasyPrint) and applied once per process. If
@@ -19,7 +19,7 @@ its call's line. The correction moves footnotes only when every footnote on the 
 paragraph goes over whole, orphans kept). print.css sets `line` on link footnotes.
 
 **Time per page that does not grow with the book.** Profiles of the 1x and 5x benchmark
-books (318 and 1,568 pages) showed three places whose cost per page grows with the pages
+books (318 and 1,568 pages) showed four places whose cost per page grows with the pages
 before it, so a book 4x longer took far more than 4x the time. Each fix computes exactly
 what the original computed (tests compare the PDFs byte for byte):
 - `set_page_type_computed_styles` looked for the current page's margin-box styles among
@@ -27,8 +27,10 @@ what the original computed (tests compare the PDFs byte for byte):
   grows by a few entries a page). An index by page type, kept as the styles are added,
   gives the same entries in the same order.
 - `make_page` gathered the anchors of every earlier page into a list, for every page, and
-  searched it with `in` for each anchor on the page. They are gathered (into a set) only
-  on pages that have an anchor or a page-based counter to look up.
+  searched it with `in` for each anchor on the page. They are kept in a set per layout,
+  which each page extends with the anchors of the pages laid out since the last one.
+- `layout_document`, placing each page's `position: fixed` boxes, looked through every
+  other page of the book for them, on every page. The pages that have some are found once.
 - `_linebox_layout` asked, for every box on every line, whether the box's footnote (almost
   always None) is in the list of all footnotes still to place. Boxes without a footnote
   are skipped before that search.
@@ -65,9 +67,22 @@ EARLIER_PAGES = (
     "        cached_anchors.extend(x_remake_state.get('anchors', []))\n"
     "        cached_lookups.extend(x_remake_state.get('content_lookups', []))\n")
 EARLIER_PAGES_FIXED = (
-    "    earlier_pages = page_maker[:page_number - 1]\n"
-    "    cached_anchors = _publish_EarlierPages(earlier_pages, 'anchors')\n"
-    "    cached_lookups = _publish_EarlierPages(earlier_pages, 'content_lookups')\n")
+    "    cached_anchors = _publish_EarlierPages(context, page_maker, page_number - 1, 'anchors')\n"
+    "    cached_lookups = _publish_EarlierPages(\n"
+    "        context, page_maker, page_number - 1, 'content_lookups')\n")
+
+# layout_document: each page's fixed boxes are laid out on every page, looked for in all
+# the pages before it and all the pages after it (in WeasyPrint 70, for every page).
+FIXED_BOXES = (
+    "        root_children.extend(layout_fixed_boxes(context, pages[:i], page))\n"
+    "        root_children.extend(root.children)\n"
+    "        root_children.extend(layout_fixed_boxes(context, pages[i + 1:], page))\n")
+FIXED_BOXES_FIXED = (
+    "        root_children.extend(layout_fixed_boxes(\n"
+    "            context, _publish_fixed_box_pages(context, pages, 0, i), page))\n"
+    "        root_children.extend(root.children)\n"
+    "        root_children.extend(layout_fixed_boxes(\n"
+    "            context, _publish_fixed_box_pages(context, pages, i + 1, len(pages)), page))\n")
 
 # set_page_type_computed_styles: the margin-box styles of this page type only.
 PAGE_STYLES_LOOP = "for element, pseudo_type in style_for.get_cascaded_styles():"
@@ -81,6 +96,7 @@ class WeasyPrintFixError(RuntimeError):
 def apply(linear_time: bool = True) -> None:
     """Apply the corrections, once per process (idempotent). `linear_time=False` applies
     only the footnote correction: WeasyPrint's own speed, for the tests that compare."""
+    from weasyprint import document, layout
     from weasyprint.css import StyleFor
     from weasyprint.layout import block, page
 
@@ -92,14 +108,17 @@ def apply(linear_time: bool = True) -> None:
         return
     _rewrite(page, "make_page", [(EARLIER_PAGES, EARLIER_PAGES_FIXED)],
              helpers={"_publish_EarlierPages": EarlierPages})
+    _rewrite(layout, "layout_document", [(FIXED_BOXES, FIXED_BOXES_FIXED)],
+             helpers={"_publish_fixed_box_pages": fixed_box_pages}, importers=[document])
     _index_page_type_styles(StyleFor)
     _rewrite(page, "set_page_type_computed_styles", [(PAGE_STYLES_LOOP, PAGE_STYLES_LOOP_FIXED)],
              helpers={"_publish_page_type_keys": _page_type_keys})
 
 
 def _rewrite(module, name: str, replacements: list[tuple[str, str]],
-             helpers: dict | None = None) -> None:
-    """Replace each `old` (present exactly once) by `new` in `module.name`'s source."""
+             helpers: dict | None = None, importers: list | None = None) -> None:
+    """Replace each `old` (present exactly once) by `new` in `module.name`'s source; the
+    `importers`, modules that imported the function by name, get the new one too."""
     function = getattr(module, name)
     if getattr(function, "_publish_patched", False):
         return
@@ -119,6 +138,12 @@ def _rewrite(module, name: str, replacements: list[tuple[str, str]],
     patched = namespace[name]
     patched._publish_patched = True
     setattr(module, name, patched)
+    for importer in importers or []:
+        if getattr(importer, name) is not function:
+            raise WeasyPrintFixError(
+                f"{importer.__name__}.{name} is not WeasyPrint's {module.__name__}.{name}; "
+                f"review {FIXES_MODULE} for this WeasyPrint version")
+        setattr(importer, name, patched)
 
 
 def _index_page_type_styles(style_for_class) -> None:
@@ -147,28 +172,51 @@ def _index_page_type_styles(style_for_class) -> None:
 
 
 class EarlierPages:
-    """What make_page gathered in a list from each earlier page's state (`key`: 'anchors'
-    or 'content_lookups'), gathered into a set the first time it is asked for. make_page
-    appends to it and asks `in`; neither it nor what it calls changes the earlier pages'
-    lists meanwhile (WeasyPrint resets them only in make_all_pages, between pages)."""
+    """What make_page gathered in a list from the states of the pages before page `index`
+    (`key`: 'anchors' or 'content_lookups'), as a set; make_page asks it `in` and appends.
 
-    def __init__(self, earlier_pages: list, key: str) -> None:
-        self._earlier_pages = earlier_pages
+    The set of the earlier pages' items is kept on the layout context, with how many pages
+    it covers, and extended with the pages laid out since it was last asked for: a page
+    costs the pages before it nothing. A page's lists are filled only while make_page lays
+    that page out, right after WeasyPrint gave it new empty ones (make_all_pages, before
+    every remake_page), so the set is still right unless the page now laid out is one it
+    covers: then it is gathered again. That check runs for every page, even one that never
+    asks (the set itself is gathered only when asked). What make_page appends goes into a
+    set of this page's own: its list holds it too, gathered from the next page on.
+    """
+
+    def __init__(self, context, page_maker: list, index: int, key: str) -> None:
+        kept = context.__dict__.setdefault("_publish_earlier_pages", {})
+        if key not in kept or kept[key][0] > index:
+            kept[key] = [0, set()]  # [pages covered, their items]
+        self._kept = kept[key]
+        self._page_maker = page_maker
+        self._index = index
         self._key = key
-        self._items: set | None = None
+        self._added: set = set()
 
     def _gathered(self) -> set:
-        if self._items is None:
-            self._items = set()
-            for *_, remake_state in self._earlier_pages:
-                self._items.update(remake_state.get(self._key, []))
-        return self._items
+        covered, items = self._kept
+        for entry in self._page_maker[covered:self._index]:
+            items.update(entry[-1].get(self._key, ()))
+        self._kept[0] = max(covered, self._index)
+        return items
 
     def __contains__(self, item) -> bool:
-        return item in self._gathered()
+        return item in self._added or item in self._gathered()
 
     def append(self, item) -> None:
-        self._gathered().add(item)
+        self._added.add(item)
+
+
+def fixed_box_pages(context, pages: list, start: int, stop: int) -> list:
+    """The pages of pages[start:stop] that have fixed boxes, in order; which pages have any
+    is found once per layout (`pages` is the finished list of the layout's pages)."""
+    found = context.__dict__.get("_publish_fixed_box_pages")
+    if found is None or found[0] is not pages:
+        found = (pages, [index for index, page in enumerate(pages) if page.fixed_boxes])
+        context._publish_fixed_box_pages = found
+    return [pages[index] for index in found[1] if start <= index < stop]
 
 
 def _page_type_keys(style_for, page_type) -> list:
