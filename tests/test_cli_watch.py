@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -84,9 +85,18 @@ def test_watch_command_rebuilds_on_save(project):
     wait for the second. Saves are repeated until seen, since the watcher starts a moment
     after the first build."""
     proof = project / "dist/finished-clean-proof.pdf"
+    rebuilt = "rebuilt dist/finished-clean-proof.pdf"
     process = subprocess.Popen([sys.executable, "-m", "publish", "watch", "manuscript/clean.md"],
                                cwd=project, env=environment(NO_COLOR="1"),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Its output is read as it comes: the proof is in place a moment before the watcher
+    # reports it, and a Ctrl-C in between would cut the report off.
+    lines: list[str] = []
+    errors: list[str] = []
+    readers = [threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True),
+               threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)]
+    for reader in readers:
+        reader.start()
     try:
         first = _wait_for(proof, lambda: proof.exists(), timeout=60)
         manuscript = project / "manuscript/clean.md"
@@ -96,11 +106,16 @@ def test_watch_command_rebuilds_on_save(project):
                                   encoding="utf-8")
             _wait_for(proof, lambda: proof.stat().st_mtime_ns != first, timeout=5, fail=False)
         assert proof.stat().st_mtime_ns != first, "the proof was not rebuilt after a save"
+        _wait_for(proof, lambda: sum(rebuilt in line for line in list(lines)) >= 2, timeout=30,
+                  fail=False)
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C: the way an author stops it
-        out, err = process.communicate(timeout=30)
+        process.wait(timeout=30)
+        for reader in readers:
+            reader.join(timeout=10)
+    out, err = "".join(lines), "".join(errors)
     assert process.returncode == 0, err
-    assert out.count("rebuilt dist/finished-clean-proof.pdf") >= 2, out + err
+    assert out.count(rebuilt) >= 2, out + err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
 
 
