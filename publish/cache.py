@@ -146,14 +146,12 @@ class Cache:
     def keep_file(self, kind: str, key: str, source: Path, info: dict) -> None:
         """Copy a finished output into the store; its metadata is written last, so an entry
         is only found once its file is complete."""
-        if self.folder is None:
-            return
-        path = self._path(kind, key)
-        self._write(path, source.read_bytes())
-        self._write(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
+        if self.folder is not None:
+            self.keep_bytes(kind, key, source.read_bytes(), info)
 
     def keep_bytes(self, kind: str, key: str, data: bytes, info: dict) -> None:
-        """Keep `data` as a file entry (a part of an output), found again by `file`."""
+        """Keep `data` as a file entry (a part of an output), found again by `file`; its
+        metadata is written last."""
         if self.folder is None:
             return
         path = self._path(kind, key)

@@ -53,17 +53,14 @@ class _Schedule:
         self.done: dict = {}
         self.ready = [i for i in range(len(tasks)) if not waits.get(i)]
 
-    def next(self, given: bool = True):
-        """(position, task) of the longest ready task, or None when none is ready. The task
-        is given its prerequisites' artifacts unless `given` is false."""
+    def next(self):
+        """(position, the artifacts of its prerequisites) of the longest ready task, or None
+        when none is ready."""
         if not self.ready:
             return None
         i = max(self.ready, key=lambda i: self.tasks[i].weight())
         self.ready.remove(i)
-        prerequisites = self.waits.get(i)
-        task = self.tasks[i].given([self.done[p] for p in prerequisites]) \
-            if prerequisites and given else self.tasks[i]
-        return i, task
+        return i, [self.done[p] for p in self.waits.get(i, ())]
 
     def finished(self, i: int, artifact) -> None:
         self.done[i] = artifact
@@ -95,9 +92,9 @@ def _run_here(schedule: _Schedule, notify, progress) -> dict:
     try:
         with earlier_frozen():
             while (started := schedule.next()) is not None:
-                i, task = started
-                notify(task.label())
-                schedule.finished(i, _run_labelled(task))
+                i, prerequisites = started
+                notify(schedule.tasks[i].label())
+                schedule.finished(i, _run_given(schedule.tasks[i], prerequisites))
     finally:
         logging.getLogger("weasyprint.progress").handlers = []
     return schedule.done
@@ -131,10 +128,9 @@ def _run_in_pool(schedule: _Schedule, workers: int, notify, progress) -> dict:
         # (a proof's front, an EPUB) then starts as soon as a process is free, rather than
         # behind every task queued before it.
         def start_ready() -> None:
-            while len(running) < workers and (started := schedule.next(given=False)) is not None:
-                i, task = started
-                notify(task.label())
-                prerequisites = [schedule.done[p] for p in schedule.waits.get(i, ())]
+            while len(running) < workers and (started := schedule.next()) is not None:
+                i, prerequisites = started
+                notify(schedule.tasks[i].label())
                 futures[pool.submit(_run_forked, i, prerequisites)] = i
                 running.add(i)
 
@@ -155,7 +151,11 @@ _forked_tasks: list = []  # the tasks of the pool this render process was forked
 
 
 def _run_forked(position: int, prerequisites: list):
-    task = _forked_tasks[position]
+    return _run_given(_forked_tasks[position], prerequisites)
+
+
+def _run_given(task, prerequisites: list):
+    """Run `task`, given what the tasks it waited for made."""
     return _run_labelled(task.given(prerequisites) if prerequisites else task)
 
 

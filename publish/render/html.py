@@ -8,6 +8,7 @@ Layout (page size, running heads, small caps, italics) lives in `styles/*.css`, 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
 
@@ -214,15 +215,16 @@ def head_metadata(meta: m.BookMeta, stamp: Stamp) -> str:
                    for name, value in entries if value)
 
 
-def division_styles(book: m.Book, only: int | None = None) -> str:
+def division_styles(book: m.Book, plays: Collection[int] | None = None) -> str:
     """What the stylesheets know of each division beyond its markup, as CSS: its number
     (the model's, else its place in the play) in the named string `scene-number`, which
     the manuscript style prints in its folios (`0-3` is the third page of scene 0), and its
     outline label, the text of its contents entry (the heading's two lines run together).
-    `only`: the index of the one play a document holds (a proof part)."""
+    `plays`: the indexes of the plays a document holds, if not all (a proof part holds one,
+    the proof's front none)."""
     rules = []
     for index, play in enumerate(book.plays):
-        if only is not None and index != only:
+        if plays is not None and index not in plays:
             continue
         for division_index, division in enumerate(play.body):
             selector = f"#{division_id(index, division_index)}"
@@ -241,11 +243,10 @@ def css_string(text: str) -> str:
 
 
 def html_document(book: m.Book, stylesheets: list[str], stamp: Stamp, body_class: str,
-                  body: str, title: str = "", play: int | None = None) -> str:
+                  body: str, title: str = "", plays: Collection[int] | None = None) -> str:
     """A whole book-like HTML document: head with the metadata and the styles, body stamped
-    with the build. `play`: the index of the one play it holds, if it holds one only (-1:
-    none, as the proof's front)."""
-    css = "\n".join([*stylesheets, division_styles(book, play)])
+    with the build. `plays`: the indexes of the plays it holds, if not all."""
+    css = "\n".join([*stylesheets, division_styles(book, plays)])
     stamp_text = escape(f"{book.meta.id} · {stamp.text()}")
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(book.meta.language)}">\n<head>\n<meta charset="utf-8"/>\n'

@@ -108,7 +108,7 @@ def render_proof_play(book: m.Book, index: int, markup: ProofMarkup, stylesheets
     folio = folio_css(f'"{play_folio_prefix(index)}" counter(page)')
     return html_document(book, [*stylesheets, _paper_css(paper), folio], stamp, "proof",
                          _play(play, index, markup, flags, diff),
-                         f"{book.meta.title} (proof)", play=index)
+                         f"{book.meta.title} (proof)", plays=(index,))
 
 
 def render_proof_front(book: m.Book, stylesheets: list[str], stamp: Stamp,
@@ -123,7 +123,7 @@ def render_proof_front(book: m.Book, stylesheets: list[str], stamp: Stamp,
     body = f"{_summary(book, flags, changes, since, pages)}\n{render_front_matter(book, stamp, links)}"
     folio = folio_css("counter(page, lower-roman)")
     return html_document(book, [*stylesheets, _paper_css(paper), folio], stamp, "proof", body,
-                         f"{book.meta.title} (proof)", play=-1)
+                         f"{book.meta.title} (proof)", plays=())
 
 
 def _paper_css(paper: str) -> str:

@@ -58,8 +58,7 @@ FOOTNOTE_SEARCH_FIXED = ("if descendant.footnote is not None and "
                          "descendant.footnote in context.footnotes)")
 
 # make_page: the anchors and counter lookups of every earlier page, gathered for each page
-# but only ever tested with `in` (and added to), on pages that hold an anchor or a
-# page-based counter: a few hundred of a long book's thousands of pages.
+# but only ever tested with `in` (and added to).
 EARLIER_PAGES = (
     "    cached_anchors = []\n"
     "    cached_lookups = []\n"
