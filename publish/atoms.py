@@ -1,9 +1,8 @@
 """Pandoc's JSON AST, flattened into atoms the normalizer can scan.
 
-Pandoc's `+sourcepos` wraps every inline in a `Span` and every block in a `Div` carrying
-`data-pos`; `unwrap_blocks` strips those wrappers and keeps the position. Inlines are then
-flattened into a list of `Atom`s, each carrying the marks (emph, strong, strikeout) it sits
-under. Brackets are split into atoms of their own, so a stage direction is simply the atoms
+Blocks and inlines arrive with their source positions in `node["pos"]` (positions.py);
+`unwrap_blocks` pairs each block with its own. Inlines are then flattened into a list of
+`Atom`s, each carrying the marks (emph, strong, strikeout) it sits under. Brackets are split into atoms of their own, so a stage direction is simply the atoms
 between a `[` and its matching `]`, whether it was written `_[scoffing]_`, `[_scoffing_]` or
 `[A beat.]`. `rebuild` turns atoms back into nested model inlines.
 """
@@ -51,121 +50,88 @@ class PBlock:
         return self._atoms
 
 
-def parse_pos(attr: list, path: str) -> m.Span | None:
-    """The start of a sourcepos `data-pos` ("[name@]line:col-line:col"). Called for every
-    word of a manuscript, hence string methods rather than a regular expression."""
-    for key, value in attr[2]:
-        if key == "data-pos":
-            start, _, _ = value[value.rfind("@") + 1:].partition("-")
-            line, _, col = start.partition(":")
-            return m.Span(path, int(line), int(col)) if line.isdigit() and col.isdigit() else None
-    return None
-
-
-def _is_wrapper(attr: list) -> bool:
-    return any(key == "wrapper" for key, _ in attr[2])
-
-
 def unwrap_blocks(blocks: list[dict], path: str, span: m.Span | None = None) -> list[PBlock]:
-    """Pandoc blocks without sourcepos wrapper Divs."""
-    result: list[PBlock] = []
-    for block in blocks:
-        kind, content = block["t"], block.get("c")
-        if kind == "Div":
-            attr, inner = content
-            inner_span = parse_pos(attr, path) or span
-            if _is_wrapper(attr) or not attr[0]:
-                unwrapped = unwrap_blocks(inner, path, inner_span)
-                if len(unwrapped) == 1 and unwrapped[0].span is None:
-                    unwrapped[0].span = inner_span
-                result.extend(unwrapped)
-                continue
-        block_span = span
-        if kind == "Header":
-            block_span = parse_pos(content[1], path) or span
-        elif kind in ("CodeBlock",):
-            block_span = parse_pos(content[0], path) or span
-        result.append(PBlock(kind, content, block_span))
-    return result
+    """Pandoc blocks paired with their positions (`span` for those that have none: a part
+    of a block cut at a note's bracket starts where its first inline does)."""
+    return [PBlock(block["t"], block.get("c"), block.get("pos") or span) for block in blocks]
 
 
 # ---------------------------------------------------------------- flattening
 
 
-def _split_brackets(text: str, marks: tuple, span: m.Span | None) -> list[Atom]:
+def _split_brackets(node: dict, marks: tuple, span: m.Span | None) -> list[Atom]:
+    text = node["c"]
     if "[" not in text and "]" not in text:  # most words: no split needed
         return [Atom("text", text, marks, span)] if text else []
     atoms = []
-    col_offset = 0
+    offset = 0
     for piece in re.split(r"([\[\]])", text):
         if not piece:
             continue
-        piece_span = m.Span(span.path, span.line, span.col + col_offset) if span else None
-        atoms.append(Atom("text", piece, marks, piece_span))
-        col_offset += len(piece)
+        atoms.append(Atom("text", piece, marks, char_span(node, offset, span)))
+        offset += len(piece)
     return atoms
 
 
+def char_span(node: dict, index: int, span: m.Span | None) -> m.Span | None:
+    """Where character `index` of a located word (`Str`) stands: `span` moved along the
+    line, or its own place when the word was written with escapes (positions.py)."""
+    char_pos = node.get("char_pos")
+    if char_pos is not None:
+        return char_pos[min(index, len(char_pos) - 1)] if char_pos else span
+    return shifted(span, index)
+
+
 def flatten(inlines: list[dict], path: str, marks: tuple = (), span: m.Span | None = None) -> list[Atom]:
-    """Pandoc inlines as a flat list of atoms, marks recording emphasis nesting (outer first)."""
+    """Pandoc inlines as a flat list of atoms, marks recording emphasis nesting (outer first).
+    Each atom has its node's position, or else `span`, its container's (soft breaks)."""
     atoms: list[Atom] = []
     for node in inlines:
         kind, content = node["t"], node.get("c")
-        if kind == "Span":
-            attr, children = content
-            child_span = parse_pos(attr, path) or span
-            if len(children) == 1 and children[0]["t"] == "Str":  # sourcepos wraps each word
-                atoms.extend(_split_brackets(children[0]["c"], marks, child_span))
-            else:
-                atoms.extend(flatten(children, path, marks, child_span))
-        elif kind == "Str":
-            atoms.extend(_split_brackets(content, marks, span))
+        own = node.get("pos") or span
+        if kind == "Str":
+            atoms.extend(_split_brackets(node, marks, own))
         elif kind == "Space":
-            atoms.append(Atom("space", " ", marks, span))
+            atoms.append(Atom("space", " ", marks, own))
         elif kind == "SoftBreak":
             atoms.append(Atom("soft", "\n", marks, span))
         elif kind == "LineBreak":
-            atoms.append(Atom("hard", "\n", marks, span))
+            atoms.append(Atom("hard", "\n", marks, own))
         elif kind in MARK_NODES:
-            atoms.extend(flatten(content, path, marks + (MARK_NODES[kind],), span))
+            atoms.extend(flatten(content, path, marks + (MARK_NODES[kind],), own))
         elif kind == "Code":
-            atoms.append(Atom("code", content[1], marks, span))
-        elif kind == "Link":
-            attr, children, (url, title) = content
-            link_span = parse_pos(attr, path) or span
-            atoms.append(Atom("link", "", marks, link_span, url, title,
-                              flatten(children, path, (), link_span)))
-        elif kind == "Image":
-            attr, children, (url, title) = content
-            image_span = parse_pos(attr, path) or span
-            atoms.append(Atom("image", "", marks, image_span, url, title,
-                              flatten(children, path, (), image_span)))
+            atoms.append(Atom("code", content[1], marks, own))
+        elif kind in ("Link", "Image"):
+            _, children, (url, title) = content
+            atoms.append(Atom(kind.lower(), "", marks, own, url, title, flatten(children, path, (), own)))
         elif kind in ("Quoted",):
             quote = '"' if content[0]["t"] == "DoubleQuote" else "'"
-            atoms.append(Atom("text", quote, marks, span))
-            atoms.extend(flatten(content[1], path, marks, span))
-            atoms.append(Atom("text", quote, marks, span))
+            atoms.append(Atom("text", quote, marks, own))
+            atoms.extend(flatten(content[1], path, marks, own))
+            atoms.append(Atom("text", quote, marks, own))
         elif kind in ("RawInline", "Math"):
-            atoms.append(Atom("text", content[1], marks, span))
-        else:  # Superscript, Subscript, SmallCaps, Cite, Note: keep the words
+            atoms.append(Atom("text", content[1], marks, own))
+        else:  # Span, Superscript, Subscript, SmallCaps, Cite, Note: keep the words
             children = content[-1] if isinstance(content, list) else []
             if isinstance(children, list) and children and isinstance(children[0], dict):
-                atoms.extend(flatten(children, path, marks, span))
+                atoms.extend(flatten(children, path, marks, own))
     return atoms
 
 
 def first_position(inlines: list[dict], path: str) -> m.Span | None:
-    """Where the first inline with a known position starts (sourcepos wrappers of breaks
-    and spaces carry none)."""
+    """Where the first inline with a known position starts (soft breaks have none)."""
     for node in inlines:
-        if node["t"] == "Span" and node["c"][1]:  # an emptied wrapper (the cut `]`) has no text
-            span = parse_pos(node["c"][0], path)
-            if span:
-                return span
-            inner = first_position(node["c"][1], path)
-            if inner:
-                return inner
+        if node.get("pos"):
+            return node["pos"]
     return None
+
+
+def shifted(span: m.Span | None, characters: int) -> m.Span | None:
+    """`span` moved `characters` along its line: where the rest of a word starts once its
+    first characters are taken away (a word never spans two lines)."""
+    if span is None or characters == 0:
+        return span
+    return m.Span(span.path, span.line, span.col + characters)
 
 
 def atoms_text(atoms: list[Atom]) -> str:
@@ -282,7 +248,8 @@ def cut_inlines_at_close(inlines: list[dict], depth: int) -> tuple[list, list, i
     """Split pandoc inlines at the `]` that brings `depth` to 0 (the `]` itself dropped).
 
     Returns (before, after, depth, found). Links and images are skipped: their brackets are
-    syntax, not text. Containers (emphasis, sourcepos spans) are split in two.
+    syntax, not text. Containers (emphasis) are split in two, both halves keeping the
+    container's position; a word is cut in two, each piece with its own.
     """
     before: list = []
     for index, node in enumerate(inlines):
@@ -293,8 +260,8 @@ def cut_inlines_at_close(inlines: list[dict], depth: int) -> tuple[list, list, i
                 depth += 1 if char == "[" else -1 if char == "]" else 0
                 if char == "]" and depth == 0:
                     if text[:position]:
-                        before.append({"t": "Str", "c": text[:position]})
-                    after = ([{"t": "Str", "c": text[position + 1:]}] if text[position + 1:] else [])
+                        before.append(_word_piece(node, 0, position))
+                    after = [_word_piece(node, position + 1, len(text))] if text[position + 1:] else []
                     return before, after + list(inlines[index + 1:]), 0, True
             before.append(node)
             continue
@@ -312,12 +279,20 @@ def cut_inlines_at_close(inlines: list[dict], depth: int) -> tuple[list, list, i
     return before, [], depth, False
 
 
+def _word_piece(node: dict, start: int, end: int) -> dict:
+    """Characters start:end of a located word, as a word of its own with its position."""
+    piece = {"t": "Str", "c": node["c"][start:end], "pos": char_span(node, start, node.get("pos"))}
+    if node.get("char_pos") is not None:
+        piece["char_pos"] = node["char_pos"][start:end]
+    return piece
+
+
 def _with_children(node: dict, slot: int | None, children: list) -> dict:
     if slot is None:
-        return {"t": node["t"], "c": children}
+        return {"t": node["t"], "c": children, "pos": node.get("pos")}
     content = list(node["c"])
     content[slot] = children
-    return {"t": node["t"], "c": content}
+    return {"t": node["t"], "c": content, "pos": node.get("pos")}
 
 
 def split_blocks_at_close(blocks: list[dict], depth: int) -> tuple[list, list, int, bool]:
@@ -339,7 +314,9 @@ def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
         before, after, depth, found = cut_inlines_at_close(block["c"], depth)
         if not found:
             return [block], [], depth, False
-        return ([{"t": kind, "c": before}] if not _blank(before) else [],
+        # The part before the bracket starts where the block does; the part after it, at its
+        # own first inline (normalize asks first_position).
+        return ([{"t": kind, "c": before, "pos": block.get("pos")}] if not _blank(before) else [],
                 [{"t": "Para", "c": after}] if not _blank(after) else [], 0, True)
     if kind in ("Div", "BlockQuote"):
         inner = block["c"][1] if kind == "Div" else block["c"]
@@ -348,11 +325,8 @@ def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
             return [block], [], depth, False
         rebuild = (lambda blocks: {"t": "Div", "c": [block["c"][0], blocks]}) if kind == "Div" \
             else (lambda blocks: {"t": "BlockQuote", "c": blocks})
-        if kind == "Div" and _is_wrapper(block["c"][0]):
-            # A sourcepos wrapper's position is the start of what it wrapped: true of the
-            # part before the bracket, not of what follows it, which keeps its own positions.
-            return ([rebuild(before)] if before else [], after, 0, True)
-        return ([rebuild(before)] if before else [], [rebuild(after)] if after else [], 0, True)
+        kept = [{**rebuild(before), "pos": block.get("pos")}] if before else []
+        return (kept, [rebuild(after)] if after else [], 0, True)
     if kind in ("BulletList", "OrderedList"):
         items = block["c"] if kind == "BulletList" else block["c"][1]
         for index, item in enumerate(items):
@@ -363,20 +337,15 @@ def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
             rest = items[index + 1:]
             make = (lambda its: {"t": kind, "c": its}) if kind == "BulletList" \
                 else (lambda its: {"t": kind, "c": [block["c"][0], its]})
-            return ([make(kept)] if kept else [], after + ([make(rest)] if rest else []), 0, True)
+            before_list = [{**make(kept), "pos": block.get("pos")}] if kept else []
+            return (before_list, after + ([make(rest)] if rest else []), 0, True)
         return [block], [], depth, False
     return [block], [], depth + bracket_balance(block), False
 
 
 def _blank(inlines: list[dict]) -> bool:
-    """True when pandoc inlines hold no text (spaces and breaks only, possibly wrapped)."""
-    for node in inlines:
-        if node["t"] in ("Space", "SoftBreak", "LineBreak"):
-            continue
-        if node["t"] == "Span" and _blank(node["c"][1]):
-            continue
-        return False
-    return True
+    """True when pandoc inlines hold no text (spaces and breaks only)."""
+    return all(node["t"] in ("Space", "SoftBreak", "LineBreak") for node in inlines)
 
 
 def bracket_balance(content) -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from publish import model as m
 from publish.atoms import (
-    Atom, PBlock, atoms_text, flatten, rebuild, strip_blank_edges, unwrap_blocks, without_mark,
+    Atom, PBlock, atoms_text, flatten, rebuild, shifted, strip_blank_edges, unwrap_blocks, without_mark,
 )
 from publish.diagnostics import Diagnostic, Severity
 from publish.errors import Location
@@ -174,7 +174,7 @@ def _bold_tag(atoms: list[Atom]) -> tuple[list[str], list[Atom], str] | None:
             tail = atoms[end + 1:]
             if rest:
                 first = atoms[end]
-                tail = [Atom("text", rest, first.marks, first.span)] + tail
+                tail = [Atom("text", rest, first.marks, shifted(first.span, 1))] + tail
             return _checked(labels, tail, written)
         # `**A** and **B**:` or `**A**, **B** and **C**:`
         next_strong = end
@@ -213,7 +213,7 @@ def _plain_tag(atoms: list[Atom], plain_names: frozenset[str]) -> tuple[list[str
             continue
         taken = len(atom.text) if atom.kind in ("text", "space") else 0
         if taken > to_drop:
-            rest.append(Atom(atom.kind, atom.text[to_drop:], atom.marks, atom.span))
+            rest.append(Atom(atom.kind, atom.text[to_drop:], atom.marks, shifted(atom.span, to_drop)))
         to_drop -= taken
     return names, strip_blank_edges(rest), match.group("name")
 
@@ -309,11 +309,13 @@ def _mark_plain_names(content: list[Atom], ctx: Context) -> list[Atom]:
         position = 0
         for match in pattern.finditer(atom.text):
             if match.start() > position:
-                result.append(Atom("text", atom.text[position:match.start()], atom.marks, atom.span))
-            result.append(Atom("text", match.group(0), atom.marks + ("strong",), atom.span))
+                result.append(Atom("text", atom.text[position:match.start()], atom.marks,
+                                   shifted(atom.span, position)))
+            result.append(Atom("text", match.group(0), atom.marks + ("strong",),
+                               shifted(atom.span, match.start())))
             position = match.end()
         if position < len(atom.text):
-            result.append(Atom("text", atom.text[position:], atom.marks, atom.span))
+            result.append(Atom("text", atom.text[position:], atom.marks, shifted(atom.span, position)))
     return result
 
 
