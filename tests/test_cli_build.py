@@ -186,3 +186,17 @@ def test_no_colours_in_the_summary_with_no_color(project):
     assert "finished-proof.pdf" in output
     assert not ANSI.search(output), output
 
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_leaves_nothing_in_the_temporary_directory(project, tmp_path, jobs):
+    """WeasyPrint copies the fonts into a `weasyprint-*` folder per FontConfiguration; the
+    build keeps one per process and must remove it as each process ends, render processes
+    (which end with os._exit) and a main process that rendered itself (`--jobs 1`) alike."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = run_cli("all", "--jobs", jobs, "--quiet", cwd=project, TMPDIR=str(temporary))
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("", "")
+    assert (project / "dist/working-proof.pdf").is_file()
+    assert sorted(p.name for p in temporary.iterdir()) == []

@@ -1,5 +1,6 @@
-"""publish/render/weasyprint_fixes.py and the render processes' garbage-collector policy:
-both exist for speed alone, so what they must show is that they change no output.
+"""publish/render/weasyprint_fixes.py, the stylesheets parsed once per process (render/pdf.py)
+and the render processes' garbage-collector policy: all exist for speed alone, so what they
+must show is that they change no output.
 
 The fixes patch WeasyPrint once per process and cannot be undone, so each variant renders
 in its own Python process; their PDFs are compared byte for byte.
@@ -32,7 +33,9 @@ from publish.render import page, weasyprint_fixes
 from publish.render.assets import ProjectFiles
 import weasyprint
 
-weasyprint_fixes.apply(linear_time=sys.argv[1] == "linear")
+weasyprint_fixes.apply(linear_time=sys.argv[1] != "footnote-only")
+if sys.argv[1] == "shared":  # as a build lays out: its stylesheets parsed once, fonts shared
+    from publish.render import pdf as our_pdf
 config = load(b.Path(".").resolve())
 found = {}
 for book_config in config.books:
@@ -45,7 +48,10 @@ for book_config in config.books:
     front = outputs.proof_front_html(job, stamp, None, {"play-1": "1-1"})
     for kind, html in (("pdf", outputs._book_html(job, files, stamp, geometry=geometry)),
                        *proof_parts, ("proof-front", front)):
-        document = weasyprint.HTML(string=html, base_url=job.root.as_uri() + "/").render()
+        if sys.argv[1] == "shared":
+            document = our_pdf.layout(html, job.root, files)
+        else:
+            document = weasyprint.HTML(string=html, base_url=job.root.as_uri() + "/").render()
         pdf = io.BytesIO()
         document.write_pdf(pdf)
         found[f"{book_config.id}.{kind}"] = [len(document.pages),
@@ -71,14 +77,28 @@ def render_default_books(variant: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_the_linear_time_fixes_leave_every_pdf_byte_identical():
+@pytest.fixture(scope="module")
+def linear():
+    """Every PDF laid out by WeasyPrint from its own <style> elements, with the fixes."""
+    return render_default_books("linear")
+
+
+def test_the_linear_time_fixes_leave_every_pdf_byte_identical(linear):
     weasyprint_own = render_default_books("footnote-only")
-    linear = render_default_books("linear")
     assert set(linear) == {"collected.pdf", "collected.proof-1", "collected.proof-front",
                            "drafts.pdf", "drafts.proof-1", "drafts.proof-2", "drafts.proof-3",
                            "drafts.proof-front", "fixed-boxes"}
     assert all(pages >= 5 for pages, _ in linear.values())
     assert linear == weasyprint_own
+
+
+def test_stylesheets_parsed_once_per_process_leave_every_pdf_byte_identical(linear):
+    """pdf.layout gives WeasyPrint the documents' stylesheets as parsed CSS (user origin,
+    kept for the process) and one FontConfiguration for all: the same bytes as each
+    document's own <style> elements, laid out one document after another."""
+    shared = render_default_books("shared")
+    assert set(shared) == set(linear)
+    assert shared == linear
 
 
 def test_the_fixes_are_in_place_once_a_layout_ran():

@@ -246,12 +246,14 @@ def html_document(book: m.Book, stylesheets: list[str], stamp: Stamp, body_class
                   body: str, title: str = "", plays: Collection[int] | None = None) -> str:
     """A whole book-like HTML document: head with the metadata and the styles, body stamped
     with the build. `plays`: the indexes of the plays it holds, if not all."""
-    css = "\n".join([*stylesheets, division_styles(book, plays)])
+    # One <style> per sheet: the renderer parses each stylesheet once per process (pdf.py).
+    styles = "".join(f"<style>\n{css}\n</style>\n"
+                     for css in [*stylesheets, division_styles(book, plays)] if css)
     stamp_text = escape(f"{book.meta.id} · {stamp.text()}")
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(book.meta.language)}">\n<head>\n<meta charset="utf-8"/>\n'
         f"<title>{escape(title or book.meta.title)}</title>\n{head_metadata(book.meta, stamp)}"
-        f"<style>\n{css}\n</style>\n</head>\n"
+        f"{styles}</head>\n"
         f'<body class="{body_class}" data-stamp="{stamp_text}">\n'
         f'<div class="stamp">{stamp_text}</div>\n{body}\n</body>\n</html>\n'
     )
