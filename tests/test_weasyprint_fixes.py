@@ -101,6 +101,46 @@ def test_stylesheets_parsed_once_per_process_leave_every_pdf_byte_identical(line
     assert shared == linear
 
 
+def test_our_documents_are_read_by_expat_and_anything_else_by_weasyprint(monkeypatch):
+    """pdf.layout reads our markup with expat (the PDFs are the same bytes as WeasyPrint's
+    own parser gives, above); what expat refuses goes to WeasyPrint's parser."""
+    from publish.render import pdf
+    from publish.render.assets import ProjectFiles
+
+    assert pdf._parsed_html_fits()
+    read_by_expat = []
+    parsed_html = pdf._parsed_html
+    monkeypatch.setattr(pdf, "_parsed_html", lambda *a: read_by_expat.append(a) or parsed_html(*a))
+    files = ProjectFiles(REPO)
+    for html in default_book_documents():
+        pdf.layout(html, REPO, files)
+    assert len(read_by_expat) == 8
+    # A control character copied into a manuscript is not XML: WeasyPrint's parser reads it.
+    document = pdf.layout("<!DOCTYPE html>\n<html><head></head><body><p>a\x0bb</p></body></html>",
+                          REPO, files)
+    assert len(read_by_expat) == 8 and len(document.pages) == 1
+
+
+def default_book_documents() -> list[str]:
+    """The HTML of every document of the default books: print PDFs, proof parts, fronts."""
+    from publish import build as b, outputs
+    from publish.config import load
+    from publish.render import page
+    from publish.render.assets import ProjectFiles
+
+    config = load(REPO)
+    documents = []
+    for book_config in config.books:
+        job = b.assemble(config, book_config)
+        files = ProjectFiles(job.root)
+        stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
+        geometry = page.page_css(job.settings, page.gutter_for(100))
+        documents.append(outputs._book_html(job, files, stamp, geometry=geometry))
+        documents += [outputs.proof_play_html(job, files, stamp, i) for i in range(len(job.book.plays))]
+        documents.append(outputs.proof_front_html(job, stamp, None, {"play-1": "1-1"}))
+    return documents
+
+
 def test_the_fixes_are_in_place_once_a_layout_ran():
     from weasyprint import document, layout
     from weasyprint.css import StyleFor

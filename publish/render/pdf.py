@@ -45,7 +45,7 @@ def load_weasyprint():
 
 def layout(html: str, base_dir: Path, files: ProjectFiles):
     """Lay out `html`; returns WeasyPrint's Document (its `.pages` are the pages)."""
-    weasyprint = load_weasyprint()
+    load_weasyprint()
     from publish.render import weasyprint_fixes
     try:
         weasyprint_fixes.apply()
@@ -58,12 +58,58 @@ def layout(html: str, base_dir: Path, files: ProjectFiles):
     head, separator, body = html.partition("</head>")
     try:
         sheets = [_stylesheet(css, base_url, files) for css in _STYLE.findall(head)]
-        return weasyprint.HTML(
-            string=_STYLE.sub("", head) + separator + body, base_url=base_url,
-            url_fetcher=_fetcher(files)
-        ).render(stylesheets=sheets, font_config=_font_config())
+        document = _html(_STYLE.sub("", head) + separator + body, base_url, files)
+        return document.render(stylesheets=sheets, font_config=_font_config())
     except (OSError, ValueError, AssertionError) as exc:
         raise ToolError(f"WeasyPrint could not lay out the book: {exc}") from exc
+
+
+def _html(html: str, base_url: str, files: ProjectFiles):
+    """WeasyPrint's HTML document for our markup. render/ writes well-formed XML, which
+    Python's expat reads in under a millisecond where WeasyPrint's HTML5 parser (tinyhtml5,
+    pure Python) takes 10-20 ms a document; it gives the same tree (the PDFs are the same
+    bytes, tests/test_weasyprint_fixes.py). What expat refuses (a control character copied
+    into a manuscript) goes to WeasyPrint's parser, as does everything if WeasyPrint's
+    HTML class is no longer built the way `_parsed_html` builds it."""
+    import weasyprint
+    from xml.etree import ElementTree
+
+    if _parsed_html_fits():
+        try:
+            root = ElementTree.fromstring(html.removeprefix("<!DOCTYPE html>\n"))
+        except ElementTree.ParseError:
+            pass
+        else:
+            return _parsed_html(root, base_url, _fetcher(files))
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher(files))
+
+
+def _parsed_html(root, base_url: str, url_fetcher):
+    """weasyprint.HTML for a tree already parsed: what its constructor sets after parsing
+    (WeasyPrint 70), with no <base> element to look for (our documents have none)."""
+    import cssselect2
+    import weasyprint
+
+    document = weasyprint.HTML.__new__(weasyprint.HTML)
+    document.base_url = base_url
+    document.url_fetcher = url_fetcher
+    document.media_type = "print"
+    document.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    document.etree_element = document.wrapper_element.etree_element
+    return document
+
+
+@lru_cache(maxsize=1)
+def _parsed_html_fits() -> bool:
+    """Whether `_parsed_html` sets what WeasyPrint's own constructor sets (checked once per
+    process, on a small document): a later WeasyPrint may keep more."""
+    import weasyprint
+    from xml.etree import ElementTree
+
+    own = weasyprint.HTML(string="<p>x</p>", base_url="file:///")
+    ours = _parsed_html(ElementTree.fromstring("<html><head></head><body><p>x</p></body></html>"),
+                        "file:///", own.url_fetcher)
+    return vars(own).keys() == vars(ours).keys() and own.base_url == ours.base_url
 
 
 # The <style> elements of our documents' heads (render/html.py writes one per stylesheet).

@@ -351,10 +351,11 @@ def cast_table(play: m.Play) -> str:
                     f'<td class="num">{c.speeches}</td><td class="num">{c.speech_share:.0%}</td>'
                     f'<td class="num">{c.words}</td><td class="num">{c.word_share:.0%}</td>'
                     f"{marks}</tr>")
+    group = (f'<th class="scene-group" colspan="{len(stats.scene_labels)}">scenes</th>'
+             if scenes else "")
     return (f'<section class="cast-table"><h2 class="cast-table-heading">Cast table</h2>'
             f'<table><thead><tr><th></th><th class="num" colspan="2">speeches</th>'
-            f'<th class="num" colspan="2">words</th>'
-            f'{f"<th class=scene-group colspan={len(stats.scene_labels)}>scenes</th>" if scenes else ""}'
+            f'<th class="num" colspan="2">words</th>{group}'
             f'</tr><tr><th></th><th></th><th></th><th></th><th></th>{scenes}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody>'
             f'<tfoot><tr><th>All</th><td class="num">{stats.speeches}</td><td></td>'
