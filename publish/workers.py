@@ -181,9 +181,9 @@ _current_label = ""  # the task this process renders, for its progress messages
 
 
 _pages_unreleased = 0  # pages laid out here since the last release_garbage()
-# What earlier tasks here left is released before a layout once they laid out this many
-# pages: never two long layouts' boxes at once, but not a collection before each of a long
-# book's short proof parts (see publish/collector.py).
+# What earlier tasks here left is released before a task once they laid out this many
+# pages: never two long layouts' boxes at once (nor a long layout's boxes under an EPUB), but
+# not a collection before each of a long book's short proof parts (publish/collector.py).
 RELEASE_AFTER_PAGES = 100
 
 
@@ -191,7 +191,7 @@ def _run_labelled(task):
     global _current_label, _pages_unreleased
     from publish.build import run_task
     _current_label = task.label()
-    if task.lays_out() and _pages_unreleased >= RELEASE_AFTER_PAGES:
+    if _pages_unreleased >= RELEASE_AFTER_PAGES:
         release_garbage()
         _pages_unreleased = 0
     with collector_paused():

@@ -181,6 +181,42 @@ def test_a_release_collects_what_came_after_the_freeze_and_keeps_the_rest_frozen
     assert earlier_alive() is None
 
 
+RENDER_PROCESS_COLLECTOR = """
+import gc, json, weakref
+from publish.collector import collector_paused, freeze_inherited, release_garbage
+
+class Cycle:
+    def __init__(self):
+        self.me = self
+
+inherited = Cycle()
+inherited_alive = weakref.ref(inherited)
+freeze_inherited()  # as a render process starts
+del inherited
+with collector_paused():  # a task
+    left = Cycle()
+    left_alive = weakref.ref(left)
+    del left
+after_task = left_alive() is not None
+for _ in range(200_000):  # far past every generation's threshold
+    [[]]
+print(json.dumps({"enabled": gc.isenabled(), "after_task": after_task,
+                  "after_allocations": left_alive() is not None,
+                  "released": (release_garbage(), left_alive() is None)[1],
+                  "inherited_kept": inherited_alive() is not None}))
+"""
+
+
+def test_a_render_process_collects_only_when_it_releases():
+    """A render process's collector: what it inherited frozen, no automatic collection
+    after a task (only release_garbage, once enough pages were laid out)."""
+    result = subprocess.run([sys.executable, "-c", RENDER_PROCESS_COLLECTOR], cwd=REPO,
+                            capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(result.stdout) == {"enabled": False, "after_task": True,
+                                         "after_allocations": True, "released": True,
+                                         "inherited_kept": True}
+
+
 LOADED_LIBRARIES = """
 import ctypes.util, json, sys
 find_library = ctypes.util.find_library
