@@ -64,6 +64,20 @@ def collector_paused():
             gc.enable()
 
 
+@contextlib.contextmanager
+def loading_frozen():
+    """Run the body (a library's import) with the collector paused, then freeze what it
+    made. Importing WeasyPrint makes about 80,000 tracked objects (modules, classes, its C
+    declarations parsed by cffi, its default stylesheets), and the collections they set off
+    scanned everything again and again: 0.25 s for the import, 0.22 s this way, on the
+    build's critical path. Some 35,000 of them are garbage (the parse trees of those C
+    declarations), frozen with the rest: collecting them would scan everything once more
+    (20 ms), and the process's resident size is the same either way (61 MB)."""
+    with collector_paused():
+        yield
+        gc.freeze()
+
+
 def release_garbage() -> None:
     """Collect every unreachable object that is not frozen."""
     gc.collect()

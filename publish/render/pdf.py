@@ -31,15 +31,21 @@ def load_weasyprint():
     import ctypes.util
     import sys
 
-    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+    from publish.collector import loading_frozen
+
+    if "weasyprint" in sys.modules:
         import weasyprint
         return weasyprint
-    find_library = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        import weasyprint
-    finally:
-        ctypes.util.find_library = find_library
+    with loading_frozen():
+        if not sys.platform.startswith("linux"):
+            import weasyprint
+            return weasyprint
+        find_library = ctypes.util.find_library
+        ctypes.util.find_library = lambda name: None
+        try:
+            import weasyprint
+        finally:
+            ctypes.util.find_library = find_library
     return weasyprint
 
 
