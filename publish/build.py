@@ -149,8 +149,6 @@ def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache 
             if not (cache and cache.has("model", _play_key(config.root / p, p, config.play(p))))]
     if workers <= 1 or len(todo) <= 1:
         return {}
-    from publish.pandoc import pandoc_version
-    pandoc_version()  # probed once, here, rather than once in each parsing process
     # Longest first, so that no process starts a long manuscript when the others are done.
     todo.sort(key=lambda p: -_size(config.root / p))
     args = [(config.root / p, p, config.play(p)) for p in todo]

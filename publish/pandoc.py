@@ -7,9 +7,12 @@ and format check first), which costs about twice the parse itself.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import subprocess
 from functools import lru_cache
+from pathlib import Path
 
 from publish.errors import Location, ToolError
 from publish.positions import locate
@@ -21,15 +24,29 @@ from publish.positions import locate
 # No `+sourcepos`: positions.py finds them in the text, in a fraction of the time (see there).
 READER = "commonmark-raw_html+strikeout+fancy_lists"
 
-MINIMUM_VERSION = (3, 0)
+# pandoc 3.0's AST (pandoc-types 1.23, with figures) and later: read from the JSON itself, so
+# that no `pandoc --version` (15 ms: the binary is large) runs before the first parse.
+MINIMUM_API = (1, 23)
 
 
 @lru_cache(maxsize=1)
 def pandoc_path() -> str:
-    try:
-        import pypandoc
-    except ImportError as exc:  # pragma: no cover - installation problem
-        raise ToolError("pypandoc is not installed; run `make all`") from exc
+    """The pandoc to run: `PYPANDOC_PANDOC` if set, else the binary the pypandoc-binary wheel
+    ships, found where the wheel puts it, else whichever pandoc pypandoc finds. Asking
+    pypandoc first cost 40 ms a process (it runs `pandoc --version` on every candidate to
+    pick the newest), and a build always uses the pandoc it was installed with, whatever
+    else is on PATH."""
+    chosen = os.environ.get("PYPANDOC_PANDOC")
+    if chosen:
+        return chosen
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is None:  # pragma: no cover - installation problem
+        raise ToolError("pypandoc is not installed; run `make all`")
+    for folder in spec.submodule_search_locations or ():
+        bundled = Path(folder) / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
+    import pypandoc
     try:
         return pypandoc.get_pandoc_path()
     except OSError as exc:
@@ -38,48 +55,43 @@ def pandoc_path() -> str:
 
 # A larger allocation area for pandoc's garbage collector, so that a manuscript is read with
 # few or no collections: 50 ms instead of 75 ms (default) for the longest corpus play, the
-# same output. Used when the binary accepts RTS options, as pypandoc-binary's does.
+# same output. pypandoc-binary's pandoc accepts RTS options; one built without -rtsopts
+# refuses them, and is then run without them for the rest of the process (_rts_options).
 RTS_OPTIONS = ("+RTS", "-A32m", "-RTS")
+_rts_options = RTS_OPTIONS
 
 
-@lru_cache(maxsize=1)
-def _probe() -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """(pandoc's version, the RTS options it accepts): one `pandoc --version` per process."""
-    for options in (RTS_OPTIONS, ()):
-        result = subprocess.run([pandoc_path(), *options, "--version"], capture_output=True,
-                                text=True, check=False)
-        if result.returncode == 0:
-            break
-    first_line = result.stdout.splitlines()[0] if result.stdout else ""
-    try:
-        return tuple(int(part) for part in first_line.split()[1].split(".")), options
-    except (IndexError, ValueError) as exc:
-        raise ToolError(f"cannot read pandoc's version from {first_line!r}") from exc
-
-
-def pandoc_version() -> tuple[int, ...]:
-    return _probe()[0]
+def pandoc_command() -> list[str]:
+    """pandoc, with the RTS options it accepts."""
+    return [pandoc_path(), *_rts_options]
 
 
 def parse_markdown(text: str, path: str) -> dict:
     """Parse one manuscript's text into pandoc's JSON AST (a dict), every block and inline
     with its position in `text` (positions.py)."""
-    if pandoc_version() < MINIMUM_VERSION:
-        raise ToolError(f"pandoc {'.'.join(map(str, pandoc_version()))} is too old; need 3.0+")
+    result = _run_reader(text, path)
+    ast = json.loads(result.stdout)
+    api = tuple(ast.get("pandoc-api-version", ()))[:2]
+    if api < MINIMUM_API:
+        raise ToolError(f"pandoc is too old (its AST is version {'.'.join(map(str, api))}); "
+                        "need pandoc 3.0+")
+    locate(ast["blocks"], text, path)
+    return ast
+
+
+def _run_reader(text: str, path: str) -> subprocess.CompletedProcess:
+    global _rts_options
     try:
-        result = subprocess.run(
-            [pandoc_path(), *_probe()[1], "--from", READER, "--to", "json"],
-            input=text.encode("utf-8"),
-            capture_output=True,
-            check=False,
-            timeout=120,
-        )
+        result = subprocess.run([*pandoc_command(), "--from", READER, "--to", "json"],
+                                input=text.encode("utf-8"), capture_output=True, check=False,
+                                timeout=120)
     except subprocess.TimeoutExpired as exc:
         raise ToolError("pandoc took longer than 120 s", Location(path)) from exc
+    if result.returncode != 0 and _rts_options and b"RTS option" in result.stderr:
+        _rts_options = ()  # "Most RTS options are disabled. Link with -rtsopts ..."
+        return _run_reader(text, path)
     if result.returncode != 0:
         stderr = result.stderr.decode("utf-8", "replace").strip()
         raise ToolError(f"pandoc failed: {stderr.splitlines()[-1] if stderr else 'no message'}",
                         Location(path), details=stderr)
-    ast = json.loads(result.stdout)
-    locate(ast["blocks"], text, path)
-    return ast
+    return result

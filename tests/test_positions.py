@@ -12,7 +12,7 @@ import pytest
 
 from publish import model as m
 from publish.normalize import normalize
-from publish.pandoc import READER, _probe, pandoc_path, parse_markdown
+from publish.pandoc import READER, pandoc_command, parse_markdown
 from publish.source import read_manuscript
 
 from conftest import SEEDS_DIR, SHARED_DIR
@@ -22,7 +22,7 @@ DOCUMENTS = sorted(SEEDS_DIR.glob("*.txt")) + sorted((SHARED_DIR / "corpus").glo
 
 def pandoc_word_positions(text: str) -> list[tuple[int, int, str]]:
     """(line, column, word) of every word, as pandoc's `+sourcepos` places it."""
-    result = subprocess.run([pandoc_path(), *_probe()[1], "--from", READER + "+sourcepos",
+    result = subprocess.run([*pandoc_command(), "--from", READER + "+sourcepos",
                              "--to", "json"], input=text.encode(), capture_output=True, check=True)
     found = []
 
