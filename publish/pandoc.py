@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import subprocess
 from functools import lru_cache
@@ -53,17 +54,30 @@ def pandoc_path() -> str:
         raise ToolError("pandoc not found; install the pypandoc-binary package") from exc
 
 
-# A larger allocation area for pandoc's garbage collector, so that a manuscript is read with
-# few or no collections: 50 ms instead of 75 ms (default) for the longest corpus play, the
-# same output. pypandoc-binary's pandoc accepts RTS options; one built without -rtsopts
-# refuses them, and is then run without them for the rest of the process (_rts_options).
-RTS_OPTIONS = ("+RTS", "-A32m", "-RTS")
-_rts_options = RTS_OPTIONS
+# Memory for pandoc's runtime (GHC's RTS options), sized to the manuscript. Half of pandoc's
+# time went to the kernel mapping memory in: pypandoc-binary's pandoc is built to take a 64 MB
+# heap up front (-with-rtsopts=-H64m), and a fixed 32 MB allocation area was too small for
+# the longest plays (a collection) and far too large for short ones. An allocation area of
+# 1.4 MB per kB of Markdown reads a manuscript with at most one collection; -H1m drops the
+# 64 MB. The default seeds: 125 ms of pandoc CPU with -A32m, 111 ms so; the corpus plays of
+# the large book 143 -> 135 ms. The same output. A pandoc built without -rtsopts refuses RTS
+# options, and is run without them for the rest of the process (_rts_accepted).
+RTS_MB_PER_KB = 1.4
+RTS_MIN_MB, RTS_MAX_MB = 8, 128
+_rts_accepted = True
 
 
-def pandoc_command() -> list[str]:
-    """pandoc, with the RTS options it accepts."""
-    return [pandoc_path(), *_rts_options]
+def rts_options(size: int) -> list[str]:
+    """The RTS options for a manuscript of `size` characters."""
+    if not _rts_accepted:
+        return []
+    megabytes = min(RTS_MAX_MB, max(RTS_MIN_MB, math.ceil(size / 1024 * RTS_MB_PER_KB)))
+    return ["+RTS", f"-A{megabytes}m", "-H1m", "-RTS"]
+
+
+def pandoc_command(size: int = 0) -> list[str]:
+    """pandoc, with the RTS options it accepts, for a manuscript of `size` characters."""
+    return [pandoc_path(), *rts_options(size)]
 
 
 def parse_markdown(text: str, path: str) -> dict:
@@ -80,15 +94,15 @@ def parse_markdown(text: str, path: str) -> dict:
 
 
 def _run_reader(text: str, path: str) -> subprocess.CompletedProcess:
-    global _rts_options
+    global _rts_accepted
     try:
-        result = subprocess.run([*pandoc_command(), "--from", READER, "--to", "json"],
+        result = subprocess.run([*pandoc_command(len(text)), "--from", READER, "--to", "json"],
                                 input=text.encode("utf-8"), capture_output=True, check=False,
                                 timeout=120)
     except subprocess.TimeoutExpired as exc:
         raise ToolError("pandoc took longer than 120 s", Location(path)) from exc
-    if result.returncode != 0 and _rts_options and b"RTS option" in result.stderr:
-        _rts_options = ()  # "Most RTS options are disabled. Link with -rtsopts ..."
+    if result.returncode != 0 and _rts_accepted and b"RTS option" in result.stderr:
+        _rts_accepted = False  # "Most RTS options are disabled. Link with -rtsopts ..."
         return _run_reader(text, path)
     if result.returncode != 0:
         stderr = result.stderr.decode("utf-8", "replace").strip()

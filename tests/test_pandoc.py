@@ -25,7 +25,7 @@ def fake_pandoc(folder: Path, script: str) -> str:
 def use_pandoc(monkeypatch):
     def use(path: str) -> None:
         monkeypatch.setattr(pandoc, "pandoc_path", lambda: path)
-        monkeypatch.setattr(pandoc, "_rts_options", pandoc.RTS_OPTIONS)
+        monkeypatch.setattr(pandoc, "_rts_accepted", True)
     return use
 
 
@@ -43,11 +43,17 @@ def test_a_pandoc_refusing_rts_options_is_run_without_them(tmp_path, use_pandoc)
         'Link with -rtsopts to enable them." >&2; exit 1;; esac\n'
         f"cat > /dev/null; echo '{json.dumps(EMPTY_AST)}'\n")))
     assert pandoc.parse_markdown("Some text.\n", "p.md")["blocks"] == []
-    assert pandoc._rts_options == ()
-    assert pandoc.pandoc_command() == [str(tmp_path / "pandoc")]
+    assert not pandoc._rts_accepted
+    assert pandoc.pandoc_command(20_000) == [str(tmp_path / "pandoc")]
 
 
 def test_our_pandoc_takes_the_rts_options_and_gives_a_pandoc_3_ast():
     ast = pandoc.parse_markdown("**Ann**: Hello.\n", "p.md")
     assert tuple(ast["pandoc-api-version"][:2]) >= pandoc.MINIMUM_API
-    assert pandoc.pandoc_command()[1:] == list(pandoc.RTS_OPTIONS)
+    assert pandoc._rts_accepted
+
+
+def test_the_allocation_area_grows_with_the_manuscript_within_bounds():
+    assert pandoc.rts_options(100) == ["+RTS", "-A8m", "-H1m", "-RTS"]
+    assert pandoc.rts_options(27_000) == ["+RTS", "-A37m", "-H1m", "-RTS"]
+    assert pandoc.rts_options(5_000_000) == ["+RTS", "-A128m", "-H1m", "-RTS"]

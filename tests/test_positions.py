@@ -22,7 +22,7 @@ DOCUMENTS = sorted(SEEDS_DIR.glob("*.txt")) + sorted((SHARED_DIR / "corpus").glo
 
 def pandoc_word_positions(text: str) -> list[tuple[int, int, str]]:
     """(line, column, word) of every word, as pandoc's `+sourcepos` places it."""
-    result = subprocess.run([*pandoc_command(), "--from", READER + "+sourcepos",
+    result = subprocess.run([*pandoc_command(len(text)), "--from", READER + "+sourcepos",
                              "--to", "json"], input=text.encode(), capture_output=True, check=True)
     found = []
 
