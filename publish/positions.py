@@ -33,7 +33,7 @@ _NON_SPACE = re.compile(r"\S")
 _QUOTED_NON_SPACE = re.compile(r"[^\s>]")
 _ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_CONTAINERS = ("BlockQuote", "BulletList", "OrderedList", "Div")
+NEAR = 2000  # characters after the last word matched in which the next one is looked for first
 
 
 def locate(blocks: list[dict], text: str, path: str) -> None:
@@ -164,7 +164,7 @@ class _Scan:
         """Locate each inline; returns the offset of the first that has a position. Words
         and spaces, nine inlines in ten, are handled here rather than in `inline`."""
         first = None
-        text, line_starts, path = self.text, self.line_starts, self.path
+        line_starts, path = self.line_starts, self.path
         for node in inlines:
             kind = node["t"]
             if kind == "Str":
@@ -209,19 +209,29 @@ class _Scan:
         return found.start()
 
     def _word(self, node: dict) -> int:
+        """Where a word starts: found verbatim near the cursor, else as written with escapes
+        or entities near it, else verbatim further on. Searches stay near the cursor (the
+        syntax between two words is short; link destinations and code blocks are skipped
+        explicitly): a word searched through the whole rest of the text, word after word,
+        made a megabyte of escaped brackets take 24 s."""
         word, text, cursor = node["c"], self.text, self.cursor
-        start = text.find(word, cursor)
+        near = cursor + len(word) + NEAR
+        start = text.find(word, cursor, near)
         verbatim = (start >= 0 and not _WORD_CHARACTER.search(text, cursor, start)
                     and not (start > 0 and text[start - 1] == "\\" and word[0] in _ASCII_PUNCTUATION))
         if verbatim:
             self.cursor = start + len(word)
             return start
-        found = _escaped_pattern(word).search(text, cursor)
-        if not found:  # not in the source as written: keep the place reached
+        found = _escaped_pattern(word).search(text, cursor, near)
+        if found:
+            node["char_pos"] = [self.span(found.start(group)) for group in range(1, len(word) + 1)]
+            self.cursor = found.end()
+            return found.start()
+        start = text.find(word, near - len(word))  # after a long gap (blank lines)
+        if start < 0:  # not in the source as written: keep the place reached
             return cursor
-        node["char_pos"] = [self.span(found.start(group)) for group in range(1, len(word) + 1)]
-        self.cursor = found.end()
-        return found.start()
+        self.cursor = start + len(word)
+        return start
 
     def _emphasis(self, kind: str, children: list[dict]) -> int | None:
         """Emphasis starts at its opening delimiter: the one to two characters before its
