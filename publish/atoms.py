@@ -2,8 +2,9 @@
 
 Blocks and inlines arrive with their source positions in `node["pos"]` (positions.py);
 `unwrap_blocks` pairs each block with its own. Inlines are then flattened into a list of
-`Atom`s, each carrying the marks (emph, strong, strikeout) it sits under. Brackets are split into atoms of their own, so a stage direction is simply the atoms
-between a `[` and its matching `]`, whether it was written `_[scoffing]_`, `[_scoffing_]` or
+`Atom`s, each carrying the marks (emph, strong, strikeout) it sits under. Brackets are split
+into atoms of their own, so a stage direction is simply the atoms between a `[` and its
+matching `]`, whether it was written `_[scoffing]_`, `[_scoffing_]` or
 `[A beat.]`. `rebuild` turns atoms back into nested model inlines.
 """
 
@@ -42,15 +43,15 @@ class PBlock:
     span: m.Span | None
     _atoms: list | None = None
 
-    def atoms(self, path: str) -> list["Atom"]:
+    def atoms(self) -> list["Atom"]:
         """A paragraph's inlines flattened, once: the cast is inferred from the same
         paragraphs the normalizer then walks."""
         if self._atoms is None:
-            self._atoms = flatten(self.c, path)
+            self._atoms = flatten(self.c)
         return self._atoms
 
 
-def unwrap_blocks(blocks: list[dict], path: str, span: m.Span | None = None) -> list[PBlock]:
+def unwrap_blocks(blocks: list[dict], span: m.Span | None = None) -> list[PBlock]:
     """Pandoc blocks paired with their positions (`span` for those that have none: a part
     of a block cut at a note's bracket starts where its first inline does)."""
     return [PBlock(block["t"], block.get("c"), block.get("pos") or span) for block in blocks]
@@ -82,7 +83,7 @@ def char_span(node: dict, index: int, span: m.Span | None) -> m.Span | None:
     return shifted(span, index)
 
 
-def flatten(inlines: list[dict], path: str, marks: tuple = (), span: m.Span | None = None) -> list[Atom]:
+def flatten(inlines: list[dict], marks: tuple = (), span: m.Span | None = None) -> list[Atom]:
     """Pandoc inlines as a flat list of atoms, marks recording emphasis nesting (outer first).
     Each atom has its node's position, or else `span`, its container's (soft breaks)."""
     atoms: list[Atom] = []
@@ -98,27 +99,27 @@ def flatten(inlines: list[dict], path: str, marks: tuple = (), span: m.Span | No
         elif kind == "LineBreak":
             atoms.append(Atom("hard", "\n", marks, own))
         elif kind in MARK_NODES:
-            atoms.extend(flatten(content, path, marks + (MARK_NODES[kind],), own))
+            atoms.extend(flatten(content, marks + (MARK_NODES[kind],), own))
         elif kind == "Code":
             atoms.append(Atom("code", content[1], marks, own))
         elif kind in ("Link", "Image"):
             _, children, (url, title) = content
-            atoms.append(Atom(kind.lower(), "", marks, own, url, title, flatten(children, path, (), own)))
+            atoms.append(Atom(kind.lower(), "", marks, own, url, title, flatten(children, (), own)))
         elif kind in ("Quoted",):
             quote = '"' if content[0]["t"] == "DoubleQuote" else "'"
             atoms.append(Atom("text", quote, marks, own))
-            atoms.extend(flatten(content[1], path, marks, own))
+            atoms.extend(flatten(content[1], marks, own))
             atoms.append(Atom("text", quote, marks, own))
         elif kind in ("RawInline", "Math"):
             atoms.append(Atom("text", content[1], marks, own))
         else:  # Span, Superscript, Subscript, SmallCaps, Cite, Note: keep the words
             children = content[-1] if isinstance(content, list) else []
             if isinstance(children, list) and children and isinstance(children[0], dict):
-                atoms.extend(flatten(children, path, marks, own))
+                atoms.extend(flatten(children, marks, own))
     return atoms
 
 
-def first_position(inlines: list[dict], path: str) -> m.Span | None:
+def first_position(inlines: list[dict]) -> m.Span | None:
     """Where the first inline with a known position starts (soft breaks have none)."""
     for node in inlines:
         if node.get("pos"):
@@ -318,15 +319,12 @@ def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
         # own first inline (normalize asks first_position).
         return ([{"t": kind, "c": before, "pos": block.get("pos")}] if not _blank(before) else [],
                 [{"t": "Para", "c": after}] if not _blank(after) else [], 0, True)
-    if kind in ("Div", "BlockQuote"):
-        inner = block["c"][1] if kind == "Div" else block["c"]
-        before, after, depth, found = split_blocks_at_close(inner, depth)
+    if kind == "BlockQuote":
+        before, after, depth, found = split_blocks_at_close(block["c"], depth)
         if not found:
             return [block], [], depth, False
-        rebuild = (lambda blocks: {"t": "Div", "c": [block["c"][0], blocks]}) if kind == "Div" \
-            else (lambda blocks: {"t": "BlockQuote", "c": blocks})
-        kept = [{**rebuild(before), "pos": block.get("pos")}] if before else []
-        return (kept, [rebuild(after)] if after else [], 0, True)
+        kept = [{"t": kind, "c": before, "pos": block.get("pos")}] if before else []
+        return kept, [{"t": kind, "c": after}] if after else [], 0, True
     if kind in ("BulletList", "OrderedList"):
         items = block["c"] if kind == "BulletList" else block["c"][1]
         for index, item in enumerate(items):

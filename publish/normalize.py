@@ -33,14 +33,14 @@ from publish.recognize import (
 def normalize(ast: dict, path: str, cast: tuple[m.CastMember, ...] = (),
               title: str | None = None) -> tuple[m.Play, list[Diagnostic]]:
     """One manuscript's pandoc AST as a Play, with the diagnostics met on the way."""
-    blocks = unwrap_blocks(ast["blocks"], path)
-    plain_names = plain_dialect_names(blocks, path, cast)
-    labels = speaker_labels(blocks, path, plain_names)
+    blocks = unwrap_blocks(ast["blocks"])
+    plain_names = plain_dialect_names(blocks, cast)
+    labels = speaker_labels(blocks, plain_names)
     cast_model = Cast(cast, True) if cast else Cast(infer_cast(labels), False)
     ctx = Context(path, cast_model, plain_names)
 
     title_level = blocks[0].c[0] if blocks and blocks[0].t == "Header" else None
-    heading_title, blocks = _take_title(blocks, path)
+    heading_title, blocks = _take_title(blocks)
     if heading_title is None:
         title_level = None
     main_title, subtitle = _split_title(title or heading_title or _title_from_path(path))
@@ -75,14 +75,14 @@ def _split_title(title: str) -> tuple[str, str]:
     return (main.strip(), rest.strip()) if sep else (title.strip(), "")
 
 
-def _take_title(blocks: list[PBlock], path: str) -> tuple[str | None, list[PBlock]]:
+def _take_title(blocks: list[PBlock]) -> tuple[str | None, list[PBlock]]:
     if blocks and blocks[0].t == "Header":
-        text = atoms_text(flatten(blocks[0].c[2], path)).strip()
+        text = atoms_text(flatten(blocks[0].c[2])).strip()
         if text and not DIVISION_HEADING.match(text):
             return text, blocks[1:]
     if blocks and blocks[0].t == "Para" and not any(b.t == "Header" for b in blocks):
         # The plain dialect: the first line of the file, alone in its paragraph, is the title.
-        atoms = blocks[0].atoms(path)
+        atoms = blocks[0].atoms()
         text = atoms_text(atoms).strip()
         if (text and len(text) <= 120 and not any(a.kind in ("soft", "hard") or a.marks for a in atoms)
                 and text[0] != "[" and text[-1] not in ".?!:;,—" and ": " not in text[:40]):
@@ -227,7 +227,7 @@ class _Walker:
             return
         if block.t == "Header":
             self._close_division()
-            text = atoms_text(flatten(block.c[2], self.ctx.path)).strip()
+            text = atoms_text(flatten(block.c[2])).strip()
             kind, number, title = parse_division_heading(text)
             self.division_head = (kind, number, title, block.span)
             self.current = []
@@ -238,10 +238,10 @@ class _Walker:
             return
         if block.t in ("Para", "Plain"):
             # A paragraph cut from a note's last list item has no position of its own.
-            span = block.span or first_position(block.c, self.ctx.path)
-            self._paragraph(block.atoms(self.ctx.path), span)
+            span = block.span or first_position(block.c)
+            self._paragraph(block.atoms(), span)
             return
-        converted = prose_block(block, self.ctx)
+        converted = prose_block(block)
         if self.speech is not None:
             self.speech.paragraphs.append(converted)
         else:
@@ -337,11 +337,11 @@ class _Walker:
 
     def _continue_note(self, block: PBlock) -> None:
         if block.t in ("Para", "Plain"):
-            self._note_paragraph(strip_blank_edges(block.atoms(self.ctx.path)), block.span)
+            self._note_paragraph(strip_blank_edges(block.atoms()), block.span)
             return
         balance = bracket_balance(block.c)
         if self.note.depth + balance > 0:
-            self.note.blocks.append(prose_block(block, self.ctx))
+            self.note.blocks.append(prose_block(block))
             self.note.depth += balance
             return
         before, after, _, found = split_blocks_at_close([{"t": block.t, "c": block.c}], self.note.depth)
@@ -349,10 +349,10 @@ class _Walker:
             before, after = [{"t": block.t, "c": block.c}], []
         # `]` written under a list joins its last item (and so does any line after it): the
         # note ends at the bracket, and what follows is read as if the note was not there.
-        for part in unwrap_blocks(before, self.ctx.path, block.span):
-            self.note.blocks.append(prose_block(part, self.ctx))
+        for part in unwrap_blocks(before, block.span):
+            self.note.blocks.append(prose_block(part))
         self._finish_note()
-        for part in unwrap_blocks(after, self.ctx.path, None):
+        for part in unwrap_blocks(after):
             self.feed(part)
 
     def _finish_note(self) -> None:

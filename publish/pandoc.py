@@ -75,7 +75,7 @@ def rts_options(size: int) -> list[str]:
     return ["+RTS", f"-A{megabytes}m", "-H1m", "-RTS"]
 
 
-def pandoc_command(size: int = 0) -> list[str]:
+def pandoc_command(size: int) -> list[str]:
     """pandoc, with the RTS options it accepts, for a manuscript of `size` characters."""
     return [pandoc_path(), *rts_options(size)]
 

@@ -81,8 +81,6 @@ class _Scan:
             items = content if kind == "BulletList" else content[1]
             first = [self.blocks(item, quoted) for item in items][0] if items else None
             return self._list_marker_before(first) if first is not None else marker
-        if kind == "Div":
-            return self.blocks(content[1], quoted)
         if kind == "CodeBlock":
             return self._code_block(content[1], quoted)
         if kind == "RawBlock":  # HTML, kept as text: its lines as written

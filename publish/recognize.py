@@ -103,11 +103,11 @@ class Context:
 # ---------------------------------------------------------------- cast
 
 
-def speaker_labels(blocks: list[PBlock], path: str, plain_names: frozenset[str]) -> list[str]:
+def speaker_labels(blocks: list[PBlock], plain_names: frozenset[str]) -> list[str]:
     labels: list[str] = []
     for block in blocks:
         if block.t in ("Para", "Plain"):
-            tag = speaker_tag(block.atoms(path), plain_names)
+            tag = speaker_tag(block.atoms(), plain_names)
             if tag:
                 labels.extend(name for name in tag[0] if name not in labels)
     return labels
@@ -120,15 +120,14 @@ def infer_cast(labels: list[str]) -> tuple[m.CastMember, ...]:
     return tuple(members.values())
 
 
-def plain_dialect_names(blocks: list[PBlock], path: str,
-                         cast: tuple[m.CastMember, ...]) -> frozenset[str]:
+def plain_dialect_names(blocks: list[PBlock], cast: tuple[m.CastMember, ...]) -> frozenset[str]:
     """Speaker names of the plain dialect (`Name: text`): the declared cast, or names that
     open two or more paragraphs, in files that never use the `**Name**:` form."""
     openers: dict[str, int] = {}
     for block in blocks:
         if block.t not in ("Para", "Plain"):
             continue
-        atoms = block.atoms(path)
+        atoms = block.atoms()
         if speaker_tag(atoms, frozenset()):
             return frozenset()  # the Markdown dialect: no guessing
         match = PLAIN_TAG.match(atoms_text(atoms))
@@ -322,22 +321,21 @@ def _mark_plain_names(content: list[Atom], ctx: Context) -> list[Atom]:
 # ---------------------------------------------------------------- blocks
 
 
-def prose_block(block: PBlock, ctx: Context) -> m.Block:
+def prose_block(block: PBlock) -> m.Block:
     """A pandoc block kept as prose: no directions are looked for inside it."""
-    path = ctx.path
     if block.t in ("Para", "Plain"):
-        return m.Paragraph(rebuild(strip_blank_edges(block.atoms(path))), block.span)
+        return m.Paragraph(rebuild(strip_blank_edges(block.atoms())), block.span)
     if block.t == "Header":
-        return m.Heading(block.c[0], rebuild(flatten(block.c[2], path)), block.span)
+        return m.Heading(block.c[0], rebuild(flatten(block.c[2])), block.span)
     if block.t == "BlockQuote":
-        return m.BlockQuote(tuple(prose_block(b, ctx) for b in unwrap_blocks(block.c, path, block.span)),
+        return m.BlockQuote(tuple(prose_block(b) for b in unwrap_blocks(block.c, block.span)),
                             block.span)
     if block.t in ("BulletList", "OrderedList"):
         ordered = block.t == "OrderedList"
         items = block.c[1] if ordered else block.c
         start = block.c[0][0] if ordered else 1
         return m.ListBlock(ordered, tuple(
-            tuple(prose_block(b, ctx) for b in unwrap_blocks(item, path, block.span)) for item in items
+            tuple(prose_block(b) for b in unwrap_blocks(item, block.span)) for item in items
         ), start, block.span)
     if block.t == "CodeBlock":
         return m.CodeBlock(block.c[1], block.span)
@@ -350,7 +348,7 @@ def prose_block(block: PBlock, ctx: Context) -> m.Block:
         for line in block.c:
             if inlines:
                 inlines.append(m.LineBreak(block.span))
-            inlines.extend(rebuild(flatten(line, path)))
+            inlines.extend(rebuild(flatten(line)))
         return m.Paragraph(tuple(inlines), block.span)
     # Tables, figures, definition lists: keep their words as a paragraph.
     words = _stringify(block.c)

@@ -22,40 +22,29 @@ from publish.collector import collector_paused, earlier_frozen, release_garbage
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Every default book's print PDF (footnotes, contents with target-counter page numbers,
-# named opener pages) and every part of its proof (each play's, and the front with its
-# summary; stamps on every page).
+# Every document of the default books (default_book_documents), and one with fixed boxes.
 RENDER = """
 import hashlib, io, json, sys
-from publish import build as b, outputs
-from publish.config import load
-from publish.render import page, weasyprint_fixes
-from publish.render.assets import ProjectFiles
+from pathlib import Path
 import weasyprint
+from publish.render import weasyprint_fixes
+sys.path.insert(0, "tests")
+from test_weasyprint_fixes import default_book_documents
 
 weasyprint_fixes.apply(linear_time=sys.argv[1] != "footnote-only")
 if sys.argv[1] == "shared":  # as a build lays out: its stylesheets parsed once, fonts shared
     from publish.render import pdf as our_pdf
-config = load(b.Path(".").resolve())
+    from publish.render.assets import ProjectFiles
+root = Path(".").resolve()
 found = {}
-for book_config in config.books:
-    job = b.assemble(config, book_config)
-    files = ProjectFiles(job.root)
-    stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
-    geometry = page.page_css(job.settings, page.gutter_for(100))
-    proof_parts = [(f"proof-{i + 1}", outputs.proof_play_html(job, files, stamp, i))
-                   for i in range(len(job.book.plays))]
-    front = outputs.proof_front_html(job, stamp, None, {"play-1": "1-1"})
-    for kind, html in (("pdf", outputs._book_html(job, files, stamp, geometry=geometry)),
-                       *proof_parts, ("proof-front", front)):
-        if sys.argv[1] == "shared":
-            document = our_pdf.layout(html, job.root, files)
-        else:
-            document = weasyprint.HTML(string=html, base_url=job.root.as_uri() + "/").render()
-        pdf = io.BytesIO()
-        document.write_pdf(pdf)
-        found[f"{book_config.id}.{kind}"] = [len(document.pages),
-                                            hashlib.sha256(pdf.getvalue()).hexdigest()]
+for name, html in default_book_documents().items():
+    if sys.argv[1] == "shared":
+        document = our_pdf.layout(html, root, ProjectFiles(root))
+    else:
+        document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/").render()
+    pdf = io.BytesIO()
+    document.write_pdf(pdf)
+    found[name] = [len(document.pages), hashlib.sha256(pdf.getvalue()).hexdigest()]
 # position: fixed boxes (on every page) and page-number references to later pages, which
 # the default books do not have.
 body = "".join(f'<h2 id="s{n}">Section {n}</h2>' + "<p>Words of the section. " * 30 + "</p>"
@@ -112,7 +101,7 @@ def test_our_documents_are_read_by_expat_and_anything_else_by_weasyprint(monkeyp
     parsed_html = pdf._parsed_html
     monkeypatch.setattr(pdf, "_parsed_html", lambda *a: read_by_expat.append(a) or parsed_html(*a))
     files = ProjectFiles(REPO)
-    for html in default_book_documents():
+    for html in default_book_documents().values():
         pdf.layout(html, REPO, files)
     assert len(read_by_expat) == 8
     # A control character copied into a manuscript is not XML: WeasyPrint's parser reads it.
@@ -121,23 +110,27 @@ def test_our_documents_are_read_by_expat_and_anything_else_by_weasyprint(monkeyp
     assert len(read_by_expat) == 8 and len(document.pages) == 1
 
 
-def default_book_documents() -> list[str]:
-    """The HTML of every document of the default books: print PDFs, proof parts, fronts."""
+def default_book_documents() -> dict[str, str]:
+    """The HTML of every document of the default books, by name (`drafts.proof-2`): print
+    PDFs (footnotes, contents with target-counter page numbers, named opener pages) and
+    every part of the proofs (each play's, and the front with its summary)."""
     from publish import build as b, outputs
     from publish.config import load
     from publish.render import page
     from publish.render.assets import ProjectFiles
 
     config = load(REPO)
-    documents = []
+    documents = {}
     for book_config in config.books:
         job = b.assemble(config, book_config)
         files = ProjectFiles(job.root)
         stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
         geometry = page.page_css(job.settings, page.gutter_for(100))
-        documents.append(outputs._book_html(job, files, stamp, geometry=geometry))
-        documents += [outputs.proof_play_html(job, files, stamp, i) for i in range(len(job.book.plays))]
-        documents.append(outputs.proof_front_html(job, stamp, None, {"play-1": "1-1"}))
+        documents[f"{book_config.id}.pdf"] = outputs._book_html(job, files, stamp, geometry=geometry)
+        for i in range(len(job.book.plays)):
+            documents[f"{book_config.id}.proof-{i + 1}"] = outputs.proof_play_html(job, files, stamp, i)
+        documents[f"{book_config.id}.proof-front"] = outputs.proof_front_html(
+            job, stamp, None, {"play-1": "1-1"})
     return documents
 
 

@@ -37,15 +37,15 @@ def load_weasyprint():
         import weasyprint
         return weasyprint
     with loading_frozen():
-        if not sys.platform.startswith("linux"):
+        if sys.platform.startswith("linux"):
+            find_library = ctypes.util.find_library
+            ctypes.util.find_library = lambda name: None
+            try:
+                import weasyprint
+            finally:
+                ctypes.util.find_library = find_library
+        else:
             import weasyprint
-            return weasyprint
-        find_library = ctypes.util.find_library
-        ctypes.util.find_library = lambda name: None
-        try:
-            import weasyprint
-        finally:
-            ctypes.util.find_library = find_library
     return weasyprint
 
 
