@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from publish import model as m
 
+_TEXT_KINDS = frozenset(("text", "space"))
 MARK_NODES = {"Emph": "emph", "Strong": "strong", "Strikeout": "strike", "Underline": "emph"}
 
 
@@ -182,8 +183,18 @@ def rebuild(atoms: list[Atom], strong_builder: Callable | None = None) -> tuple[
     index = 0
     while index < len(atoms):
         atom = atoms[index]
+        if not atom.marks and atom.kind in _TEXT_KINDS:
+            # A run of unmarked words and spaces is one Text, made at once: joined, not
+            # concatenated pair by pair (long speeches made that quadratic).
+            end = index + 1
+            while end < len(atoms) and not atoms[end].marks and atoms[end].kind in _TEXT_KINDS:
+                end += 1
+            text = atom.text if end == index + 1 else "".join([a.text for a in atoms[index:end]])
+            result.append(m.Text(text, atom.span))
+            index = end
+            continue
         if not atom.marks:
-            result.extend(_leaf(atom, strong_builder))
+            result.append(_leaf(atom))
             index += 1
             continue
         outer = atom.marks[0]
@@ -205,31 +216,43 @@ def rebuild(atoms: list[Atom], strong_builder: Callable | None = None) -> tuple[
     return tuple(_merge_text(result))
 
 
-def _leaf(atom: Atom, strong_builder) -> list[m.Inline]:
-    if atom.kind in ("text", "space"):
-        return [m.Text(atom.text, atom.span)]
+def _leaf(atom: Atom) -> m.Inline:
+    if atom.kind in _TEXT_KINDS:
+        return m.Text(atom.text, atom.span)
     if atom.kind == "soft":
-        return [m.SoftBreak(atom.span)]
+        return m.SoftBreak(atom.span)
     if atom.kind == "hard":
-        return [m.LineBreak(atom.span)]
+        return m.LineBreak(atom.span)
     if atom.kind == "code":
-        return [m.Code(atom.text, atom.span)]
+        return m.Code(atom.text, atom.span)
     if atom.kind == "link":
-        return [m.Link(rebuild(atom.children), atom.url, atom.title, atom.span)]
+        return m.Link(rebuild(atom.children), atom.url, atom.title, atom.span)
     if atom.kind == "image":
-        return [m.Image(rebuild(atom.children), atom.url, atom.title, atom.span)]
+        return m.Image(rebuild(atom.children), atom.url, atom.title, atom.span)
     raise ValueError(f"unknown atom kind {atom.kind}")
 
 
 def _merge_text(inlines: list[m.Inline]) -> list[m.Inline]:
     """Adjacent Text nodes become one, keeping the first one's span."""
     merged: list[m.Inline] = []
+    run: list[m.Text] = []
     for node in inlines:
-        if isinstance(node, m.Text) and merged and isinstance(merged[-1], m.Text):
-            merged[-1] = m.Text(merged[-1].text + node.text, merged[-1].span)
-        else:
-            merged.append(node)
+        if isinstance(node, m.Text):
+            run.append(node)
+            continue
+        if run:
+            merged.append(_joined(run))
+            run = []
+        merged.append(node)
+    if run:
+        merged.append(_joined(run))
     return merged
+
+
+def _joined(texts: list[m.Text]) -> m.Text:
+    if len(texts) == 1:
+        return texts[0]
+    return m.Text("".join([t.text for t in texts]), texts[0].span)
 
 
 # ---------------------------------------------------------------- cutting at a bracket
