@@ -136,8 +136,11 @@ def assemble_books(config: Config, book_configs: list[BookConfig], cache: Cache 
     CLI loads the renderer then, so the render processes it forks have it already. It runs
     only when there is parsing to do, which an unchanged rebuild has not."""
     paths = tuple(dict.fromkeys(p for book in book_configs for p in book.manuscripts))
-    parsed = _parse_in_parallel(config, paths, cache, workers, meanwhile)
-    return [assemble(config, book, cache, parsed=parsed) for book in book_configs]
+    # The plays come back pickled and are then walked (their images): large trees, made
+    # and read without cycles, that collections would only scan again and again.
+    with collector_paused():
+        parsed = _parse_in_parallel(config, paths, cache, workers, meanwhile)
+        return [assemble(config, book, cache, parsed=parsed) for book in book_configs]
 
 
 def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache | None,

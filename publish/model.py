@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar, NamedTuple, Union
 
 
-@dataclass(frozen=True)
-class Span:
-    """Where a node starts in its source: 1-based line and column."""
+class Span(NamedTuple):
+    """Where a node starts in its source: 1-based line and column.
+
+    A named tuple rather than a frozen dataclass like the nodes: every word of a manuscript
+    gets one while parsing, and a tuple is made in half the time. Code that walks trees
+    must test for it before testing for a tuple of children."""
 
     path: str
     line: int
@@ -325,9 +328,11 @@ def from_json(data: Any) -> Any:
 
 def strip_spans(node: Any) -> Any:
     """The same tree without source positions: for comparing models of different sources."""
+    if isinstance(node, Span):
+        return None
     if isinstance(node, tuple):
         return tuple(strip_spans(child) for child in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, Span):
+    if dataclasses.is_dataclass(node):
         changes = {}
         for f in dataclasses.fields(node):
             value = getattr(node, f.name)
@@ -337,15 +342,34 @@ def strip_spans(node: Any) -> Any:
 
 
 def walk(node: Any):
-    """Every node of a tree, depth first, parents before children."""
-    if isinstance(node, tuple):
-        for child in node:
-            yield from walk(child)
-        return
-    if dataclasses.is_dataclass(node) and not isinstance(node, Span):
-        yield node
-        for f in dataclasses.fields(node):
-            yield from walk(getattr(node, f.name))
+    """Every node of a tree, depth first, parents before children.
+
+    Iterative, with each node class's child fields listed once: building a book walks every
+    play (its images, its size), and a generator per level with `dataclasses.fields` per
+    node made that the slowest part of assembling a long book."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is tuple:
+            stack.extend(reversed(item))
+            continue
+        names = _CHILD_FIELDS.get(kind)
+        if names is None:
+            if kind in _NOT_NODES or not dataclasses.is_dataclass(item) or isinstance(item, type):
+                continue
+            names = _CHILD_FIELDS[kind] = _child_fields(kind)
+        yield item
+        stack.extend([getattr(item, name) for name in reversed(names)])
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that may hold nodes (its position never does)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "span")
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {cls: _child_fields(cls) for cls in NODE_TYPES.values()}
+_NOT_NODES = frozenset((str, int, bool, float, type(None), Span))  # words, numbers, positions
 
 
 def plain_text(node: Any) -> str:

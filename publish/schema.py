@@ -42,7 +42,7 @@ def _schema_for(hint) -> dict:
         return {"type": "array", "items": _schema_for(item)}
     if origin in (typing.Union, types.UnionType):
         return {"anyOf": [_schema_for(arg) for arg in typing.get_args(hint)]}
-    if dataclasses.is_dataclass(hint):
+    if dataclasses.is_dataclass(hint) or hint is m.Span:
         return {"$ref": f"#/$defs/{hint.__name__}"}
     raise TypeError(f"no schema for {hint!r}")
 
@@ -52,8 +52,9 @@ def _node_schema(cls) -> dict:
     properties: dict = {}
     if cls is not m.Span:
         properties["type"] = {"const": cls.TYPE}
-    for field in dataclasses.fields(cls):
-        properties[field.name] = _schema_for(hints[field.name])
+    names = m.Span._fields if cls is m.Span else [field.name for field in dataclasses.fields(cls)]
+    for name in names:
+        properties[name] = _schema_for(hints[name])
     return {"type": "object", "properties": properties,
             "required": list(properties), "additionalProperties": False}
 

@@ -109,7 +109,7 @@ def _shown_directions(play: m.Play) -> list[m.StageDirection]:
         if isinstance(node, tuple):
             for child in node:
                 visit(child)
-        elif hasattr(node, "__dataclass_fields__") and not isinstance(node, m.Span):
+        elif hasattr(node, "__dataclass_fields__"):
             for name in node.__dataclass_fields__:
                 visit(getattr(node, name))
 
