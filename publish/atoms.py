@@ -11,8 +11,8 @@ matching `]`, whether it was written `_[scoffing]_`, `[_scoffing_]` or
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
 
 from publish import model as m
 
@@ -20,7 +20,7 @@ _TEXT_KINDS = frozenset(("text", "space"))
 MARK_NODES = {"Emph": "emph", "Strong": "strong", "Strikeout": "strike", "Underline": "emph"}
 
 
-@dataclass
+@dataclass(slots=True)  # one per word and space: slots make them faster to create
 class Atom:
     kind: str  # text | space | soft | hard | code | link | image
     text: str = ""
@@ -28,7 +28,7 @@ class Atom:
     span: m.Span | None = None
     url: str = ""
     title: str = ""
-    children: list["Atom"] = field(default_factory=list)  # link text, image alt
+    children: Sequence["Atom"] = ()  # link text, image alt
 
     @property
     def is_blank(self) -> bool:
@@ -63,8 +63,6 @@ def unwrap_blocks(blocks: list[dict], span: m.Span | None = None) -> list[PBlock
 
 def _split_brackets(node: dict, marks: tuple, span: m.Span | None) -> list[Atom]:
     text = node["c"]
-    if "[" not in text and "]" not in text:  # most words: no split needed
-        return [Atom("text", text, marks, span)] if text else []
     atoms = []
     offset = 0
     for piece in re.split(r"([\[\]])", text):
@@ -92,7 +90,10 @@ def flatten(inlines: list[dict], marks: tuple = (), span: m.Span | None = None) 
         kind, content = node["t"], node.get("c")
         own = node.get("pos") or span
         if kind == "Str":
-            atoms.extend(_split_brackets(node, marks, own))
+            if "[" in content or "]" in content:
+                atoms.extend(_split_brackets(node, marks, own))
+            elif content:  # most words: no bracket to split at
+                atoms.append(Atom("text", content, marks, own))
         elif kind == "Space":
             atoms.append(Atom("space", " ", marks, own))
         elif kind == "SoftBreak":

@@ -33,6 +33,7 @@ _NON_SPACE = re.compile(r"\S")
 _QUOTED_NON_SPACE = re.compile(r"[^\s>]")
 _ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_new_tuple = tuple.__new__
 NEAR = 2000  # characters after the last word matched in which the next one is looked for first
 
 
@@ -160,24 +161,35 @@ class _Scan:
 
     def inlines(self, inlines: list[dict]) -> int | None:
         """Locate each inline; returns the offset of the first that has a position. Words
-        and spaces, nine inlines in ten, are handled here rather than in `inline`."""
+        and spaces, nine inlines in ten, are handled here rather than in `inline`, and the
+        line last found is kept: a line holds several words, so most need no search for it."""
         first = None
-        line_starts, path = self.line_starts, self.path
+        text, line_starts, path = self.text, self.line_starts, self.path
+        line, line_start, next_start = 0, 0, -1  # the line `line` spans [line_start, next_start)
         for node in inlines:
             kind = node["t"]
             if kind == "Str":
                 offset = self._word(node)
             elif kind == "Space":
-                offset = self._space()
+                offset = self.cursor
+                if offset < len(text) and text[offset] in " \t\n":  # right after a word
+                    self.cursor = offset + 1
+                else:
+                    offset = self._space()
             elif kind == "SoftBreak":
                 continue
             else:
                 offset = self.inline(node)
-            if offset is not None:
+            if offset is None:
+                continue
+            if not line_start <= offset < next_start:
                 line = bisect_right(line_starts, offset)
-                node["pos"] = m.Span(path, line, offset - line_starts[line - 1] + 1)
-                if first is None:
-                    first = offset
+                line_start = line_starts[line - 1]
+                next_start = line_starts[line] if line < len(line_starts) else len(text) + 1
+            # tuple.__new__ makes a Span in half the time its constructor takes.
+            node["pos"] = _new_tuple(m.Span, (path, line, offset - line_start + 1))
+            if first is None:
+                first = offset
         return first
 
     def inline(self, node: dict) -> int | None:
@@ -196,11 +208,7 @@ class _Scan:
         return None
 
     def _space(self) -> int | None:
-        cursor = self.cursor
-        if cursor < len(self.text) and self.text[cursor] in " \t\n":  # right after a word
-            self.cursor = cursor + 1
-            return cursor
-        found = _SPACE.search(self.text, cursor)
+        found = _SPACE.search(self.text, self.cursor)
         if not found:
             return None
         self.cursor = found.end()
@@ -215,7 +223,7 @@ class _Scan:
         word, text, cursor = node["c"], self.text, self.cursor
         near = cursor + len(word) + NEAR
         start = text.find(word, cursor, near)
-        verbatim = (start >= 0 and not _WORD_CHARACTER.search(text, cursor, start)
+        verbatim = (start >= 0 and (start == cursor or not _WORD_CHARACTER.search(text, cursor, start))
                     and not (start > 0 and text[start - 1] == "\\" and word[0] in _ASCII_PUNCTUATION))
         if verbatim:
             self.cursor = start + len(word)
