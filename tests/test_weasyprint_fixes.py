@@ -148,6 +148,27 @@ def test_the_fixes_are_in_place_once_a_layout_ran():
         assert getattr(function, "_publish_patched", False), function.__name__
 
 
+def test_pdf_streams_are_deflated_at_zlibs_default_level():
+    """pydyf deflates at level 9; once a layout ran, at level 6: the same content, read back
+    whole, in the bytes zlib's default level gives (level 9 gives others for this text)."""
+    import zlib
+
+    import pydyf
+
+    from publish.render import pdf
+    from publish.render.assets import ProjectFiles
+    pdf.layout("<p>x</p>", REPO, ProjectFiles(REPO))
+    content = b"\n".join(b"BT /F1 9 Tf 72 %d Td (Words of a speech, line %d) Tj ET" % (n, n)
+                          for n in range(400))
+    assert zlib.compress(content, 6) != zlib.compress(content, 9)
+    stream = pydyf.Stream([content], compress=True)
+    written = stream.data
+    deflated = written[written.index(b"stream\n") + 7:written.rindex(b"\nendstream")]
+    assert zlib.decompress(deflated) == content
+    assert deflated == zlib.compress(content, 6)
+    assert b"/Filter /FlateDecode" in written
+
+
 class Cycle:
     def __init__(self) -> None:
         self.me = self
