@@ -14,7 +14,6 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from publish import __version__
 from publish import model as m
@@ -25,8 +24,25 @@ from publish.errors import CheckFailed, ConfigError, InputError, PublishError
 # alone would drop the colours but keep bold and italic, which NO_COLOR users do not want
 # either, so the colour system is switched off altogether.
 _COLOURS = None if os.environ.get("NO_COLOR") else "auto"
-stdout = Console(highlight=False, soft_wrap=True, color_system=_COLOURS)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True, color_system=_COLOURS)
+
+
+class _Console:
+    """A rich Console, made when first used: `publish all -q` prints nothing, and importing
+    rich (25 ms) would only delay the build, whose first steps all wait for this process."""
+
+    def __init__(self, **options) -> None:
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            from rich.console import Console
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+stdout = _Console(highlight=False, soft_wrap=True, color_system=_COLOURS)
+stderr = _Console(stderr=True, highlight=False, soft_wrap=True, color_system=_COLOURS)
 
 
 def _project(required: bool):
@@ -68,7 +84,7 @@ def _load_pdf_renderer() -> None:
     load_weasyprint()  # for its side effect: loaded once here, then forked
 
 
-def _report(diagnostics: list[Diagnostic], verbose: bool, console: Console = stderr,
+def _report(diagnostics: list[Diagnostic], verbose: bool, console: _Console = stderr,
             quiet: bool = False, strict: bool = False) -> None:
     """Print diagnostics; info ones only with --verbose, and with --quiet only those that
     fail the build (errors, and warnings under --strict)."""

@@ -24,6 +24,7 @@ try:
 except SystemExit:
     pass
 sys.stderr.write("\\nweasyprint imported: %s\\n" % ("weasyprint" in sys.modules))
+sys.stderr.write("rich imported: %s\\n" % ("rich" in sys.modules))
 """
 
 
@@ -69,6 +70,16 @@ def test_unchanged_rebuild_renders_nothing_and_imports_no_renderer(project):
     for result in (first, second):
         assert all(f"dist/{path.name}" in result.stdout for path in outputs), result.stdout
     assert len(outputs) == 6
+
+
+def test_a_quiet_build_does_not_import_rich(project):
+    """rich is loaded for what it prints: a quiet build (CI, the benchmark) prints nothing
+    and its start-up, which every step of the build waits for, need not load it."""
+    _, quiet = probe(project, "pdf", "--book", "collected", "-q", "--no-cache", "-j", "1")
+    assert quiet.returncode == 0 and "rich imported: False" in quiet.stderr, quiet.stderr
+    _, summary = probe(project, "pdf", "--book", "collected")
+    assert summary.returncode == 0 and "rich imported: True" in summary.stderr, summary.stderr
+    assert "dist/collected.pdf" in summary.stdout
 
 
 def test_no_cache_renders_again(project):
