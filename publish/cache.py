@@ -25,10 +25,10 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from publish import __version__
+from publish.versions import installed_version
 
 CACHE_DIR = ".cache"
 FORMAT = "1"  # bump when an entry's layout changes
@@ -80,16 +80,23 @@ STYLESHEETS = {"pdf": ("print.css", "manuscript.css"), "proof": ("print.css", "p
 def render_identity(styles_dir: Path, kind: str) -> str:
     """What an output of `kind` depends on besides the book: our code, the versions of the
     rendering libraries, its stylesheets and the fonts."""
-    versions = []
-    for name in RENDER_LIBRARIES:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=none")
+    versions = [f"{name}={installed_version(name) or 'none'}" for name in RENDER_LIBRARIES]
     fonts = sorted(p for p in (styles_dir / "fonts").rglob("*") if p.is_file())
     assets = [styles_dir / name for name in STYLESHEETS[kind]] + fonts
     return digest(code_identity(), kind, *versions,
-                  *(f"{p.relative_to(styles_dir)}:{file_digest(p)}" for p in assets))
+                  *(f"{p.relative_to(styles_dir)}:{_asset_digest(p)}" for p in assets))
+
+
+def _asset_digest(path: Path) -> str:
+    """A stylesheet's or font's digest, read again only once the file changed: every kind of
+    output embeds the same fonts (1.1 MB)."""
+    stat = path.stat()
+    return _digest_of_version(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=None)
+def _digest_of_version(path: Path, size: int, mtime_ns: int) -> str:
+    return file_digest(path)
 
 
 @dataclass

@@ -19,10 +19,10 @@ from __future__ import annotations
 import contextlib
 import io
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from publish.render.proof import PART_LINK, play_folio_prefix
+from publish.versions import installed_version
 
 POINTS_PER_PX = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
 
@@ -83,7 +83,7 @@ def merge(front_pdf: bytes, parts: list[ProofPart], output: Path) -> int:
         _outline(proof, parts, starts)
         _label_pages(proof, front_pages, parts, starts)
         producer = str(proof.docinfo.get("/Producer", "WeasyPrint"))
-        proof.docinfo["/Producer"] = f"{producer}; parts merged by pikepdf {metadata.version('pikepdf')}"
+        proof.docinfo["/Producer"] = f"{producer}; parts merged by pikepdf {installed_version('pikepdf')}"
         # The same parts give the same bytes: the file identifier is derived from the content.
         proof.save(output, deterministic_id=True)
         return len(proof.pages)
