@@ -81,3 +81,16 @@ def loading_frozen():
 def release_garbage() -> None:
     """Collect every unreachable object that is not frozen."""
     gc.collect()
+
+
+@contextlib.contextmanager
+def parsed_frozen():
+    """Run the body (parsing and assembling the books) with the collector paused, then
+    freeze what it made: the books' models live as long as the build, and hold no cycles.
+    Made with the collector paused, all of them were still its youngest generation, and the
+    collections after the pause scanned every one again: 0.134 s in the build process for
+    the 20x benchmark book, against 0.011 s with them frozen. A frozen object is still freed
+    when nothing refers to it any more; only the collector no longer looks at it."""
+    with collector_paused():
+        yield
+        gc.freeze()
