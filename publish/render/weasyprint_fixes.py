@@ -133,20 +133,8 @@ def _rewrite(module, name: str, replacements: list[tuple[str, str]],
     function = getattr(module, name)
     if getattr(function, "_publish_patched", False):
         return
-    lines, first_line = inspect.getsourcelines(function)
-    source = textwrap.dedent("".join(lines))
-    for old, new in replacements:
-        if source.count(old) != 1:
-            raise WeasyPrintFixError(
-                f"WeasyPrint's {module.__name__}.{name} changed; review {FIXES_MODULE} "
-                "for this WeasyPrint version")
-        source = source.replace(old, new)
-    namespace: dict = {}
     module.__dict__.update(helpers or {})
-    # Compiled at its own line numbers, so a traceback through it points into WeasyPrint.
-    code = compile("\n" * (first_line - 1) + source, inspect.getsourcefile(module), "exec")
-    exec(code, module.__dict__, namespace)  # noqa: S102 - WeasyPrint's own code, lines changed
-    patched = namespace[name]
+    patched = _recompiled(function, module, name, replacements, f"WeasyPrint's {module.__name__}.{name}")
     patched._publish_patched = True
     setattr(module, name, patched)
     for importer in importers or []:
@@ -162,20 +150,27 @@ def _rewrite_property(module, cls: type, name: str, replacements: list[tuple[str
     original = cls.__dict__[name]
     if getattr(original.fget, "_publish_patched", False):
         return
-    lines, first_line = inspect.getsourcelines(original.fget)  # from its `@property`
+    # The getter's source starts at its `@property`: compiled, it defines the property again.
+    patched = _recompiled(original.fget, module, name, replacements,
+                          f"{module.__name__}.{cls.__name__}.{name}")
+    patched.fget._publish_patched = True
+    setattr(cls, name, patched)
+
+
+def _recompiled(function, module, name: str, replacements: list[tuple[str, str]], shown: str):
+    """What `function`'s source defines as `name` once each `old` (present exactly once) is
+    replaced by `new`, compiled in `module` at the source's own line numbers (a traceback
+    through it still points into the library's file)."""
+    lines, first_line = inspect.getsourcelines(function)
     source = textwrap.dedent("".join(lines))
     for old, new in replacements:
         if source.count(old) != 1:
-            raise WeasyPrintFixError(
-                f"{module.__name__}.{cls.__name__}.{name} changed; review {FIXES_MODULE} "
-                "for this version")
+            raise WeasyPrintFixError(f"{shown} changed; review {FIXES_MODULE} for this version")
         source = source.replace(old, new)
     namespace: dict = {}
     code = compile("\n" * (first_line - 1) + source, inspect.getsourcefile(module), "exec")
-    exec(code, module.__dict__, namespace)  # noqa: S102 - the library's own code, a line changed
-    patched = namespace[name]
-    patched.fget._publish_patched = True
-    setattr(cls, name, patched)
+    exec(code, module.__dict__, namespace)  # noqa: S102 - the library's own code, lines changed
+    return namespace[name]
 
 
 def _index_page_type_styles(style_for_class) -> None:
