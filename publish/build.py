@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from publish import model as m
 from publish.atomic import clean_stale
 from publish.cache import Cache, code_identity, copy_out, digest, file_digest, pandoc_identity, render_identity
-from publish.collector import collector_paused, parsed_frozen
+from publish.collector import collector_paused, made_frozen
 from publish.check import check_images
 from publish.config import BookConfig, Config, PlayConfig, PrintConfig
 from publish.diagnostics import Diagnostic, fails
@@ -138,7 +138,7 @@ def assemble_books(config: Config, book_configs: list[BookConfig], cache: Cache 
     paths = tuple(dict.fromkeys(p for book in book_configs for p in book.manuscripts))
     # The plays come back pickled and are then walked (their images): large trees, made
     # and read without cycles, that collections would only scan again and again.
-    with parsed_frozen():
+    with made_frozen():
         parsed = _parse_in_parallel(config, paths, cache, workers, meanwhile)
         return [assemble(config, book, cache, parsed=parsed) for book in book_configs]
 

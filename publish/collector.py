@@ -65,14 +65,21 @@ def collector_paused():
 
 
 @contextlib.contextmanager
-def loading_frozen():
-    """Run the body (a library's import) with the collector paused, then freeze what it
-    made. Importing WeasyPrint makes about 80,000 tracked objects (modules, classes, its C
-    declarations parsed by cffi, its default stylesheets), and the collections they set off
-    scanned everything again and again: 0.25 s for the import, 0.22 s this way, on the
-    build's critical path. Some 35,000 of them are garbage (the parse trees of those C
-    declarations), frozen with the rest: collecting them would scan everything once more
-    (20 ms), and the process's resident size is the same either way (61 MB)."""
+def made_frozen():
+    """Run the body with the collector paused, then freeze what it made: for what lives as
+    long as the process's work and that collections would only scan again and again.
+    - Importing WeasyPrint makes about 80,000 tracked objects (modules, classes, its C
+      declarations parsed by cffi, its default stylesheets), and the collections they set
+      off scanned everything again and again: 0.25 s for the import, 0.22 s this way, on
+      the build's critical path. Some 35,000 of them are garbage (the parse trees of those C
+      declarations), frozen with the rest: collecting them would scan everything once more
+      (20 ms), and the process's resident size is the same either way (61 MB).
+    - Parsing and assembling the books: their models live as long as the build and hold no
+      cycles. Made with the collector paused, all of them were still its youngest
+      generation, and the collections after the pause scanned every one again: 0.134 s in
+      the build process for the 20x benchmark book, against 0.011 s with them frozen.
+    A frozen object is still freed when nothing refers to it any more; only the collector no
+    longer looks at it."""
     with collector_paused():
         yield
         gc.freeze()
@@ -82,15 +89,3 @@ def release_garbage() -> None:
     """Collect every unreachable object that is not frozen."""
     gc.collect()
 
-
-@contextlib.contextmanager
-def parsed_frozen():
-    """Run the body (parsing and assembling the books) with the collector paused, then
-    freeze what it made: the books' models live as long as the build, and hold no cycles.
-    Made with the collector paused, all of them were still its youngest generation, and the
-    collections after the pause scanned every one again: 0.134 s in the build process for
-    the 20x benchmark book, against 0.011 s with them frozen. A frozen object is still freed
-    when nothing refers to it any more; only the collector no longer looks at it."""
-    with collector_paused():
-        yield
-        gc.freeze()

@@ -31,12 +31,12 @@ def load_weasyprint():
     import ctypes.util
     import sys
 
-    from publish.collector import loading_frozen
+    from publish.collector import made_frozen
 
     if "weasyprint" in sys.modules:
         import weasyprint
         return weasyprint
-    with loading_frozen():
+    with made_frozen():
         if sys.platform.startswith("linux"):
             find_library = ctypes.util.find_library
             ctypes.util.find_library = lambda name: None
