@@ -356,20 +356,17 @@ def walk(node: Any):
             continue
         names = _CHILD_FIELDS.get(kind)
         if names is None:
-            if kind in _NOT_NODES or not dataclasses.is_dataclass(item) or isinstance(item, type):
-                continue
-            names = _CHILD_FIELDS[kind] = _child_fields(kind)
+            continue  # words, numbers, positions: not nodes
         yield item
         stack.extend([getattr(item, name) for name in reversed(names)])
 
 
-def _child_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a node class that may hold nodes (its position never does)."""
-    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "span")
-
-
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {cls: _child_fields(cls) for cls in NODE_TYPES.values()}
-_NOT_NODES = frozenset((str, int, bool, float, type(None), Span))  # words, numbers, positions
+# The fields of each node class that may hold nodes (its position never does). Every node
+# class is in NODE_TYPES, as from_json already needs.
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls) if f.name != "span")
+    for cls in NODE_TYPES.values()
+}
 
 
 def plain_text(node: Any) -> str:
