@@ -4,7 +4,8 @@ Each output is written into a hidden folder beside it (`.publish-partial/`, same
 the final rename is atomic), named after the writing process. A build that fails removes its
 partial file; a build that is killed (`kill -9`) cannot, so the next build removes partial
 files whose process is gone. The previous output under the real name is untouched until the
-rename, and two builds running at once never share a partial file.
+rename, and two builds running at once never share a partial file. The hidden folder is
+removed as soon as it is empty, so a successful build leaves nothing behind but its outputs.
 """
 
 from __future__ import annotations
@@ -46,7 +47,16 @@ def clean_stale(folder: Path) -> list[Path]:
         if pid_text.isdigit() and not _alive(int(pid_text)):
             entry.unlink(missing_ok=True)
             removed.append(entry)
+    _remove_if_empty(partial)
     return removed
+
+
+def _remove_if_empty(partial: Path) -> None:
+    """Remove the partial folder unless another writer still has a file in it."""
+    try:
+        partial.rmdir()
+    except OSError:  # not empty (another output being written), or already gone
+        pass
 
 
 class atomic_output:
@@ -57,10 +67,17 @@ class atomic_output:
         self.target = target
 
     def __enter__(self) -> Path:
-        partial = self.target.parent / PARTIAL_DIR
-        partial.mkdir(parents=True, exist_ok=True)
-        self.temporary = partial / f"{os.getpid()}-{self.target.name}"
-        self.temporary.write_bytes(b"")  # exists from the start, as mkstemp's file did
+        self.partial = self.target.parent / PARTIAL_DIR
+        self.temporary = self.partial / f"{os.getpid()}-{self.target.name}"
+        # Another writer that just finished may remove the folder between our mkdir and our
+        # file's creation (it removes it once empty): make both again until the file exists.
+        for _ in range(100):
+            self.partial.mkdir(parents=True, exist_ok=True)
+            try:
+                self.temporary.write_bytes(b"")  # exists from the start, as mkstemp's file did
+                break
+            except FileNotFoundError:
+                continue
         return self.temporary
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -69,3 +86,4 @@ class atomic_output:
             os.replace(self.temporary, self.target)
         else:
             self.temporary.unlink(missing_ok=True)
+        _remove_if_empty(self.partial)

@@ -251,9 +251,8 @@ def test_font_change_rebuilds_everything(project, styles_copy):
 
 def test_changed_image_is_rebuilt(project):
     image = project / "manuscript/drafts/gpt-4_corrigibility.png"
-    corpus_image = REPO_ROOT.parent / "shared/corpus/images/gpt-4_corrigibility.png"
     drafts(project, Cache.for_project(project))  # the image is missing: a placeholder
-    shutil.copyfile(corpus_image, image)
+    shutil.copyfile(REPO_ROOT / "tests/fixtures/images/chart.png", image)
     _, artifacts = drafts(project, Cache.for_project(project))
     assert reused(artifacts) == {"pdf": False, "epub": False, "proof": False}
 

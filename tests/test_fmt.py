@@ -17,8 +17,10 @@ from publish.fmt import format_play
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-FILES = sorted((SHARED / "seeds").glob("*")) + sorted((SHARED / "corpus").glob("*/*.md"))
+from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, author_files
+
+# The repository's fixtures and manuscripts always; the author's files where ../shared is.
+FILES = FIXTURE_FILES + MANUSCRIPT_FILES + author_files()
 
 
 def _play(text: str) -> m.Play:

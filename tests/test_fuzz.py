@@ -18,8 +18,11 @@ from publish.pandoc import parse_markdown
 from publish.source import check_nesting, decode
 
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEED = (SHARED / "seeds" / "000_f515717d11504b51.txt").read_text(encoding="utf-8")
+from conftest import FIXTURES_DIR
+
+# The repository's own fixture, which holds every convention: the mutations reach them all
+# without the author's files.
+SEED = (FIXTURES_DIR / "conventions.md").read_text(encoding="utf-8")
 TOKENS = ["**", "_", "*", "[", "]", "(", ")", "![", "](", "TODO", "TODO:", "\n", "\n\n", " ",
           "**Simplicia**:", "**Doomimir**:", "Simplicia:", "### Scene 1:", "## ", "> ", " * ",
           "1. ", "`", "```", "<script>", "&amp;", "\\", "—", "…", "...", "---", "\t", "    ",

@@ -15,9 +15,9 @@ from publish.normalize import normalize
 from publish.pandoc import READER, pandoc_command, parse_markdown
 from publish.source import read_manuscript
 
-from conftest import SEEDS_DIR, SHARED_DIR
+from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, author_files
 
-DOCUMENTS = sorted(SEEDS_DIR.glob("*.txt")) + sorted((SHARED_DIR / "corpus").glob("*/*.md"))
+DOCUMENTS = FIXTURE_FILES + MANUSCRIPT_FILES + author_files()
 
 
 def pandoc_word_positions(text: str) -> list[tuple[int, int, str]]:

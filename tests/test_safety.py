@@ -89,8 +89,21 @@ def test_kill_9_mid_render_leaves_previous_outputs_intact(default_project: Path)
     assert visible == sorted(before), f"a partial file appeared in dist/: {visible}"
     # The next build removes what the killed one left behind and finishes.
     assert run_cli("all", "--book", "drafts", cwd=default_project, timeout=300).returncode == 0
-    assert not list(partial.iterdir())
+    assert not partial.exists(), "the partial folder outlived the build that emptied it"
     assert digests(dist) != before
+
+
+def test_a_successful_build_leaves_only_its_outputs(built_dist: Path, tmp_path: Path,
+                                                    repo_root: Path) -> None:
+    """No `.publish-partial/` (or anything else) beside the outputs, in dist/ and in `-o DIR`."""
+    assert sorted(p.name for p in built_dist.iterdir()) == sorted(
+        f"{book}{suffix}" for book in ("collected", "drafts")
+        for suffix in (".pdf", ".epub", "-proof.pdf"))
+    out = tmp_path / "out"
+    fixture = repo_root / "tests" / "fixtures" / "plain.txt"
+    result = run_cli("all", str(fixture), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["plain-proof.pdf", "plain.epub", "plain.pdf"]
 
 
 def test_failed_build_keeps_previous_outputs(tmp_path: Path) -> None:

@@ -9,14 +9,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import SEEDS_DIR, run_cli
+from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, SEEDS_DIR, SHARED_PRESENT, run_cli
 from publish import model as m
 from publish.normalize import normalize
 from publish.pandoc import parse_markdown
 from publish.schema import model_schema
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema" / "model.schema.json"
-SEEDS = sorted(SEEDS_DIR.glob("*.txt"))
+# The repository's fixtures and manuscripts, and the author's seeds where ../shared is.
+SEEDS = FIXTURE_FILES + MANUSCRIPT_FILES + (sorted(SEEDS_DIR.glob("*.txt")) if SHARED_PRESENT else [])
 
 
 def test_committed_schema_is_the_generated_one() -> None:
