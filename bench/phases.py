@@ -8,13 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from publish import build as b
+from publish.build.assemble import assemble, assemble_books
+from publish.build.stamp import build_stamp
 from publish import model as m
-from publish import outputs
+from publish.build import outputs
 from publish.config import load
 from publish.render import page
-from publish.render.assets import ProjectFiles
-from publish.workers import default_workers
+from publish.reading.files import ProjectFiles
+from publish.build.workers import default_workers
 
 
 def parse_seconds(root: Path) -> float:
@@ -22,7 +23,7 @@ def parse_seconds(root: Path) -> float:
     start = time.perf_counter()
     # No cache: every manuscript of every book through pandoc and normalize, in parallel
     # processes, as `publish all` does cold (without the renderer it loads meanwhile).
-    b.assemble_books(config, list(config.books), workers=default_workers())
+    assemble_books(config, list(config.books), workers=default_workers())
     return time.perf_counter() - start
 
 
@@ -30,9 +31,9 @@ def write_html(root: Path, book_id: str, folder: Path, pages: int) -> None:
     """The HTML our workers lay out: print (with the gutter its page count calls for) and
     the proof of its longest play (the proof is laid out play by play)."""
     config = load(root)
-    job = b.assemble(config, config.book(book_id))
+    job = assemble(config, config.book(book_id))
     files = ProjectFiles(root)
-    stamp, _ = b.build_stamp(root, list(job.manuscripts.values()))
+    stamp, _ = build_stamp(root, list(job.manuscripts.values()))
     settings = job.settings
     geometry = page.page_css(settings, page.gutter_for(pages))
     folder.mkdir(parents=True, exist_ok=True)

@@ -7,18 +7,18 @@ error; 3 configuration error; 4 input error; 5 tool error; 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
 
 from publish import __version__
 from publish import model as m
-from publish.diagnostics import Diagnostic, Severity, fails
-from publish.errors import CheckFailed, ConfigError, InputError, PublishError
+from publish.model.diagnostics import Diagnostic, Severity, fails
+from publish.model.errors import ConfigError, InputError, PublishError
 
 # Colours and styles only on a terminal (rich's detection), and never with NO_COLOR set: rich
 # alone would drop the colours but keep bold and italic, which NO_COLOR users do not want
@@ -65,8 +65,8 @@ def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool, w
     """The books to build and the project's build cache (disabled without `use_cache`;
     None outside a project); manuscripts are parsed by `workers` processes, while this one
     runs `meanwhile`."""
-    from publish.build import assemble_books, assemble_file, assemble_part
-    from publish.cache import Cache
+    from publish.build.assemble import assemble_books, assemble_file, assemble_part
+    from publish.build.cache import Cache
     config = _project(required=not files or bool(book))
     cache = Cache.for_project(config.root, use_cache) if config else None
     if files and book:
@@ -80,7 +80,7 @@ def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool, w
 
 
 def _load_pdf_renderer() -> None:
-    from publish.render.pdf import load_weasyprint
+    from publish.render.weasy import load_weasyprint
     load_weasyprint()  # for its side effect: loaded once here, then forked
 
 
@@ -166,8 +166,8 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
     @click.option("--no-cache", is_flag=True, help="Render everything; neither read nor fill .cache/.")
     def command(files, book, outdir, strict, quiet, verbose, jobs, no_cache, since=None, profile=None):
         def action():
-            from publish.build import build_all
-            from publish.workers import default_workers
+            from publish.build.plan import build_all
+            from publish.build.workers import default_workers
             processes = jobs or default_workers()
             # Loading WeasyPrint takes ~0.2 s: done while other processes parse, it is loaded
             # once, before the render processes are forked, instead of once in each of them.
@@ -176,17 +176,18 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
             books, cache = _jobs_and_cache(files, book, not no_cache, processes, _load_pdf_renderer)
             target = Path(outdir) if outdir else books[0].root / "dist"
             release = any(kind != "proof" for kind in outputs)
-            if release:
-                _refuse_failing(books, strict, quiet, verbose)
-            _report(_unique(books), verbose, quiet=quiet)
-            with stderr.status("building", spinner="dots") if not quiet else _null() as status:
+            failing = release and any(fails(job.diagnostics, strict) for job in books)
+            # When the build will be refused, --quiet still shows what fails it.
+            _report(_unique(books), verbose, quiet=quiet, strict=strict if failing else False)
+            with (stderr.status("building", spinner="dots") if not quiet
+                  else contextlib.nullcontext()) as status:
                 results = build_all(books, outputs, target, strict, since=since, profile=profile,
                                     cache=cache, workers=processes,
                                     progress=status.update if not quiet else None)
             rows = [(a.path, a.pages, a.size, _warnings(job.diagnostics))
                     for job, artifacts in zip(books, results) for a in artifacts]
             if not quiet:
-                from publish.tables import build_summary
+                from publish.commands.tables import build_summary
                 stdout.print(build_summary(rows))
         _run(action, verbose)
 
@@ -218,33 +219,6 @@ def _warnings(diagnostics: list[Diagnostic]) -> int:
     return sum(d.severity is Severity.WARNING for d in diagnostics)
 
 
-def _refuse_failing(books, strict: bool, quiet: bool, verbose: bool) -> None:
-    """Before writing anything: if a book's diagnostics fail the build, print them all and
-    every reason, book by book, and stop with status 1."""
-    failing = [job for job in books if fails(job.diagnostics, strict)]
-    if not failing:
-        return
-    _report(_unique(books), verbose, quiet=quiet, strict=strict)
-    reasons = "\n".join(f"  {job.id}: {_reason(job.diagnostics, strict)}" for job in failing)
-    flag = " under --strict" if strict else ""
-    raise CheckFailed(f"the manuscripts have problems that fail the build{flag}:\n{reasons}\n"
-                      "nothing was written")
-
-
-def _reason(diagnostics: list[Diagnostic], strict: bool) -> str:
-    """`2 errors (M301 ×2), 21 warnings (M102 ×3, M201 ×18)`: what fails, by code."""
-    parts = []
-    for severity in (Severity.ERROR, Severity.WARNING):
-        if severity is Severity.WARNING and not strict:
-            continue
-        codes = Counter(d.code for d in diagnostics if d.severity is severity)
-        if codes:
-            by_code = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(codes.items()))
-            total = sum(codes.values())
-            parts.append(f"{total} {severity.value}{'s' if total > 1 else ''} ({by_code})")
-    return ", ".join(parts)
-
-
 def _profile_option(outputs: tuple[str, ...]):
     """--profile only where a print PDF is built (pdf, all)."""
     if "pdf" not in outputs:
@@ -252,14 +226,6 @@ def _profile_option(outputs: tuple[str, ...]):
     from publish.config import PROFILES
     return click.option("--profile", type=click.Choice(PROFILES),
                         help="Print profile of the PDF (default: book.yaml's print.profile, else pod).")
-
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 _build_command("all", ("pdf", "epub", "proof"), "Build the print PDF, the EPUB and the proof PDF.")
@@ -278,7 +244,7 @@ def ast_command(file: str) -> None:
       publish ast manuscript/shoggoths.md > shoggoths.json
     """
     def action():
-        from publish.build import assemble_file
+        from publish.build.assemble import assemble_file
         job = assemble_file(Path(file), _project(required=False))
         click.echo(json.dumps(m.to_json(job.book.plays[0]), ensure_ascii=False, indent=1))
     _run(action)
@@ -331,7 +297,7 @@ def fmt_command(files: tuple[str, ...], check_only: bool) -> None:
       publish fmt manuscript/drafts/llm-successes.md
     """
     def action():
-        from publish.format_files import format_files
+        from publish.commands.format_files import format_files
         config = _project(required=not files)
         paths = [Path(f) for f in files] if files else [
             config.root / rel for book in config.books for rel in book.manuscripts]
@@ -365,13 +331,13 @@ def stats_command(targets: tuple[str, ...], as_json: bool) -> None:
       publish stats manuscript/shoggoths.md --json
     """
     def action():
-        from publish.stats import cast_stats, play_stats_json
+        from publish.model.stats import cast_stats, play_stats_json
         plays = _plays(targets)
         if as_json:
             click.echo(json.dumps({"plays": [play_stats_json(play) for play in plays]},
                                   ensure_ascii=False, indent=1))
             return
-        from publish.tables import play_stats
+        from publish.commands.tables import play_stats
         for play in plays:
             stdout.print(play_stats(play.meta.title, play.meta.source, cast_stats(play)))
     _run(action)
@@ -380,7 +346,7 @@ def stats_command(targets: tuple[str, ...], as_json: bool) -> None:
 def _plays(targets: tuple[str, ...]) -> list[m.Play]:
     """The plays `publish stats` counts: each target is a book of book.yaml or a manuscript;
     a play in two books is counted once."""
-    from publish.build import assemble, assemble_file
+    from publish.build.assemble import assemble, assemble_file
     config = _project(required=not targets)
     books = {book.id for book in config.books} if config else set()
     jobs = []
@@ -418,7 +384,7 @@ def watch_command(files, book, outdir, quiet, verbose, jobs) -> None:
     def action():
         import logging
         from watchfiles import watch
-        from publish.watch import Session, rebuilds, watched_paths
+        from publish.commands.watch import Session, rebuilds, watched_paths
         # watchfiles logs its own "stopping watch" on Ctrl-C; the CLI speaks for itself.
         logging.getLogger("watchfiles").setLevel(logging.ERROR)
         root = _project(required=True).root
@@ -445,8 +411,8 @@ def _inside(root: Path, path: Path) -> str:
 
 
 def _print_rebuild(event, quiet: bool, verbose: bool) -> None:
-    from publish.tables import shown_path
-    from publish.watch import Failed
+    from publish.commands.tables import shown_path
+    from publish.commands.watch import Failed
     if isinstance(event, Failed):
         stderr.print(f"{event.manuscript}: {event.error}", style="bold red", markup=False)
         return
@@ -481,7 +447,7 @@ def new_command(title: str, cast: tuple[str, ...], book: str | None) -> None:
       publish new "The Alignment Tax" --cast Simplicia --cast Doomimir
     """
     def action():
-        from publish.project import new_play
+        from publish.commands.project import new_play
         created = new_play(_project(required=True).root, title, list(cast), book)
         names = ", ".join(member.name for member in created.cast) or "none yet"
         stdout.print(f"created {created.shown} (book {created.book}; cast: {names})", markup=False)
@@ -501,7 +467,7 @@ def clean_command(quiet: bool) -> None:
       publish clean
     """
     def action():
-        from publish.project import clean
+        from publish.commands.project import clean
         root = _project(required=True).root
         removed = clean(root)
         if quiet:

@@ -125,7 +125,7 @@ def default_config(project_copy: Path):
 @pytest.fixture(scope="session")
 def default_books(default_config):
     """{book id: Book model} for the copied default project (parsed once, no rendering)."""
-    from publish.build import assemble
+    from publish.build.assemble import assemble
     return {book.id: assemble(default_config, book).book for book in default_config.books}
 
 
@@ -154,6 +154,6 @@ def books(built_dist: Path, default_config) -> dict:
     each (its model and config), for the print tests to read back without building again."""
     from print_support import Built
 
-    from publish.build import assemble
+    from publish.build.assemble import assemble
     return {book.id: Built(assemble(default_config, book), built_dist / f"{book.id}.pdf")
             for book in default_config.books}

@@ -13,7 +13,9 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 
-from publish import build as b
+from publish.build.assemble import assemble
+from publish.build.jobs import BookJob
+from publish.build.plan import build
 from publish import model as m
 from publish.config import load
 
@@ -28,7 +30,7 @@ CALL_LARGEST = 7.3  # a footnote call is 0.65em: 7.15pt in 11pt text, 6.5pt in a
 
 @dataclass
 class Built:
-    job: b.BookJob
+    job: BookJob
     path: Path
 
     def pages(self):
@@ -44,8 +46,8 @@ def small_project(tmp_path: Path, text: str, book_extra: str = "", name: str = "
 
 def build_small(root: Path, profile: str | None = None) -> Path:
     config = load(root)
-    job = b.assemble(config, config.books[0])
-    b.build(job, ("pdf",), root / "dist", profile=profile)
+    job = assemble(config, config.books[0])
+    build(job, ("pdf",), root / "dist", profile=profile)
     return root / "dist" / "small.pdf"
 
 

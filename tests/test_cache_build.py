@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 
 from proof_support import EPOCH, REPO_ROOT
-from publish import build as b
-from publish.cache import Cache, render_identity
+from publish.build.assemble import assemble
+from publish.build.jobs import Artifact, BookJob
+from publish.build.plan import build
+from publish.build import keys
+from publish.build.cache import Cache, render_identity
 from publish.config import load
+from publish.reading import files
 from publish.render import assets, epub
 
 ALL = ("pdf", "epub", "proof")
@@ -31,10 +35,10 @@ def project(tmp_path, monkeypatch) -> Path:
     return root
 
 
-def drafts(root: Path, cache: Cache) -> tuple[b.BookJob, list[b.Artifact]]:
+def drafts(root: Path, cache: Cache) -> tuple[BookJob, list[Artifact]]:
     config = load(root)
-    job = b.assemble(config, config.book("drafts"), cache)
-    return job, b.build(job, ALL, root / "dist", cache=cache)
+    job = assemble(config, config.book("drafts"), cache)
+    return job, build(job, ALL, root / "dist", cache=cache)
 
 
 def edit_book_yaml(root: Path, old: str, new: str) -> None:
@@ -44,7 +48,7 @@ def edit_book_yaml(root: Path, old: str, new: str) -> None:
     config_file.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def reused(artifacts: list[b.Artifact]) -> dict[str, bool]:
+def reused(artifacts: list[Artifact]) -> dict[str, bool]:
     return {a.kind: a.reused for a in artifacts}
 
 
@@ -65,8 +69,8 @@ def test_cached_outputs_equal_uncached_ones(project, tmp_path):
     drafts(project, Cache.for_project(project))
     _, cached = drafts(project, Cache.for_project(project))
     config = load(project)
-    job = b.assemble(config, config.book("drafts"))
-    fresh = b.build(job, ALL, tmp_path / "fresh")  # no cache at all
+    job = assemble(config, config.book("drafts"))
+    fresh = build(job, ALL, tmp_path / "fresh")  # no cache at all
     assert all(a.reused for a in cached) and not any(a.reused for a in fresh)
     for old, new in zip(cached, fresh):
         assert old.path.read_bytes() == new.path.read_bytes(), old.kind
@@ -107,7 +111,7 @@ def test_proof_from_kept_parts_equals_one_built_from_scratch(project, tmp_path):
     proof = next(a for a in artifacts if a.kind == "proof")
     assert proof.rebuilt_parts == (EDITED,)
     config = load(project)
-    fresh = b.build(b.assemble(config, config.book("drafts")), ("proof",), tmp_path / "fresh",
+    fresh = build(assemble(config, config.book("drafts")), ("proof",), tmp_path / "fresh",
                     cache=Cache.for_project(project, enabled=False))[0]
     assert fresh.rebuilt_parts == tuple(config.book("drafts").manuscripts)
     assert proof.path.read_bytes() == fresh.path.read_bytes()
@@ -125,7 +129,7 @@ def test_epub_with_kept_chapters_equals_one_built_from_scratch(project, tmp_path
     _, artifacts = drafts(project, Cache.for_project(project))
     epub_file = next(a for a in artifacts if a.kind == "epub")
     config = load(project)
-    fresh = b.build(b.assemble(config, config.book("drafts")), ("epub",), tmp_path / "fresh",
+    fresh = build(assemble(config, config.book("drafts")), ("epub",), tmp_path / "fresh",
                     cache=Cache.for_project(project, enabled=False))[0]
     assert epub_file.path.read_bytes() == fresh.path.read_bytes()
     later = "manuscript/drafts/evolution-notes.md" in epub_file.rebuilt_parts
@@ -174,27 +178,27 @@ def test_comment_in_book_yaml_rebuilds_nothing(project):
 
 def test_different_profile_is_a_different_pdf(project):
     config = load(project)
-    job = b.assemble(config, config.book("collected"), Cache.for_project(project))
+    job = assemble(config, config.book("collected"), Cache.for_project(project))
     cache = Cache.for_project(project)
-    b.build(job, ("pdf",), project / "dist", cache=cache)
-    assert not b.build(job, ("pdf",), project / "dist", cache=cache, profile="screen")[0].reused
-    assert b.build(job, ("pdf",), project / "dist", cache=cache, profile="screen")[0].reused
-    assert b.build(job, ("pdf",), project / "dist", cache=cache)[0].reused
+    build(job, ("pdf",), project / "dist", cache=cache)
+    assert not build(job, ("pdf",), project / "dist", cache=cache, profile="screen")[0].reused
+    assert build(job, ("pdf",), project / "dist", cache=cache, profile="screen")[0].reused
+    assert build(job, ("pdf",), project / "dist", cache=cache)[0].reused
 
 
 def test_another_pdf_variant_is_a_different_pdf(project):
     """The variant is part of the book's print settings, so of the PDF's key."""
-    def build() -> b.Artifact:
+    def build_pdf() -> Artifact:
         config = load(project)
-        job = b.assemble(config, config.book("collected"), Cache.for_project(project))
-        return b.build(job, ("pdf",), project / "dist", cache=Cache.for_project(project))[0]
+        job = assemble(config, config.book("collected"), Cache.for_project(project))
+        return build(job, ("pdf",), project / "dist", cache=Cache.for_project(project))[0]
 
-    build()
+    build_pdf()
     edit_book_yaml(project, "    style: book\n", "    style: book\n    pdf_variant: pdf/a-3b\n")
-    variant = build()
+    variant = build_pdf()
     assert not variant.reused
     assert "/OutputIntents" in _catalog(variant.path)  # PDF/A's: rendered anew, not copied
-    assert build().reused
+    assert build_pdf().reused
 
 
 def _catalog(path: Path) -> set[str]:
@@ -214,7 +218,8 @@ def styles_copy(tmp_path, monkeypatch) -> Path:
     """The styles and fonts in a folder of the test's own, used by the build and its keys."""
     styles = tmp_path / "styles"
     shutil.copytree(assets.STYLES_DIR, styles)
-    monkeypatch.setattr(b, "STYLES_DIR", styles)
+    monkeypatch.setattr(keys, "STYLES_DIR", styles)
+    monkeypatch.setattr(files, "STYLES_DIR", styles)
     monkeypatch.setattr(assets, "STYLES_DIR", styles)
     monkeypatch.setattr(assets, "FONTS_DIR", styles / "fonts")
     monkeypatch.setattr(epub, "FONTS_DIR", styles / "fonts")
@@ -297,22 +302,22 @@ def test_pdf_and_epub_of_a_book_share_one_print_layout(project, monkeypatch, cac
     """The EPUB's page-list comes from the print PDF's own layout, with or without the cache."""
     calls = count_print_layouts(monkeypatch)
     config = load(project)
-    job = b.assemble(config, config.book("collected"))
+    job = assemble(config, config.book("collected"))
     cache = Cache.for_project(project, enabled=cached)
-    artifacts = b.build(job, ALL, project / "dist", cache=cache)  # one process: calls are seen
+    artifacts = build(job, ALL, project / "dist", cache=cache)  # one process: calls are seen
     assert sorted(calls) == ["print", "proof", "proof"]  # the proof: its one play, its front
     assert all(not a.reused for a in artifacts)
 
 
 def test_epub_alone_reads_the_page_map_the_pdf_left_in_the_cache(project, monkeypatch):
     config = load(project)
-    job = b.assemble(config, config.book("collected"))
-    b.build(job, ("pdf",), project / "dist", cache=Cache.for_project(project))
+    job = assemble(config, config.book("collected"))
+    build(job, ("pdf",), project / "dist", cache=Cache.for_project(project))
     calls = count_print_layouts(monkeypatch)
-    b.build(job, ("epub",), project / "dist", cache=Cache.for_project(project))
+    build(job, ("epub",), project / "dist", cache=Cache.for_project(project))
     assert calls == []
     # Without the cache, the EPUB lays the print edition out for its page-list itself.
-    b.build(job, ("epub",), project / "out", cache=Cache.for_project(project, enabled=False))
+    build(job, ("epub",), project / "out", cache=Cache.for_project(project, enabled=False))
     assert calls == ["print"]
 
 
@@ -320,9 +325,9 @@ def test_epub_alone_reads_the_page_map_the_pdf_left_in_the_cache(project, monkey
 def test_progress_reports_pages_laid_out(project, workers):
     """The progress display hears of each page WeasyPrint lays out, from any render process."""
     config = load(project)
-    job = b.assemble(config, config.book("collected"))
+    job = assemble(config, config.book("collected"))
     heard: list[str] = []
-    artifacts = b.build(job, ("pdf", "proof"), project / "dist", progress=heard.append,
+    artifacts = build(job, ("pdf", "proof"), project / "dist", progress=heard.append,
                         workers=workers)
     pages = {a.kind: a.pages for a in artifacts}
     furthest: dict[str, int] = {}  # task label -> the furthest page heard

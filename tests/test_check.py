@@ -25,7 +25,7 @@ def test_broken_manuscripts_give_the_golden_diagnostics(update_golden: bool) -> 
 
 
 def test_every_documented_code_is_exercised() -> None:
-    from publish.diagnostics import CODES
+    from publish.model.diagnostics import CODES
     seen = set(re.findall(r"\[(M\d{3})\]", (BROKEN / "expected.txt").read_text(encoding="utf-8")))
     assert seen == set(CODES), f"codes without a broken example: {set(CODES) - seen}"
 

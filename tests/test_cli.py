@@ -148,7 +148,7 @@ def test_ast_of_a_seed_matches_the_library(tmp_path):
     """`publish ast` prints exactly the model the library builds (here for seed 002, in its
     canonical form in manuscript/drafts)."""
     from publish import model as m
-    from publish.build import read_play
+    from publish.build.assemble import read_play
     from publish.config import PlayConfig
     seed = REPO_ROOT / "manuscript/drafts/llm-successes.md"
     copy = tmp_path / "seed.md"

@@ -14,7 +14,7 @@ from cli_support import (
     ANSI, REPO_ROOT as REPO, copy_default_project, make_project, run_cli, run_on_terminal,
 )
 from publish import __version__
-from publish.build import build
+from publish.build.plan import build
 
 COMMANDS = ("all", "pdf", "epub", "proof", "ast", "check", "fmt", "stats", "watch", "new", "clean")
 

@@ -8,10 +8,10 @@ import yaml
 import pytest
 
 from cli_support import BOOK_YAML, copy_default_project, make_project, run_cli
-from publish.errors import ConfigError
+from publish.model.errors import ConfigError
 from publish.model import CastMember
-from publish.project import slugify
-from publish.yaml_edit import add_play
+from publish.commands.project import slugify
+from publish.config.yaml_edit import add_play
 
 CAST = [CastMember("ann", "Ann"), CastMember("bo-peep", "Bo Peep")]
 

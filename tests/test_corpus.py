@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from publish import model as m
-from publish.normalize import normalize
-from publish.pandoc import parse_markdown
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
 
 from conftest import FIXTURE_FILES, FIXTURES_DIR, MANUSCRIPT_FILES, SHARED_DIR, author_files, needs_shared
 

@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from publish.build import assemble_file, build_all
-from publish.diagnostics import Severity
+from publish.build.assemble import assemble_file
+from publish.build.plan import build_all
+from publish.model.diagnostics import Severity
 
 from epubcheck_support import check_epubs, describe
 

@@ -9,7 +9,7 @@ import pytest
 
 from publish import model as m
 from publish.config import load
-from publish.errors import ConfigError
+from publish.model.errors import ConfigError
 from publish.render.cover import generated_cover
 from publish.render.epub_markup import EpubMarkup, possessives_inside, speech_row
 from publish.render.pagemap import assign
@@ -52,7 +52,7 @@ def test_generated_cover_is_deterministic_png():
 
 def project(tmp_path: Path, book_extra: str) -> Path:
     (tmp_path / "play.md").write_text("## Play\n\n**A**: Hello.\n", encoding="utf-8")
-    (tmp_path / "book.yaml").write_text(textwrap.dedent(f"""\
+    (tmp_path / "book.yaml").write_text(textwrap.dedent("""\
         books:
           one:
             title: One
@@ -85,16 +85,17 @@ def test_page_map_marks_are_attributes_no_stylesheet_reads(tmp_path):
     so the marked HTML is the plain one plus `data-pm` attributes, and no style reads them."""
     import re
 
-    from publish import build as b
-    from publish import outputs
-    from publish.render.assets import STYLES_DIR, ProjectFiles
+    from publish.build.assemble import assemble
+    from publish.build import outputs
+    from publish.reading.files import ProjectFiles
+    from publish.support.paths import STYLES_DIR
     from publish.render.html import Stamp
     from publish.render.markup import Markup
     from publish.render.pagemap import MarkedMarkup
 
     root = Path(__file__).resolve().parents[1]
     config = load(root)
-    job = b.assemble(config, config.book("drafts"))
+    job = assemble(config, config.book("drafts"))
     files, stamp = ProjectFiles(root), Stamp("abc", "2024-01-01")
     marked = MarkedMarkup(link_footnotes=True)
     plain = outputs._book_html(job, files, stamp, markup=Markup(link_footnotes=True))

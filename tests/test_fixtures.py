@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from publish import model as m
-from publish.build import read_play
+from publish.build.assemble import read_play
 from publish.config import load
 
 from conftest import FIXTURE_FILES, FIXTURES_DIR

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 
 from publish import model as m
-from publish.fmt import format_play
-from publish.normalize import normalize
-from publish.pandoc import parse_markdown
+from publish.reading.fmt import format_play
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
 
 from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, author_files
 

@@ -6,16 +6,15 @@ CI runs a small derandomized sample; `make fuzz` runs thousands of random exampl
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publish.errors import PublishError
-from publish.fmt import format_play
-from publish.normalize import normalize
-from publish.pandoc import parse_markdown
-from publish.source import check_nesting, decode
+from publish.model.errors import PublishError
+from publish.reading.fmt import format_play
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
+from publish.reading.source import check_nesting, decode
 
 
 from conftest import FIXTURES_DIR

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from publish import model as m
-from publish.build import read_play
+from publish.build.assemble import read_play
 from publish.config import PlayConfig
 
 from conftest import SEEDS_DIR, SHARED_PRESENT, needs_shared

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from publish import model as m
-from publish.build import read_play
+from publish.build.assemble import read_play
 from publish.config import PlayConfig
-from publish.normalize import normalize
-from publish.pandoc import parse_markdown
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
 
 from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, SEEDS_DIR, SHARED_PRESENT
 
@@ -432,7 +432,7 @@ def model_words(play: m.Play) -> collections.Counter:
                 parts.append(m.plain_text(node.delivery))
         elif isinstance(node, m.Division):
             parts += [node.kind, node.number or "", node.title or ""]
-    for block in blocks(play) + list(play.back):
+    for block in blocks(play):
         if isinstance(block, m.StageDirection):
             parts.append(m.plain_text(block))
     return collections.Counter(WORD.findall(" ".join(parts).casefold()))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from publish import pandoc
-from publish.errors import ToolError
+from publish.reading import pandoc
+from publish.model.errors import ToolError
 
 EMPTY_AST = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": []}
 

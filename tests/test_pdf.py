@@ -134,7 +134,6 @@ def play_blocks(play: m.Play):
     yield from play.front
     for division in play.body:
         yield from division.blocks
-    yield from play.back
 
 
 # ---------------------------------------------------------------- stage directions

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from publish import model as m
-from publish.normalize import normalize
-from publish.pandoc import READER, pandoc_command, parse_markdown
-from publish.source import read_manuscript
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import READER, pandoc_command, parse_markdown
+from publish.reading.source import read_manuscript
 
 from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, author_files
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from publish import config as c
-from publish.errors import ConfigError
+from publish.model.errors import ConfigError
 from publish.render import page
 
 

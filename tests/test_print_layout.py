@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from publish import build as b
-from publish.outputs import print_layout
-from publish.render.assets import ProjectFiles
+from publish.build.assemble import assemble
+from publish.build.stamp import build_stamp
+from publish.build.outputs import print_layout
+from publish.reading.files import ProjectFiles
 from print_support import small_project
 
 HYPHEN = "\u2010"  # WeasyPrint's default hyphenate-character, added where it breaks a word
@@ -29,8 +30,8 @@ def laid_out(default_config) -> dict:
     """{book id: WeasyPrint document}: the default books laid out as their print PDFs are."""
     documents = {}
     for book_config in default_config.books:
-        job = b.assemble(default_config, book_config)
-        stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
+        job = assemble(default_config, book_config)
+        stamp, _ = build_stamp(job.root, list(job.manuscripts.values()))
         documents[book_config.id] = print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1]
     return documents
 
@@ -38,8 +39,8 @@ def laid_out(default_config) -> dict:
 def layout_small(root: Path):
     from publish.config import load
     config = load(root)
-    job = b.assemble(config, config.books[0])
-    stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
+    job = assemble(config, config.books[0])
+    stamp, _ = build_stamp(job.root, list(job.manuscripts.values()))
     return print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1]
 
 
@@ -196,16 +197,16 @@ def test_no_line_of_the_default_books_reaches_past_the_text_block(laid_out):
 
 
 def test_the_weasyprint_fixes_refuse_a_weasyprint_they_were_not_written_for(monkeypatch):
-    """publish/render/weasyprint_fixes.py replaces a few lines of WeasyPrint 70's own code; on
+    """publish/render/weasy/patches.py replaces a few lines of WeasyPrint 70's own code; on
     code without those lines it must say so, not patch blindly or silently do nothing."""
     from weasyprint.layout import block
 
-    from publish.render import weasyprint_fixes
+    from publish.render.weasy import patches as weasyprint_fixes
 
     def _linebox_layout(context, box):  # another WeasyPrint's, without the condition
         return None
 
     monkeypatch.setattr(block, "_linebox_layout", _linebox_layout)
     with pytest.raises(weasyprint_fixes.WeasyPrintFixError,
-                       match=r"_linebox_layout changed; review publish/render/weasyprint_fixes.py"):
+                       match=r"_linebox_layout changed; review publish/render/weasy/patches.py"):
         weasyprint_fixes.apply()

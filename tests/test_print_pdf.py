@@ -15,11 +15,12 @@ import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from publish import build as b
+from publish.build.assemble import assemble
+from publish.build.plan import build
 from publish import model as m
-from publish import outputs
+from publish.build import outputs
 from publish.config import load
-from publish.errors import CheckFailed
+from publish.model.errors import CheckFailed
 from publish.render import page as geometry
 from publish.render.assets import FONTS_DIR
 from publish.render.html import division_heading
@@ -86,8 +87,8 @@ def test_a_longer_book_is_laid_out_again_with_a_wider_gutter(monkeypatch, tmp_pa
     monkeypatch.setattr(pdf, "write", lambda document, target, **options: len(document.pages))
     monkeypatch.setattr(outputs, "_page_map", lambda *args: None)  # the fake pages hold no boxes
     root = small_project(tmp_path, "## P\n\n**A**: Hi.\n")
-    job = b.assemble(load(root), load(root).books[0])
-    assert b.build(job, ("pdf",), tmp_path / "out")[0].pages == 310
+    job = assemble(load(root), load(root).books[0])
+    assert build(job, ("pdf",), tmp_path / "out")[0].pages == 310
     assert laid_out == [0.375, 0.5, 0.625]
 
 
@@ -374,7 +375,7 @@ def link_urls(book: m.Book) -> list[str]:
 
 def test_link_urls_are_footnotes_on_the_page_of_their_link(books):
     """The drafts book: WeasyPrint 70 put note 1 a page after its call (the orphan-line
-    branch fixed in publish/render/weasyprint_fixes.py)."""
+    branch fixed in publish/render/weasy/patches.py)."""
     built = books["drafts"]
     urls = link_urls(built.job.book)
     assert len(urls) > 10
@@ -410,7 +411,7 @@ def many_links_play(seed: int = 2, speeches: int = 80) -> str:
 def test_many_links_each_note_on_the_page_of_its_call(tmp_path):
     root = small_project(tmp_path, many_links_play())
     path = build_small(root)
-    book = b.assemble(load(root), load(root).books[0]).book
+    book = assemble(load(root), load(root).books[0]).book
     urls = link_urls(book)
     assert len(urls) > 80
     pages = pdfplumber.open(path).pages
@@ -441,17 +442,17 @@ IMAGE_PLAY = "## P\n\n**A**: Look.\n\n![a chart of things](chart.png)\n"
 
 
 def test_missing_image_fails_a_release_book_naming_the_place(tmp_path):
-    job = b.assemble(load(small_project(tmp_path, IMAGE_PLAY)), load(tmp_path).books[0])
+    job = assemble(load(small_project(tmp_path, IMAGE_PLAY)), load(tmp_path).books[0])
     assert [str(d.location) + " " + d.severity.value + " " + d.code for d in job.diagnostics] == \
         ["play.md:5:1 error M301"]
     with pytest.raises(CheckFailed):
-        b.build(job, ("pdf",), tmp_path / "dist")
+        build(job, ("pdf",), tmp_path / "dist")
     assert not (tmp_path / "dist" / "small.pdf").exists()
 
 
 def test_remote_image_fails_a_release_book(tmp_path):
     root = small_project(tmp_path, "## P\n\n![x](https://i.imgur.com/x.png)\n")
-    codes = [(d.code, d.severity.value) for d in b.assemble(load(root), load(root).books[0]).diagnostics]
+    codes = [(d.code, d.severity.value) for d in assemble(load(root), load(root).books[0]).diagnostics]
     assert codes == [("M302", "error")]
 
 

@@ -16,8 +16,8 @@ from proof_support import (
     margin_numbers, page_texts,
 )
 from publish import model as m
-from publish.normalize import normalize
-from publish.pandoc import parse_markdown
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from publish import model as m
-from publish.diff import diff_play, word_diff
-from publish.normalize import normalize
-from publish.pandoc import parse_markdown
+from publish.model.diff import diff_play, word_diff
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
 
 CAST = (m.CastMember("ann", "Ann"), m.CastMember("bob", "Bob"))
 BASE = """## Play

@@ -9,11 +9,11 @@ import pytest
 
 from publish import model as m
 from publish.config import load
-from publish.errors import ConfigError
-from publish.normalize import normalize
-from publish.numbering import numbers
-from publish.pandoc import parse_markdown
-from publish.stats import cast_stats
+from publish.model.errors import ConfigError
+from publish.reading.normalize import normalize
+from publish.model.numbering import numbers
+from publish.reading.pandoc import parse_markdown
+from publish.model.stats import cast_stats
 
 PLAY = """## Play
 

@@ -11,9 +11,9 @@ import pytest
 
 from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, SEEDS_DIR, SHARED_PRESENT, run_cli
 from publish import model as m
-from publish.normalize import normalize
-from publish.pandoc import parse_markdown
-from publish.schema import model_schema
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
+from publish.model.schema import model_schema
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema" / "model.schema.json"
 # The repository's fixtures and manuscripts, and the author's seeds where ../shared is.
@@ -22,7 +22,7 @@ SEEDS = FIXTURE_FILES + MANUSCRIPT_FILES + (sorted(SEEDS_DIR.glob("*.txt")) if S
 
 def test_committed_schema_is_the_generated_one() -> None:
     committed = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert committed == model_schema(), "run: python -m publish.schema > schema/model.schema.json"
+    assert committed == model_schema(), "run: python -m publish.model.schema > schema/model.schema.json"
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[s.name for s in SEEDS])

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from importlib import metadata
 
-from publish.cache import RENDER_LIBRARIES
-from publish.versions import installed_version
+from publish.build.cache import RENDER_LIBRARIES
+from publish.support.versions import installed_version
 
 
 def test_every_installed_distribution_has_the_version_importlib_metadata_gives():

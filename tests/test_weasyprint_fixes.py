@@ -1,4 +1,4 @@
-"""publish/render/weasyprint_fixes.py, the stylesheets parsed once per process (render/pdf.py)
+"""publish/render/weasy/ (patches.py and the boundary), the stylesheets parsed once per process (render/pdf.py)
 and the render processes' garbage-collector policy: all exist for speed alone, so what they
 must show is that they change no output.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.collector import collector_paused, earlier_frozen, release_garbage
+from publish.support.collector import collector_paused, earlier_frozen, release_garbage
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,14 +27,14 @@ RENDER = """
 import hashlib, io, json, sys
 from pathlib import Path
 import weasyprint
-from publish.render import weasyprint_fixes
+from publish.render.weasy import patches as weasyprint_fixes
 sys.path.insert(0, "tests")
 from test_weasyprint_fixes import default_book_documents
 
 weasyprint_fixes.apply(linear_time=sys.argv[1] != "footnote-only")
 if sys.argv[1] == "shared":  # as a build lays out: its stylesheets parsed once, fonts shared
     from publish.render import pdf as our_pdf
-    from publish.render.assets import ProjectFiles
+    from publish.reading.files import ProjectFiles
 root = Path(".").resolve()
 found = {}
 for name, html in default_book_documents().items():
@@ -93,13 +93,13 @@ def test_stylesheets_parsed_once_per_process_leave_every_pdf_byte_identical(line
 def test_our_documents_are_read_by_expat_and_anything_else_by_weasyprint(monkeypatch):
     """pdf.layout reads our markup with expat (the PDFs are the same bytes as WeasyPrint's
     own parser gives, above); what expat refuses goes to WeasyPrint's parser."""
-    from publish.render import pdf
-    from publish.render.assets import ProjectFiles
+    from publish.render import pdf, weasy
+    from publish.reading.files import ProjectFiles
 
-    assert pdf._parsed_html_fits()
+    assert weasy._parsed_html_fits()
     read_by_expat = []
-    parsed_html = pdf._parsed_html
-    monkeypatch.setattr(pdf, "_parsed_html", lambda *a: read_by_expat.append(a) or parsed_html(*a))
+    parsed_html = weasy._parsed_html
+    monkeypatch.setattr(weasy, "_parsed_html", lambda *a: read_by_expat.append(a) or parsed_html(*a))
     files = ProjectFiles(REPO)
     for html in default_book_documents().values():
         pdf.layout(html, REPO, files)
@@ -114,17 +114,19 @@ def default_book_documents() -> dict[str, str]:
     """The HTML of every document of the default books, by name (`drafts.proof-2`): print
     PDFs (footnotes, contents with target-counter page numbers, named opener pages) and
     every part of the proofs (each play's, and the front with its summary)."""
-    from publish import build as b, outputs
+    from publish.build.assemble import assemble
+    from publish.build.stamp import build_stamp
+    from publish.build import outputs
     from publish.config import load
     from publish.render import page
-    from publish.render.assets import ProjectFiles
+    from publish.reading.files import ProjectFiles
 
     config = load(REPO)
     documents = {}
     for book_config in config.books:
-        job = b.assemble(config, book_config)
+        job = assemble(config, book_config)
         files = ProjectFiles(job.root)
-        stamp, _ = b.build_stamp(job.root, list(job.manuscripts.values()))
+        stamp, _ = build_stamp(job.root, list(job.manuscripts.values()))
         geometry = page.page_css(job.settings, page.gutter_for(100))
         documents[f"{book_config.id}.pdf"] = outputs._book_html(job, files, stamp, geometry=geometry)
         for i in range(len(job.book.plays)):
@@ -140,7 +142,7 @@ def test_the_fixes_are_in_place_once_a_layout_ran():
     from weasyprint.layout import block, page
 
     from publish.render import pdf
-    from publish.render.assets import ProjectFiles
+    from publish.reading.files import ProjectFiles
     pdf.layout("<p>x</p>", REPO, ProjectFiles(REPO))
     for function in (block._linebox_layout, page.make_page, page.set_page_type_computed_styles,
                      layout.layout_document, document.layout_document,
@@ -156,7 +158,7 @@ def test_pdf_streams_are_deflated_at_zlibs_default_level():
     import pydyf
 
     from publish.render import pdf
-    from publish.render.assets import ProjectFiles
+    from publish.reading.files import ProjectFiles
     pdf.layout("<p>x</p>", REPO, ProjectFiles(REPO))
     content = b"\n".join(b"BT /F1 9 Tf 72 %d Td (Words of a speech, line %d) Tj ET" % (n, n)
                           for n in range(400))
@@ -197,7 +199,7 @@ def test_a_release_collects_what_came_after_the_freeze_and_keeps_the_rest_frozen
 
 RENDER_PROCESS_COLLECTOR = """
 import gc, json, weakref
-from publish.collector import collector_paused, freeze_inherited, release_garbage
+from publish.support.collector import collector_paused, freeze_inherited, release_garbage
 
 class Cycle:
     def __init__(self):
@@ -235,7 +237,7 @@ LOADED_LIBRARIES = """
 import ctypes.util, json, sys
 find_library = ctypes.util.find_library
 if sys.argv[1] == "publish":
-    from publish.render.pdf import load_weasyprint
+    from publish.render.weasy import load_weasyprint
     load_weasyprint()
 else:
     import weasyprint

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish import model as m
-from publish.cache import code_identity, digest, file_digest
-from publish.errors import ToolError
-from publish.render.assets import FONT_FACES, FONTS_DIR, IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
+from publish.support.digests import code_identity, digest, file_digest
+from publish.model.errors import ToolError
+from publish.reading.files import IMAGE_TYPES, ProjectFiles
+from publish.render.assets import FONT_FACES, FONTS_DIR, font_face_css, stylesheet
 from publish.render.epub_markup import EpubMarkup, cover_page, document, pagebreak, play_section, title_page
 from publish.render.epub_nav import nav_document, toc_entries
 from publish.render.html import play_id

@@ -201,11 +201,6 @@ def _heading_spans(division: m.Division, title: str) -> str:
     return " ".join(spans)
 
 
-def division_toc_title(division: m.Division) -> str:
-    label, title = division_heading(division)
-    return ": ".join(part for part in (label, title) if part)
-
-
 def dramatis_personae(play: m.Play, index: int) -> str:
     if not play.cast:
         return ""
@@ -221,7 +216,7 @@ def dramatis_personae(play: m.Play, index: int) -> str:
 def play_section(play: m.Play, index: int, markup: EpubMarkup) -> str:
     """One play: its title, characters, front matter, divisions and back matter."""
     play = dataclasses.replace(play, front=_fix(play.front), body=tuple(
-        dataclasses.replace(d, blocks=_fix(d.blocks)) for d in play.body), back=_fix(play.back))
+        dataclasses.replace(d, blocks=_fix(d.blocks)) for d in play.body))
     subtitle = (f'\n<p class="play-subtitle" epub:type="subtitle">{escape(play.meta.subtitle)}</p>'
                 if play.meta.subtitle else "")
     parts = [f'<section id="{play_id(index)}" epub:type="part">{markup.opening(play_id(index))}',
@@ -231,7 +226,6 @@ def play_section(play: m.Play, index: int, markup: EpubMarkup) -> str:
     parts.extend(drama_blocks(play.front, markup))
     for division_index, division in enumerate(play.body):
         parts.append(division_section(division, division_id(index, division_index), markup))
-    parts.extend(drama_blocks(play.back, markup))
     parts.append("</section>")
     return "\n".join(part for part in parts if part)
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from html import escape
 
 from publish import model as m
-from publish.render.epub_markup import division_toc_title, document
-from publish.render.html import division_id, play_id
+from publish.render.epub_markup import document
+from publish.render.html import contents_label, division_id, play_id
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def toc_entries(book: m.Book, play_files: list[str]) -> list[NavEntry]:
         if play.cast:
             children.append(NavEntry("Characters", f"{href}#{play_id(index)}-personae"))
         for division_index, division in enumerate(play.body):
-            title = division_toc_title(division)
+            title = contents_label(division)
             if title:
                 children.append(NavEntry(title, f"{href}#{division_id(index, division_index)}"))
         entries.append(NavEntry(play.meta.title, href, tuple(children)))

@@ -81,13 +81,19 @@ def render_speech(speech: m.Speech, markup: Markup, numbered: bool = False) -> s
     return f'<div class="speech{empty}" data-speakers="{escape(who)}">\n{head}\n{rest}</div>'
 
 
-def render_division(division: m.Division, markup: Markup, element_id: str) -> str:
+def scene_heading(division: m.Division) -> str:
+    """A division's heading (label and title in their own spans), or "" when it has none."""
     label, title = division_heading(division)
-    parts = [f'<section class="division" id="{element_id}"{markup.attr("z3998:scene")}>']
-    if label or title:
-        label_html = f'<span class="scene-label">{escape(label)}</span>' if label else ""
-        title_html = f'<span class="scene-title">{escape(title)}</span>' if title else ""
-        parts.append(f'<h2 class="scene-heading">{label_html}{title_html}</h2>')
+    if not (label or title):
+        return ""
+    label_html = f'<span class="scene-label">{escape(label)}</span>' if label else ""
+    title_html = f'<span class="scene-title">{escape(title)}</span>' if title else ""
+    return f'<h2 class="scene-heading">{label_html}{title_html}</h2>'
+
+
+def render_division(division: m.Division, markup: Markup, element_id: str) -> str:
+    parts = [f'<section class="division" id="{element_id}"{markup.attr("z3998:scene")}>',
+             scene_heading(division)]
     parts.extend(render_drama(block, markup) for block in division.blocks)
     parts.append("</section>")
     return "\n".join(part for part in parts if part)
@@ -126,7 +132,6 @@ def render_play(play: m.Play, index: int, markup: Markup) -> str:
         parts.append("</section>")
     for division_index, division in enumerate(play.body):
         parts.append(render_division(division, markup, division_id(index, division_index)))
-    parts.extend(render_drama(block, markup) for block in play.back)
     parts.append("</article>")
     return "\n".join(part for part in parts if part)
 

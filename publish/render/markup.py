@@ -13,7 +13,7 @@ from html import escape
 from typing import Callable
 
 from publish import model as m
-from publish.render.assets import is_remote
+from publish.reading.files import is_remote
 
 
 @dataclass

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from html import escape
 
 from publish import model as m
-from publish.diagnostics import Diagnostic
-from publish.diff import PlayDiff, word_diff
+from publish.model.diagnostics import Diagnostic
+from publish.model.diff import PlayDiff, word_diff
 from publish.render.html import (
-    ContentsLinks, Stamp, division_heading, division_id, html_document, play_id, render_drama,
-    render_front_matter, render_play_opening,
+    ContentsLinks, Stamp, division_id, html_document, play_id, render_drama,
+    render_front_matter, render_play_opening, scene_heading,
 )
 from publish.render.markup import Markup
-from publish.stats import cast_stats
+from publish.model.stats import cast_stats
 
 PAPER = {"a4": "A4", "letter": "letter"}
 NOTE_CODE = "M201"  # notes are boxed already; their anchor is the box itself
@@ -162,7 +162,7 @@ def _play_flags(play: m.Play, index: int, diagnostics: list[Diagnostic]) -> dict
 
 
 def _blocks_with_lines(play: m.Play) -> list[tuple[int, m.DramaBlock]]:
-    blocks = [*play.front, *(b for d in play.body for b in d.blocks), *play.back]
+    blocks = [*play.front, *(b for d in play.body for b in d.blocks)]
     return [(b.span.line, b) for b in blocks if b.span]
 
 
@@ -239,22 +239,14 @@ def _play(play: m.Play, index: int, markup: ProofMarkup, flags: dict[int | None,
     for division_index, division in enumerate(play.body):
         last = division_index == len(play.body) - 1
         parts.append(_division(division, division_id(index, division_index), markup, flags, diff,
-                               at_end=diff.removed_at_end if diff and last and not play.back else []))
-    parts.extend(_blocks(play.back, markup, flags, diff))
-    if diff and play.back:
-        parts.append(_removed(diff.removed_at_end))
+                               at_end=diff.removed_at_end if diff and last else []))
     parts.append("</article>")
     return "\n".join(part for part in parts if part)
 
 
 def _division(division: m.Division, element_id: str, markup: ProofMarkup,
               flags: dict[int | None, list[Flag]], diff: PlayDiff | None, at_end: list) -> str:
-    label, title = division_heading(division)
-    parts = [f'<section class="division" id="{element_id}">']
-    if label or title:
-        label_html = f'<span class="scene-label">{escape(label)}</span>' if label else ""
-        title_html = f'<span class="scene-title">{escape(title)}</span>' if title else ""
-        parts.append(f'<h2 class="scene-heading">{label_html}{title_html}</h2>')
+    parts = [f'<section class="division" id="{element_id}">', scene_heading(division)]
     parts.extend(_blocks(division.blocks, markup, flags, diff))
     parts.append(_removed(at_end))
     parts.append("</section>")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.render.proof import PART_LINK, play_folio_prefix
-from publish.versions import installed_version
+from publish.support.versions import installed_version
 
 POINTS_PER_PX = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
 

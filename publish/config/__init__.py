@@ -1,5 +1,7 @@
 """`book.yaml` -> a frozen, typed configuration, validated once, with errors at file:line:col.
 
+May import: publish.support, publish.model.
+
 Reference (also in the README):
 
     defaults:            # metadata every book inherits unless it sets its own
@@ -49,7 +51,7 @@ from pathlib import Path
 
 import yaml
 
-from publish.errors import ConfigError, Location
+from publish.model.errors import ConfigError, Location
 from publish.model import CastMember
 
 CONFIG_NAME = "book.yaml"

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from publish.build import Artifact, BookJob, assemble_file, assemble_part, build
+from publish.build.assemble import assemble_file, assemble_part
+from publish.build.jobs import Artifact, BookJob
+from publish.build.plan import build
 from publish.config import CONFIG_NAME, Config, load
-from publish.diagnostics import Diagnostic
-from publish.errors import PublishError
-from publish.render.assets import STYLES_DIR
+from publish.model.diagnostics import Diagnostic
+from publish.model.errors import PublishError
+from publish.support.paths import STYLES_DIR
 
 MANUSCRIPT_SUFFIXES = (".md", ".markdown", ".txt")
 IGNORED_DIRS = ("dist", ".cache", ".git", ".venv", "node_modules")

@@ -17,10 +17,12 @@ Codes (stable; tools and CI read them). docs/manuscript-format.md has an example
 
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass
 from enum import Enum
 
-from publish.errors import Location
+from publish.model.errors import Location
 
 
 class Severity(str, Enum):
@@ -65,3 +67,17 @@ def fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
     """Errors always fail a build; with --strict, warnings do too."""
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     return any(d.severity in failing for d in diagnostics)
+
+
+def failure_reason(diagnostics: list[Diagnostic], strict: bool) -> str:
+    """`2 errors (M301 ×2), 21 warnings (M102 ×3, M201 ×18)`: what fails a build, by code."""
+    parts = []
+    for severity in (Severity.ERROR, Severity.WARNING):
+        if severity is Severity.WARNING and not strict:
+            continue
+        codes = Counter(d.code for d in diagnostics if d.severity is severity)
+        if codes:
+            by_code = ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(codes.items()))
+            total = sum(codes.values())
+            parts.append(f"{total} {severity.value}{'s' if total > 1 else ''} ({by_code})")
+    return ", ".join(parts)

@@ -31,7 +31,6 @@ def format_play(play: m.Play) -> str:
         if heading:
             chunks.append(heading)
         chunks.extend(_drama(block) for block in division.blocks)
-    chunks.extend(_drama(block) for block in play.back)
     return "\n\n".join(chunk for chunk in chunks if chunk) + "\n"
 
 

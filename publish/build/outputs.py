@@ -12,13 +12,15 @@ import os
 from pathlib import Path
 
 from publish import model as m
-from publish.atomic import atomic_output
-from publish.build import OUTPUTS, Artifact, BookJob, image_identities
-from publish.cache import Cache
-from publish.collector import release_garbage
+from publish.support.atomic import atomic_output
+from publish.build.jobs import OUTPUTS, Artifact, BookJob
+from publish.build.keys import image_identities
+from publish.build.cache import Cache
+from publish.support.collector import release_garbage
 from publish.config import PrintConfig
 from publish.render import page
-from publish.render.assets import IMAGE_TYPES, ProjectFiles, font_face_css, stylesheet
+from publish.reading.files import IMAGE_TYPES, ProjectFiles
+from publish.render.assets import font_face_css, stylesheet
 from publish.render.html import Stamp, division_id, play_id, render_book
 from publish.render.markup import Markup
 
@@ -243,6 +245,6 @@ def _proof_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | Non
 
 def _play_diff(job: BookJob, play: m.Play, commit: str):
     """The play's diff against its manuscript at `commit` (a full commit id)."""
-    from publish.diff import diff_play
-    from publish.revision import play_at
+    from publish.model.diff import diff_play
+    from publish.reading.revision import play_at
     return diff_play(play_at(job.root, commit, play), play)

@@ -11,14 +11,18 @@ reports the pages it lays out, for the progress display.
 from __future__ import annotations
 
 import ctypes
-import logging
 import multiprocessing
 import os
 import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Callable
+from typing import Callable, TypeVar
 
-from publish.collector import collector_paused, earlier_frozen, freeze_inherited, release_garbage
+from publish.render import weasy
+from publish.support.collector import collector_paused, earlier_frozen, freeze_inherited, release_garbage
+
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def default_workers() -> int:
@@ -29,13 +33,16 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_tasks(tasks: list, workers: int, notify: Callable[[str], None],
-              waits: dict[int, list[int]] | None = None) -> dict:
-    """Render `tasks` (build.RenderTask), returning {position: Artifact}. `waits` maps a
-    task's position to the positions of the tasks it must wait for; it starts once they are
-    all done, as `task.given([their artifacts])`. Of the tasks ready to start, the longest
-    starts first. One task, or one worker, runs here without a pool: forking would only add
-    its cost."""
+def run_tasks(tasks: list[T], run: Callable[[T], R], workers: int, notify: Callable[[str], None],
+              waits: dict[int, list[int]] | None = None) -> dict[int, R]:
+    """`run(task)` for each of `tasks` (build/plan.RenderTask), returning {position: result}.
+    `waits` maps a task's position to the positions of the tasks it must wait for; it starts
+    once they are all done, as `task.given([their results])`. Of the tasks ready to start,
+    the longest starts first. One task, or one worker, runs here without a pool: forking
+    would only add its cost. `run` must be a module-level function (the render processes
+    are forked with it)."""
+    global _run
+    _run = run
     schedule = _Schedule(tasks, waits or {})
     progress = _PageProgress(notify)
     if workers <= 1 or len(tasks) <= 1:
@@ -96,7 +103,7 @@ def _run_here(schedule: _Schedule, notify, progress) -> dict:
                 notify(schedule.tasks[i].label())
                 schedule.finished(i, _run_given(schedule.tasks[i], prerequisites))
     finally:
-        logging.getLogger("weasyprint.progress").handlers = []
+        weasy.stop_reporting_pages()
     return schedule.done
 
 
@@ -187,39 +194,25 @@ _pages_unreleased = 0  # pages laid out here since the last release_garbage()
 RELEASE_AFTER_PAGES = 100
 
 
+_run: Callable = lambda task: None  # noqa: E731  (the task function run_tasks was given)
+
+
 def _run_labelled(task):
     global _current_label, _pages_unreleased
-    from publish.build import run_task
     _current_label = task.label()
     if _pages_unreleased >= RELEASE_AFTER_PAGES:
         release_garbage()
         _pages_unreleased = 0
     with collector_paused():
-        artifact = run_task(task)
+        artifact = _run(task)
     if task.lays_out():
         _pages_unreleased += artifact.pages or 0
     return artifact
 
 
-class _PageListener(logging.Handler):
-    """WeasyPrint logs each page it lays out ("Step 5 - Creating layout - Page N") to its
-    progress logger: the one hook it offers into a long layout."""
-
-    def __init__(self, report: Callable[[str, int], None]) -> None:
-        super().__init__(logging.INFO)
-        self.report = report
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.msg.endswith("Page %d") and record.args:
-            self.report(_current_label, int(record.args[0]))
-
-
 def _report_layout_to(report: Callable[[str, int], None]) -> None:
     """Send (task label, page number) to `report` for every page WeasyPrint lays out here."""
-    logger = logging.getLogger("weasyprint.progress")
-    logger.handlers = [_PageListener(report)]
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    weasy.report_pages_to(lambda page: report(_current_label, page))
 
 
 def parallel_map(function: Callable, args: list[tuple], workers: int,

@@ -16,7 +16,7 @@ import re
 
 import yaml
 
-from publish.errors import ConfigError, Location
+from publish.model.errors import ConfigError, Location
 from publish.model import CastMember
 
 SHOWN = "book.yaml"

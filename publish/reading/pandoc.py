@@ -15,8 +15,8 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from publish.errors import Location, ToolError
-from publish.positions import locate
+from publish.model.errors import Location, ToolError
+from publish.reading.positions import locate
 
 # CommonMark (pandoc's `commonmark` reader: about 6x faster than its `markdown` reader) with
 # strikeout and lettered or roman list markers, and nothing that would rewrite the author's

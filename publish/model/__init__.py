@@ -5,6 +5,13 @@ project read the JSON of `publish ast`) and a source `span`. The model never ren
 does I/O; `to_json`/`from_json` are generic over the dataclasses below.
 
 Book > Play > Division > Speech | StageDirection | Note | Prose
+
+The package is the domain core: this module (the nodes), `schema` (their JSON Schema),
+`diagnostics` and `errors` (what every stage reports), and pure queries on a model: `stats`
+(who speaks how much), `diff` (two versions of a play, speech by speech), `numbering` (speech
+reference numbers).
+
+May import: publish.support (and the standard library); nothing that reads, renders or builds.
 """
 
 from __future__ import annotations
@@ -258,7 +265,6 @@ class Play:
     cast: tuple[CastMember, ...]
     front: tuple[DramaBlock, ...]
     body: tuple[Division, ...]
-    back: tuple[DramaBlock, ...] = ()
     span: Span | None = None
 
 

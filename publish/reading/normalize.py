@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass, field
 
 from publish import model as m
-from publish.atoms import (
+from publish.reading.atoms import (
     Atom, PBlock, atoms_text, bracket_balance, first_position, flatten, rebuild, split_blocks_at_close,
     strip_blank_edges, unwrap_blocks,
 )
-from publish.diagnostics import Diagnostic, Severity
-from publish.numbering import block_numbers
-from publish.recognize import (
+from publish.model.diagnostics import Diagnostic, Severity
+from publish.model.numbering import block_numbers
+from publish.reading.recognize import (
     DIVISION_HEADING, NOTE_START, Cast, Context, drama_inlines, infer_cast,
     bracket_pairs, plain_dialect_names, prose_block, slug, speaker_labels, speaker_tag,
 )
@@ -54,7 +54,7 @@ def normalize(ast: dict, path: str, cast: tuple[m.CastMember, ...] = (),
     _check_heading_levels(blocks, title_level, ctx)
     _check_speakers(front, body, cast_model, ctx)
     meta = m.PlayMeta(main_title, subtitle, path, title_in_text)
-    return (m.Play(meta, cast_model.members, front, body, (), m.Span(path, 1, 1)),
+    return (m.Play(meta, cast_model.members, front, body, m.Span(path, 1, 1)),
             sorted(ctx.diagnostics, key=Diagnostic.sort_key))
 
 

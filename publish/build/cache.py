@@ -17,7 +17,6 @@ the project's own files, and lives inside the project.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
@@ -27,45 +26,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from publish import __version__
-from publish.versions import installed_version
+from publish.support.digests import code_identity, digest, file_digest
+from publish.support.versions import installed_version
 
 CACHE_DIR = ".cache"
-FORMAT = "1"  # bump when an entry's layout changes
 # Libraries whose version changes what we write.
 RENDER_LIBRARIES = ("weasyprint", "pydyf", "ebooklib", "pikepdf", "pypandoc-binary", "fonttools")
-
-
-def digest(*parts: bytes | str) -> str:
-    """sha256 of the parts, each length-prefixed so ('ab', 'c') and ('a', 'bc') differ."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-@lru_cache(maxsize=1)
-def code_identity() -> str:
-    """Our version and source code: an edited checkout (an editable install) must not reuse
-    what older code made, even when the version number did not change."""
-    package = Path(__file__).resolve().parent
-    sources = sorted(package.rglob("*.py"))
-    return digest(FORMAT, __version__,
-                  *(f"{p.relative_to(package)}:{file_digest(p)}" for p in sources))
 
 
 @lru_cache(maxsize=1)
 def pandoc_identity() -> str:
     """Which pandoc parses: the binary's path, size and modification time. Cheaper than
     running `pandoc --version` on every build, and changes whenever the binary does."""
-    from publish.pandoc import pandoc_path
+    from publish.reading.pandoc import pandoc_path
     path = Path(pandoc_path())
     stat = path.stat()
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"

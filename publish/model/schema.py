@@ -2,7 +2,7 @@
 
 `schema/model.schema.json` in the repository is this function's output; a test keeps the two
 equal and validates every seed's model against it, so the schema can never drift from the code.
-Regenerate with `python -m publish.schema > schema/model.schema.json`.
+Regenerate with `python -m publish.model.schema > schema/model.schema.json`.
 """
 
 from __future__ import annotations

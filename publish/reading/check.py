@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from publish import model as m
-from publish.diagnostics import Diagnostic, Severity
-from publish.errors import Location
-from publish.render.assets import ProjectFiles, image_problem, is_remote
+from publish.model.diagnostics import Diagnostic, Severity
+from publish.model.errors import Location
+from publish.reading.files import ProjectFiles, image_problem, is_remote
 
 
 def check_images(play: m.Play, manuscript: Path, files: ProjectFiles,

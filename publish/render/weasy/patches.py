@@ -48,7 +48,7 @@ import inspect
 import itertools
 import textwrap
 
-FIXES_MODULE = "publish/render/weasyprint_fixes.py"
+FIXES_MODULE = "publish/render/weasy/patches.py"
 
 # The condition WeasyPrint 70 uses to decide to move footnotes to fit an orphan line, and
 # the same condition that lets only `footnote-policy: auto` footnotes move.
@@ -161,14 +161,20 @@ def _recompiled(function, module, name: str, replacements: list[tuple[str, str]]
     """What `function`'s source defines as `name` once each `old` (present exactly once) is
     replaced by `new`, compiled in `module` at the source's own line numbers (a traceback
     through it still points into the library's file)."""
-    lines, first_line = inspect.getsourcelines(function)
+    try:
+        lines, first_line = inspect.getsourcelines(function)
+        filename = inspect.getsourcefile(module)
+    except (OSError, TypeError) as exc:  # installed without its .py sources (bytecode only)
+        raise WeasyPrintFixError(
+            f"{shown}: WeasyPrint's Python source is not installed ({exc}); the corrections in "
+            f"{FIXES_MODULE} need it: reinstall WeasyPrint from its wheel") from exc
     source = textwrap.dedent("".join(lines))
     for old, new in replacements:
         if source.count(old) != 1:
             raise WeasyPrintFixError(f"{shown} changed; review {FIXES_MODULE} for this version")
         source = source.replace(old, new)
     namespace: dict = {}
-    code = compile("\n" * (first_line - 1) + source, inspect.getsourcefile(module), "exec")
+    code = compile("\n" * (first_line - 1) + source, filename or shown, "exec")
     exec(code, module.__dict__, namespace)  # noqa: S102 - the library's own code, lines changed
     return namespace[name]
 
@@ -180,7 +186,12 @@ def _index_page_type_styles(style_for_class) -> None:
     original = style_for_class.add_page_declarations
     if getattr(original, "_publish_patched", False):
         return
-    if "self._cascaded_styles.setdefault(" not in inspect.getsource(original):
+    try:
+        source = inspect.getsource(original)
+    except (OSError, TypeError) as exc:
+        raise WeasyPrintFixError(f"WeasyPrint's Python source is not installed ({exc}); "
+                                 f"reinstall WeasyPrint from its wheel") from exc
+    if "self._cascaded_styles.setdefault(" not in source:
         raise WeasyPrintFixError(
             "WeasyPrint's StyleFor.add_page_declarations changed; review "
             f"{FIXES_MODULE} for this WeasyPrint version")

@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from publish.stats import CastStats
+from publish.model.stats import CastStats
 
 PRESENT, ABSENT = "●", "·"
 

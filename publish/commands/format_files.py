@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish.config import Config
-from publish.fmt import format_play
-from publish.normalize import normalize
-from publish.pandoc import parse_markdown
-from publish.source import read_manuscript
+from publish.reading.fmt import format_play
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
+from publish.reading.source import read_manuscript
 
 
 @dataclass(frozen=True)

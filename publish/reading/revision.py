@@ -12,10 +12,10 @@ import subprocess
 from pathlib import Path
 
 from publish import model as m
-from publish.errors import InputError, Location
-from publish.normalize import normalize
-from publish.pandoc import parse_markdown
-from publish.source import decode
+from publish.model.errors import InputError, Location
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
+from publish.reading.source import decode
 
 
 def check_revision(root: Path, ref: str) -> str:

@@ -46,7 +46,7 @@ class PlayDiff:
 
 def units(play: m.Play) -> list[Unit]:
     """The play's speeches and block directions in reading order."""
-    blocks = [*play.front, *(b for d in play.body for b in d.blocks), *play.back]
+    blocks = [*play.front, *(b for d in play.body for b in d.blocks)]
     return [b for b in blocks if isinstance(b, (m.Speech, m.StageDirection))]
 
 

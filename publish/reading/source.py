@@ -6,7 +6,7 @@ import codecs
 import re
 from pathlib import Path
 
-from publish.errors import InputError, Location
+from publish.model.errors import InputError, Location
 
 # Far beyond any play (the longest corpus file is under 100 kB); past it pandoc and WeasyPrint
 # would take minutes and gigabytes, so the build stops with a clear message instead.
