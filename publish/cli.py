@@ -250,6 +250,27 @@ def ast_command(file: str) -> None:
     _run(action)
 
 
+@main.command("schema")
+@click.argument("what", type=click.Choice(["book", "model"]))
+@click.option("--doc", is_flag=True, help="The reference page in Markdown rather than the JSON Schema (book only).")
+def schema_command(what: str, doc: bool) -> None:
+    """Print the JSON Schema of book.yaml (`book`) or of `publish ast`'s model (`model`).
+
+    \b
+    Examples:
+      publish schema book > schema/book.schema.json
+      publish schema book --doc > docs/book-yaml.md
+    """
+    def action():
+        if what == "model":
+            from publish.model.schema import model_schema
+            click.echo(json.dumps(model_schema(), indent=2))
+            return
+        from publish.config.schema import book_yaml_reference, book_yaml_schema
+        click.echo(book_yaml_reference() if doc else json.dumps(book_yaml_schema(), indent=2))
+    _run(action)
+
+
 @main.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--book", "book", metavar="NAME", help="Check only this book of book.yaml.")

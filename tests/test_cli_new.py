@@ -47,8 +47,10 @@ def test_new_play_keeps_every_line_of_book_yaml(project):
     after = (project / "book.yaml").read_text(encoding="utf-8")
     remaining = iter(after.splitlines())
     for line in BOOK_YAML.splitlines():  # every old line, in order, edited only where needed
-        if "manuscripts: [" in line:
-            line = line.replace("]", ", manuscript/second-thoughts.md]")
+        if "manuscripts: [" in line:  # lengthened: its comment may move closer
+            line = " ".join(line.replace("]", ", manuscript/second-thoughts.md]").split())
+            assert line in (" ".join(other.split()) for other in remaining), line
+            continue
         assert line in remaining, line
     assert yaml.safe_load(after)["plays"]["manuscript/second-thoughts.md"] == {"cast": []}
 
@@ -138,9 +140,28 @@ def test_editor_quotes_what_yaml_would_misread():
         ["yes", "Dr: Who", "#1"]
 
 
+def test_editor_edits_flow_style_too():
+    data = added("plays: {a.md: {}}\nbooks:\n  b: {title: B, manuscripts: [a.md]}\n")
+    assert data["plays"]["a.md"] == {}
+    assert data["books"]["b"] == {"title": "B", "manuscripts": ["a.md", "manuscript/new.md"]}
+
+
 def test_editor_refuses_layouts_it_cannot_edit_safely():
     with pytest.raises(ConfigError):
-        add_play("plays: {a.md: {}}\nbooks:\n  b: {title: B, manuscripts: [a.md]}\n",
-                 "manuscript/new.md", CAST, "b")
-    with pytest.raises(ConfigError):
         add_play("books:\n  b:\n    title: B\n", "manuscript/new.md", CAST, "b")
+    with pytest.raises(ConfigError):
+        add_play("books:\n  b:\n    title: B\n    manuscripts: a.md\n", "manuscript/new.md", CAST, "b")
+    with pytest.raises(ConfigError):
+        add_play("plays: [a.md]\nbooks:\n  b:\n    manuscripts: [a.md]\n", "manuscript/new.md", CAST, "b")
+
+
+def test_editor_adds_only_the_new_lines_to_the_default_book_yaml(repo_root):
+    """Round-tripped with the file's own indentation: every old byte stays, and the play's
+    four lines and the manuscript's one are added."""
+    import difflib
+    text = (repo_root / "book.yaml").read_text(encoding="utf-8")
+    result = add_play(text, "manuscript/new.md", CAST[:1], "drafts")
+    changes = [line for line in difflib.ndiff(text.splitlines(), result.splitlines())
+               if line[:1] in "+-"]
+    assert changes == ["+   manuscript/new.md:", "+     cast:", "+       - id: ann",
+                       "+         name: Ann", "+       - manuscript/new.md"]

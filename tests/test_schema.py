@@ -22,7 +22,7 @@ SEEDS = FIXTURE_FILES + MANUSCRIPT_FILES + (sorted(SEEDS_DIR.glob("*.txt")) if S
 
 def test_committed_schema_is_the_generated_one() -> None:
     committed = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert committed == model_schema(), "run: python -m publish.model.schema > schema/model.schema.json"
+    assert committed == model_schema(), "run: publish schema model > schema/model.schema.json"
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[s.name for s in SEEDS])

@@ -55,9 +55,8 @@ def _read_play(root: Path, path: Path, shown: str, play_config: PlayConfig, rele
 
 
 def book_meta(config: BookConfig) -> m.BookMeta:
-    return m.BookMeta(config.id, config.title, config.subtitle, config.author, config.language,
-                      config.date, config.rights, config.identifier, config.publisher,
-                      config.edition, config.isbn, config.description, config.subjects)
+    """The model's metadata of a book: each of its fields, taken by name from the config."""
+    return m.BookMeta(**{f.name: getattr(config, f.name) for f in dataclasses.fields(m.BookMeta)})
 
 
 def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None,

@@ -1,98 +1,89 @@
-"""Textual edits of `book.yaml` for `publish new`: add a play's cast under `plays:` and its
+"""Edits of the author's `book.yaml` for `publish new`: add a play's cast under `plays:` and its
 manuscript to a book's `manuscripts:`.
 
 The file is the author's: its comments, anchors, key order and quoting must survive, which a
-load-and-dump round trip would lose. So lines are inserted, nothing else is touched, and the
-result is checked: loaded again, it must equal the old data plus exactly the two additions.
-Anything this editor cannot place (flow-style `plays: {...}`, say) is refused with a message,
-and the file is left as it was.
+plain load-and-dump would lose. ruamel.yaml's round-trip mode keeps them, with the file's own
+indentation (found in its text). The result is checked: loaded again with the reader's safe
+loader, it must equal the old data plus exactly the two additions. Anything that fails the
+check is refused with a message, and the file is left as it was.
 """
 
 from __future__ import annotations
 
 import copy
-import json
+import io
 import re
+from typing import Any
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError as RoundTripError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from publish.model.errors import ConfigError, Location
 from publish.model import CastMember
+from publish.model.errors import ConfigError, Location
 
 SHOWN = "book.yaml"
-PLAIN = re.compile(r"[A-Za-z0-9][\w .’'/-]*")
-
-
-def scalar(value: str) -> str:
-    """The value as a YAML scalar: plain when it reads back as the same string, else
-    double-quoted (JSON strings are valid YAML)."""
-    if PLAIN.fullmatch(value) and yaml.safe_load(value) == value and not value.endswith(" "):
-        return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def add_play(text: str, path: str, cast: list[CastMember], book_id: str) -> str:
     """`text` with `path` and its cast under `plays:` and `path` appended to the manuscripts
     of book `book_id`; checked by loading both versions."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines()
-    lines = _with_play_entry(lines, path, cast)
-    lines = _with_manuscript(lines, book_id, path)
-    result = newline.join(lines) + newline
+    editor = _editor(text)
+    try:
+        data = editor.load(text)
+    except RoundTripError as exc:
+        raise _refuse(f"{path!r} (book.yaml does not parse: {exc})") from exc
+    if not isinstance(data, CommentedMap):
+        raise ConfigError("book.yaml has no `books:`", Location(SHOWN))
+    _add_manuscript(data, book_id, path)
+    _add_play_entry(data, path, cast)
+    out = io.StringIO()
+    editor.dump(data, out)
+    result = out.getvalue()
+    if "\r\n" in text:
+        result = result.replace("\r\n", "\n").replace("\n", "\r\n")
     _verify(text, result, path, cast, book_id)
     return result
 
 
-# ---------------------------------------------------------------- finding blocks
+def _editor(text: str) -> YAML:
+    """A round-trip YAML that writes with the file's own indentation."""
+    editor = YAML(typ="rt")
+    editor.preserve_quotes = True
+    editor.width = 4096  # never fold a long line the author wrote on one
+    mapping, offset = _indentation(text)
+    editor.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    return editor
 
 
-def _is_content(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and not stripped.startswith("#")
+def _indentation(text: str) -> tuple[int, int]:
+    """(a mapping's indent, a block sequence's dash offset from its key) as the file writes
+    them; 2 and 2 where it shows none."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    mapping = offset = None
+    for before, line in zip(lines, lines[1:]):
+        key = re.match(r"^( *)[^\s-][^:]*:\s*(#.*)?$", before)
+        if not key:
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if line.lstrip().startswith("- "):
+            offset = indent - len(key.group(1)) if offset is None else offset
+        elif indent > len(key.group(1)) and mapping is None:
+            mapping = indent - len(key.group(1))
+    return mapping or 2, 2 if offset is None else max(offset, 0)
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _block(lines: list[str], start: int, indent: int) -> int:
-    """The end (exclusive) of the block opened by the key at `start`: the next content line
-    indented at most `indent`, or the end of the file."""
-    for index in range(start + 1, len(lines)):
-        if _is_content(lines[index]) and _indent(lines[index]) <= indent:
-            return index
-    return len(lines)
-
-
-def _last_content(lines: list[str], start: int, end: int) -> int:
-    """The last content line of lines[start:end] (the key line itself if the block is empty):
-    new lines go after it, so comments that open the next block stay with it."""
-    for index in range(end - 1, start, -1):
-        if _is_content(lines[index]):
-            return index
-    return start
-
-
-def _key_line(lines: list[str], key: str, indent: int, start: int = 0, end: int | None = None
-              ) -> tuple[int, str] | None:
-    """The line (and what follows the colon) where `key:` opens at exactly `indent`."""
-    pattern = re.compile(rf"^ {{{indent}}}{re.escape(key)}:(\s.*)?$")
-    for index in range(start, len(lines) if end is None else end):
-        match = pattern.match(lines[index])
-        if match:
-            return index, _strip_comment(match.group(1) or "")
-    return None
-
-
-def _strip_comment(rest: str) -> str:
-    return re.sub(r"(^|\s)#.*$", "", rest).strip()
-
-
-def _child_indent(lines: list[str], start: int, end: int, parent: int) -> int:
-    for index in range(start + 1, end):
-        if _is_content(lines[index]):
-            return _indent(lines[index])
-    return parent + 2
+def _scalar(value: str) -> str:
+    """`value`, double-quoted where book.yaml's reader (PyYAML, YAML 1.1) would read the plain
+    scalar as something else (`yes`, `1.0`, `~`); ruamel writes YAML 1.2, which would not
+    quote it."""
+    try:
+        plain_reads_back = yaml.safe_load(value) == value
+    except yaml.YAMLError:
+        plain_reads_back = False
+    return value if plain_reads_back else DoubleQuotedScalarString(value)
 
 
 def _refuse(what: str) -> ConfigError:
@@ -100,73 +91,78 @@ def _refuse(what: str) -> ConfigError:
                        Location(SHOWN))
 
 
-# ---------------------------------------------------------------- the two edits
-
-
-def _with_play_entry(lines: list[str], path: str, cast: list[CastMember]) -> list[str]:
-    found = _key_line(lines, "plays", 0)
-    if found is None:  # no plays: section yet: open one before books:
-        books = _key_line(lines, "books", 0)
-        at = books[0] if books else len(lines)
-        return lines[:at] + ["plays:", *_entry(path, cast, 2)] + lines[at:]
-    start, rest = found
-    if rest not in ("", "{}"):
-        raise _refuse("the play under `plays:` (written in flow style)")
-    end = _block(lines, start, 0)
-    child = _child_indent(lines, start, end, 0)
-    head = lines[start].replace("{}", "", 1).rstrip() if rest == "{}" else lines[start]
-    at = _last_content(lines, start, end) + 1
-    return lines[:start] + [head] + lines[start + 1:at] + _entry(path, cast, child) + lines[at:]
-
-
-def _entry(path: str, cast: list[CastMember], indent: int) -> list[str]:
-    pad = " " * indent
-    entry = [f"{pad}{scalar(path)}:"]
-    if not cast:
-        return entry + [f"{pad * 2}cast: []  # - {{id: ..., name: ..., description: ...}}"]
-    entry.append(f"{pad * 2}cast:")
-    for member in cast:
-        entry.append(f"{pad * 3}- id: {scalar(member.id)}")
-        entry.append(f"{pad * 3}  name: {scalar(member.name)}")
-    return entry
-
-
-def _with_manuscript(lines: list[str], book_id: str, path: str) -> list[str]:
-    books = _key_line(lines, "books", 0)
-    if books is None:
+def _add_manuscript(data: CommentedMap, book_id: str, path: str) -> None:
+    books = data.get("books")
+    if not isinstance(books, dict):
         raise ConfigError("book.yaml has no `books:`", Location(SHOWN))
-    books_end = _block(lines, books[0], 0)
-    book_indent = _child_indent(lines, books[0], books_end, 0)
-    book = _key_line(lines, book_id, book_indent, books[0], books_end)
-    if book is None:
+    book = books.get(book_id)
+    if not isinstance(book, dict):
         raise ConfigError(f"no book named {book_id!r} in book.yaml", Location(SHOWN))
-    book_end = _block(lines, book[0], book_indent)
-    key_indent = _child_indent(lines, book[0], book_end, book_indent)
-    found = _key_line(lines, "manuscripts", key_indent, book[0], book_end)
+    manuscripts = book.get("manuscripts")
+    if not isinstance(manuscripts, list):
+        raise _refuse(f"the manuscript to book {book_id!r} (it has no `manuscripts:` list)")
+    manuscripts.append(_scalar(path))
+
+
+def _add_play_entry(data: CommentedMap, path: str, cast: list[CastMember]) -> None:
+    if data.get("plays") is None:
+        plays = CommentedMap()
+        if "plays" in data:
+            data["plays"] = plays
+        else:  # a new `plays:` section, before `books:`
+            data.insert(list(data).index("books"), "plays", plays)
+    plays = data["plays"]
+    if not isinstance(plays, dict):
+        raise _refuse("the play under `plays:` (it is not a mapping)")
+    members = CommentedSeq(CommentedMap([("id", _scalar(member.id)), ("name", _scalar(member.name))])
+                           for member in cast)
+    if not cast:
+        members.fa.set_flow_style()
+    entry = CommentedMap([("cast", members)])
+    if not cast:
+        entry.yaml_add_eol_comment("- {id: ..., name: ..., description: ...}", "cast")
+    if isinstance(plays, CommentedMap) and plays.fa.flow_style():
+        plays.fa.set_block_style()  # `plays: {}` becomes a block holding the new play
+    trailing = _take_trailing_comment(plays)
+    plays[_scalar(path)] = entry
+    if trailing is not None:  # the blank line (and comments) before the next section
+        _put_trailing_comment(plays, trailing)
+
+
+def _last_holder(node: Any) -> tuple[Any, Any] | None:
+    """(container, key) of the last value written in `node`'s block, deepest first: where
+    ruamel keeps the comment (often a blank line) that follows the block."""
+    holder = None
+    while isinstance(node, (CommentedMap, CommentedSeq)) and node and not node.fa.flow_style():
+        key = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        holder, node = (node, key), node[key]
+    return holder
+
+
+def _take_trailing_comment(node: Any) -> Any:
+    found = _last_holder(node)
     if found is None:
-        raise _refuse(f"the manuscript to book {book_id!r} (it has no `manuscripts:`)")
-    at, rest = found
-    if rest.startswith("[") and rest.endswith("]"):
-        return lines[:at] + [_flow_append(lines[at], path)] + lines[at + 1:]
-    if rest:
-        raise _refuse(f"the manuscript to book {book_id!r}")
-    items = [i for i in range(at + 1, book_end)
-             if _is_content(lines[i]) and lines[i].lstrip().startswith("- ")]
-    if not items:
-        raise _refuse(f"the manuscript to book {book_id!r} (its `manuscripts:` list is empty)")
-    last = items[-1]
-    item = " " * _indent(lines[last]) + "- " + scalar(path)
-    return lines[:last + 1] + [item] + lines[last + 1:]
+        return None
+    container, key = found
+    slot = 2 if isinstance(container, CommentedMap) else 0
+    items = container.ca.items.get(key)
+    if not items or items[slot] is None:
+        return None
+    token, items[slot] = items[slot], None
+    return token
 
 
-def _flow_append(line: str, path: str) -> str:
-    """`manuscripts: [a, b]  # comment` -> `manuscripts: [a, b, path]  # comment`."""
-    close = line.index("]", line.index("manuscripts:"))
-    inside = line[line.index("[") + 1:close].strip()
-    return line[:close].rstrip() + (", " if inside else "") + scalar(path) + line[close:]
-
-
-# ---------------------------------------------------------------- the check
+def _put_trailing_comment(node: Any, token: Any) -> None:
+    found = _last_holder(node)
+    if found is None:
+        return
+    container, key = found
+    slot = 2 if isinstance(container, CommentedMap) else 0
+    items = container.ca.items.setdefault(key, [None, None, None, None])
+    if items[slot] is None:
+        items[slot] = token
+    else:  # an end-of-line comment there already: the blank line follows it
+        items[slot].value = items[slot].value.rstrip("\n") + token.value
 
 
 def _verify(old: str, new: str, path: str, cast: list[CastMember], book_id: str) -> None:
@@ -174,10 +170,9 @@ def _verify(old: str, new: str, path: str, cast: list[CastMember], book_id: str)
         before, after = yaml.safe_load(old), yaml.safe_load(new)
     except yaml.YAMLError as exc:
         raise _refuse(f"{path!r}") from exc
-    expected = copy.deepcopy(before)
+    expected: dict[str, Any] = copy.deepcopy(before)
     entry = {"cast": [{"id": member.id, "name": member.name} for member in cast]}
-    expected.setdefault("plays", {})
-    if expected["plays"] is None:
+    if expected.get("plays") is None:
         expected["plays"] = {}
     expected["plays"][path] = entry
     expected["books"][book_id]["manuscripts"].append(path)

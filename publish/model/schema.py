@@ -2,13 +2,12 @@
 
 `schema/model.schema.json` in the repository is this function's output; a test keeps the two
 equal and validates every seed's model against it, so the schema can never drift from the code.
-Regenerate with `python -m publish.model.schema > schema/model.schema.json`.
+Regenerate with `publish schema model > schema/model.schema.json`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import types
 import typing
 
@@ -69,7 +68,3 @@ def model_schema() -> dict:
         "anyOf": [{"$ref": "#/$defs/Play"}, {"$ref": "#/$defs/Book"}],
         "$defs": dict(sorted(defs.items())),
     }
-
-
-if __name__ == "__main__":
-    print(json.dumps(model_schema(), indent=2))
