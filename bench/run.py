@@ -280,8 +280,19 @@ def main() -> None:
                                                         edit=False, alone=True)))
             shutil.rmtree(root)
     text = table(rows, targets(rows) + [f"Command: `{' '.join(sys.argv)}`"])
-    args.out.write_text(text, encoding="utf-8")
+    args.out.write_text(text + kept_history(args.out), encoding="utf-8")
     print(text)
+
+
+HISTORY = "## Measurements behind the code"
+
+
+def kept_history(path: Path) -> str:
+    """What BENCHMARKS.md holds from HISTORY on (the figures behind design choices, moved
+    out of code comments): kept when a run rewrites the tables above it."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    at = old.find(HISTORY)
+    return "\n" + old[at:] if at >= 0 else ""
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ _COLOURS = None if os.environ.get("NO_COLOR") else "auto"
 
 class _Console:
     """A rich Console, made when first used: `publish all -q` prints nothing, and importing
-    rich (25 ms) would only delay the build, whose first steps all wait for this process."""
+    rich would only delay the build, whose first steps all wait for this process."""
 
     def __init__(self, **options) -> None:
         self._options = options
@@ -169,7 +169,7 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
             from publish.build.plan import build_all
             from publish.build.workers import default_workers
             processes = jobs or default_workers()
-            # Loading WeasyPrint takes ~0.2 s: done while other processes parse, it is loaded
+            # Loading WeasyPrint is slow: done while other processes parse, it is loaded
             # once, before the render processes are forked, instead of once in each of them.
             # Every output needs it when something was parsed (the EPUB's page-list comes
             # from the print layout, which an edited manuscript changes).

@@ -62,7 +62,7 @@ def render_identity(styles_dir: Path, kind: str) -> str:
 
 def _asset_digest(path: Path) -> str:
     """A stylesheet's or font's digest, read again only once the file changed: every kind of
-    output embeds the same fonts (1.1 MB)."""
+    output embeds the same fonts."""
     stat = path.stat()
     return _digest_of_version(path, stat.st_size, stat.st_mtime_ns)
 

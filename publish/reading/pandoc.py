@@ -18,7 +18,7 @@ from pathlib import Path
 from publish.model.errors import Location, ToolError
 from publish.reading.positions import locate
 
-# CommonMark (pandoc's `commonmark` reader: about 6x faster than its `markdown` reader) with
+# CommonMark (pandoc's `commonmark` reader, much faster than its `markdown` reader) with
 # strikeout and lettered or roman list markers, and nothing that would rewrite the author's
 # text: no smart quotes (`publish fmt` keeps straight quotes and `--` as written; renderers do
 # the typography), no `$` math, no raw HTML (kept as literal text, never passed to an output).
@@ -26,17 +26,16 @@ from publish.reading.positions import locate
 READER = "commonmark-raw_html+strikeout+fancy_lists"
 
 # pandoc 3.0's AST (pandoc-types 1.23, with figures) and later: read from the JSON itself, so
-# that no `pandoc --version` (15 ms: the binary is large) runs before the first parse.
+# that no `pandoc --version` (slow: the binary is large) runs before the first parse.
 MINIMUM_API = (1, 23)
 
 
 @lru_cache(maxsize=1)
 def pandoc_path() -> str:
     """The pandoc to run: `PYPANDOC_PANDOC` if set, else the binary the pypandoc-binary wheel
-    ships, found where the wheel puts it, else whichever pandoc pypandoc finds. Asking
-    pypandoc first cost 40 ms a process (it runs `pandoc --version` on every candidate to
-    pick the newest), and a build always uses the pandoc it was installed with, whatever
-    else is on PATH."""
+    ships, found where the wheel puts it, else whichever pandoc pypandoc finds. pypandoc is
+    not asked first (it runs `pandoc --version` on every candidate to pick the newest), and
+    a build always uses the pandoc it was installed with, whatever else is on PATH."""
     chosen = os.environ.get("PYPANDOC_PANDOC")
     if chosen:
         return chosen
@@ -59,8 +58,8 @@ def pandoc_path() -> str:
 # heap up front (-with-rtsopts=-H64m), and a fixed 32 MB allocation area was too small for
 # the longest plays (a collection) and far too large for short ones. An allocation area of
 # 1.4 MB per kB of Markdown reads a manuscript with at most one collection; -H1m drops the
-# 64 MB. The default seeds: 125 ms of pandoc CPU with -A32m, 111 ms so; the corpus plays of
-# the large book 143 -> 135 ms. The same output. A pandoc built without -rtsopts refuses RTS
+# 64 MB (BENCHMARKS.md has the measurements). The output is the same. A pandoc built without
+# -rtsopts refuses RTS
 # options, and is run without them for the rest of the process (_rts_accepted).
 RTS_MB_PER_KB = 1.4
 RTS_MIN_MB, RTS_MAX_MB = 8, 128

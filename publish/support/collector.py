@@ -7,17 +7,16 @@ A render process (and the build, when it renders in-process) runs under this pol
   (`earlier_frozen`): no collection there scans it again;
 - each task runs with the collector paused (`collector_paused`): a layout's document, styles
   and boxes live until it is written, and full collections would scan them again and again,
-  for almost no garbage (WeasyPrint's layout makes little: without any collection, the peak
-  of the 318-page book's process grew 3%);
+  for almost no garbage (WeasyPrint's layout makes little);
 - between tasks, `release_garbage()` collects what earlier tasks left: the cycles among a
   written layout's boxes. A process calls it before a task once the layouts since the last
   release reached a number of pages (workers.RELEASE_AFTER_PAGES), so that neither the print
   PDF's result (which the EPUB waits for) nor the end of the build waits for it; a render
   process makes no other collection (`freeze_inherited`).
 
-Releasing never unfreezes what was frozen: a collection scans only what came after. Before,
-each release unfroze and scanned the whole model too, and a book 4x longer both has a 4x
-larger model and releases 4x as often: 4.8 s of releases at 5x, 34.5 s at 20x.
+Releasing never unfreezes what was frozen: a collection scans only what came after. If each
+release unfroze and scanned the whole model too, a book 4x longer, which has a 4x larger model
+and releases 4x as often, would spend 16x as long in releases.
 """
 
 from __future__ import annotations
@@ -42,8 +41,8 @@ def freeze_inherited() -> None:
     """Freeze what a forked render process inherited from the build, and collect only when
     released, for the process's whole life. With the collector merely paused during each
     task, its first allocation after the task triggered an automatic collection of the
-    written layout's boxes: 10 to 40 ms after every task, for garbage that the process
-    (which ends with os._exit) may never need to free."""
+    written layout's boxes after every task, for garbage that the process (which ends with
+    os._exit) may never need to free."""
     gc.freeze()
     gc.disable()
 
@@ -53,8 +52,7 @@ def collector_paused():
     """Run the body without the cyclic garbage collector (reference counting still frees
     what is not in a cycle). Decoding pandoc's JSON and normalizing it build large trees
     of dicts and lists that the collector scans again and again, for next to no cyclic
-    garbage: on nineteen corpus plays, 1.55 s with it and 0.75 s without, for the same
-    peak memory."""
+    garbage, at the same peak memory."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -68,16 +66,15 @@ def collector_paused():
 def made_frozen():
     """Run the body with the collector paused, then freeze what it made: for what lives as
     long as the process's work and that collections would only scan again and again.
-    - Importing WeasyPrint makes about 80,000 tracked objects (modules, classes, its C
-      declarations parsed by cffi, its default stylesheets), and the collections they set
-      off scanned everything again and again: 0.25 s for the import, 0.22 s this way, on
-      the build's critical path. Some 35,000 of them are garbage (the parse trees of those C
-      declarations), frozen with the rest: collecting them would scan everything once more
-      (20 ms), and the process's resident size is the same either way (61 MB).
+    - Importing WeasyPrint makes tens of thousands of tracked objects (modules, classes, its
+      C declarations parsed by cffi, its default stylesheets), and the collections they set
+      off scanned everything again and again, on the build's critical path. Some of them
+      are garbage (the parse trees of those C declarations), frozen with the rest:
+      collecting them would scan everything once more, and the process's resident size is
+      the same either way.
     - Parsing and assembling the books: their models live as long as the build and hold no
       cycles. Made with the collector paused, all of them were still its youngest
-      generation, and the collections after the pause scanned every one again: 0.134 s in
-      the build process for the 20x benchmark book, against 0.011 s with them frozen.
+      generation, and the collections after the pause scanned every one again.
     A frozen object is still freed when nothing refers to it any more; only the collector no
     longer looks at it."""
     with collector_paused():

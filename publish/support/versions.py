@@ -2,7 +2,7 @@
 
 A wheel installs its metadata in a folder named for the distribution and its version
 (`weasyprint-70.0.dist-info`), so listing the import path once finds them all. Importing
-`importlib.metadata` for them took 21 ms of every build's start-up, which every step of the
+`importlib.metadata` for them would delay every build's start-up, which every step of the
 build waits for; it is still asked about what the folders' names do not tell (an egg, a
 name missing from the listing).
 """

@@ -20,7 +20,7 @@ its call's line. The correction moves footnotes only when every footnote on the 
 paragraph goes over whole, orphans kept). print.css sets `line` on link footnotes.
 
 **Time per page that does not grow with the book.** Profiles of the 1x and 5x benchmark
-books (318 and 1,568 pages) showed four places whose cost per page grows with the pages
+books showed four places whose cost per page grows with the pages
 before it, so a book 4x longer took far more than 4x the time. Each fix computes exactly
 what the original computed (tests compare the PDFs byte for byte):
 - `set_page_type_computed_styles` looked for the current page's margin-box styles among
@@ -37,9 +37,8 @@ what the original computed (tests compare the PDFs byte for byte):
   are skipped before that search.
 
 **Streams compressed at zlib's default level.** pydyf, WeasyPrint's PDF writer, deflates
-every page's content and every font at level 9, for files 0.8% smaller than level 6 (zlib's
-own default) gives. A print PDF and a proof part of the default books took 0.265 s to write
-at level 9 and 0.226 s at level 6, for 203.7 kB against 205.3 kB.
+every page's content and every font at level 9, for files barely smaller than level 6 (zlib's
+own default) gives, at a real cost in time (BENCHMARKS.md).
 """
 
 from __future__ import annotations
