@@ -260,7 +260,7 @@ def test_weasyprint_loaded_without_library_probes_opens_the_same_libraries():
 
     ours, plain = loaded("publish"), loaded("plain")
     assert ours["restored"]
-    # Loaded with the collector paused, then what the import made frozen (collector.py).
+    # Loaded with the collector paused, then what the import made frozen (support/collector.py).
     assert ours["collector"] and ours["frozen"] > 50_000 and plain["frozen"] == 0
     assert any("libpango-1.0" in path for path in ours["libraries"])
     assert any("libharfbuzz" in path for path in ours["libraries"])

@@ -52,7 +52,7 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
     # The print PDF is laid out whole (page numbers run through the book); the EPUB keeps the
     # chapters of plays whose model, images and print page breaks did not change, and the
-    # proof is made of parts laid out per play (build.py reports which).
+    # proof is made of parts laid out per play (build/plan.py reports which).
     return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=rebuilt,
                     page_map=page_map if kind == "pdf" else None)
 

@@ -200,7 +200,7 @@ class Speech:
     delivery: StageDirection | None
     paragraphs: tuple[Block, ...]
     span: Span | None = None
-    # The reference number editors quote: 1, 2, ... within each division (numbering.py).
+    # The reference number editors quote: 1, 2, ... within each division (model/numbering.py).
     number: int | None = None
 
 

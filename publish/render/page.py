@@ -4,7 +4,7 @@ The stylesheets own the look of a page (running heads, folios, type); this modul
 printer measures: the trim size, the margins, the gutter and the bleed. The gutter (the inside
 margin, as print-on-demand services define it) depends on the page count, which is known only
 after layout: the build lays out once, asks `gutter_for(pages)`, and lays out again if the
-answer changed (see `build._print_pdf`).
+answer changed (see `build/outputs.print_layout`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ A render process (and the build, when it renders in-process) runs under this pol
   for almost no garbage (WeasyPrint's layout makes little);
 - between tasks, `release_garbage()` collects what earlier tasks left: the cycles among a
   written layout's boxes. A process calls it before a task once the layouts since the last
-  release reached a number of pages (workers.RELEASE_AFTER_PAGES), so that neither the print
+  release reached a number of pages (build/workers.RELEASE_AFTER_PAGES), so that neither the print
   PDF's result (which the EPUB waits for) nor the end of the build waits for it; a render
   process makes no other collection (`freeze_inherited`).
 
