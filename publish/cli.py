@@ -3,6 +3,10 @@ prints.
 
 Exit statuses: 0 success; 1 manuscripts have errors (or warnings with --strict); 2 usage
 error; 3 configuration error; 4 input error; 5 tool error; 130 interrupted.
+
+Each command imports the stages it uses inside its body: a command loads only what it runs
+(`publish check` never loads the renderers, `publish all -q` never loads rich), since every
+build waits for this process's start-up.
 """
 
 from __future__ import annotations

@@ -12,17 +12,29 @@ import os
 from pathlib import Path
 
 from publish import model as m
-from publish.support.atomic import atomic_output
+from publish.build.cache import Cache
 from publish.build.jobs import OUTPUTS, Artifact, BookJob
 from publish.build.keys import image_identities
-from publish.build.cache import Cache
-from publish.support.collector import release_garbage
-from publish.config import PrintConfig
-from publish.render import page
+from publish.config import TRIMS, PrintConfig
+from publish.model.diff import diff_play
 from publish.reading.files import IMAGE_TYPES, ProjectFiles
+from publish.reading.revision import play_at
+from publish.render import page, pdf
 from publish.render.assets import font_face_css, stylesheet
+from publish.render.epub import EpubOptions, write_epub
 from publish.render.html import Stamp, division_id, play_id, render_book
 from publish.render.markup import Markup
+from publish.render.pagemap import MarkedMarkup, page_map
+from publish.render.proof import (
+    ProofMarkup,
+    anchors_of,
+    change_counts,
+    render_proof_front,
+    render_proof_play,
+)
+from publish.render.proof_parts import ProofPart, anchors_in, bookmarks_in, merge
+from publish.support.atomic import atomic_output
+from publish.support.collector import release_garbage
 
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
@@ -39,7 +51,6 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
         pages = None
         rebuilt = tuple(job.manuscripts)
         if kind == "epub":
-            from publish.render.epub import write_epub
             options = _epub_options(job, files, stamp, settings, cache, layout_key, page_map)
             rebuilt = tuple(write_epub(job.book, files, job.manuscripts, temporary, modified,
                                        options))
@@ -80,8 +91,6 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Prin
     or narrower when the estimate was long) and ends on a gutter that fits the count, at most
     once per gutter class. A good estimate saves a whole layout of a long book: most books
     cross 150 pages."""
-    from publish.render import pdf
-    from publish.render.pagemap import MarkedMarkup
     gutter = page.gutter_for(estimate_pages(job.book, settings))
     while True:
         # The marks are attributes no stylesheet reads: the layout is the plain print HTML's.
@@ -102,7 +111,6 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Prin
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
                target: Path):
     """The print PDF, and the page map of its layout: (page count, PageMap)."""
-    from publish.render import pdf
     html, markup, document = print_layout(job, files, stamp, settings)
     pages = _page_map(job, html, markup, document)
     press = settings.profile == "press"
@@ -111,7 +119,6 @@ def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintC
 
 
 def _page_map(job: BookJob, html: str, markup, document):
-    from publish.render.pagemap import page_map
     structural = [element_id for index, play in enumerate(job.book.plays)
                   for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
     return page_map(html, markup, structural, document)
@@ -121,7 +128,6 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
                   cache: Cache, layout_key: str, page_map=None):
     """The EPUB's metadata, cover and the print edition's page starts (for its page-list):
     given by the print PDF's render, or from the cache, else from a layout of its own."""
-    from publish.render.epub import EpubOptions
 
     pages = page_map or cache.load("pagemap", layout_key)
     if pages is None:
@@ -159,7 +165,6 @@ FRONT_PAGES, PAGES_PER_PLAY = 4, 2  # front matter; a play's opener and personae
 def estimate_pages(book: m.Book, settings: PrintConfig) -> int:
     """The print edition's page count, guessed from its text length and trim: the first
     gutter tried. Depends only on the book, so the result stays reproducible."""
-    from publish.config import TRIMS
     width, height = TRIMS[settings.trim]
     chars = sum(len(m.plain_text(play)) for play in book.plays)
     per_page = TEXT_DENSITY.get(settings.style, TEXT_DENSITY["book"]) * width * height
@@ -190,7 +195,6 @@ def proof_play_html(job: BookJob, files: ProjectFiles, stamp: Stamp, index: int,
                     since_commit: str = "", diff=None) -> str:
     """The HTML of the proof of play `index` (one part of the proof); with `since_commit`
     (a full commit id), its changes since then marked (`diff`, when known already)."""
-    from publish.render.proof import ProofMarkup, render_proof_play
 
     markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=_image_src(job, files))
     if since_commit and diff is None:
@@ -203,9 +207,6 @@ def render_proof_part(job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
                       index: int, since_commit: str = ""):
     """The proof of play `index`, laid out: a ProofPart (its PDF, pages, anchors, and the
     count of its changes since `since_commit`, for the summary)."""
-    from publish.render import pdf
-    from publish.render.proof import anchors_of, change_counts
-    from publish.render.proof_parts import ProofPart, anchors_in, bookmarks_in
 
     diff = _play_diff(job, job.book.plays[index], since_commit) if since_commit else None
     html = proof_play_html(job, files, stamp, index, since_commit, diff)
@@ -221,7 +222,6 @@ def proof_front_html(job: BookJob, stamp: Stamp, since: str | None, pages: dict[
                      changes: tuple[int, int, int] = (0, 0, 0)) -> str:
     """The HTML of the proof's front: summary page and front matter, with the `pages` of
     what they list and, with `since`, the `changes` the parts counted."""
-    from publish.render.proof import render_proof_front
 
     return render_proof_front(job.book, _proof_sheets(), stamp, job.diagnostics, pages,
                               changes if since else None, since or "", _proof_paper(job))
@@ -231,8 +231,6 @@ def _proof_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | Non
                parts: tuple, output: Path) -> int:
     """The front laid out with the pages the parts give, then merged with them into
     `output`; returns the page count."""
-    from publish.render import pdf
-    from publish.render.proof_parts import merge
 
     pages: dict[str, str] = {}
     for part in parts:
@@ -245,6 +243,4 @@ def _proof_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | Non
 
 def _play_diff(job: BookJob, play: m.Play, commit: str):
     """The play's diff against its manuscript at `commit` (a full commit id)."""
-    from publish.model.diff import diff_play
-    from publish.reading.revision import play_at
     return diff_play(play_at(job.root, commit, play), play)

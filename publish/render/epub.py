@@ -17,14 +17,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish import model as m
-from publish.support.digests import code_identity, digest, file_digest
 from publish.model.errors import ToolError
 from publish.reading.files import IMAGE_TYPES, ProjectFiles
 from publish.render.assets import FONT_FACES, FONTS_DIR, font_face_css, stylesheet
-from publish.render.epub_markup import EpubMarkup, cover_page, document, pagebreak, play_section, title_page
+from publish.render.cover import generated_cover
+from publish.render.epub_markup import (
+    EpubMarkup,
+    cover_page,
+    document,
+    pagebreak,
+    play_section,
+    title_page,
+)
 from publish.render.epub_nav import nav_document, toc_entries
+from publish.render.fontsubset import subset_font
 from publish.render.html import play_id
 from publish.render.pagemap import PageMap
+from publish.support.digests import code_identity, digest, file_digest
 
 A11Y_SUMMARY = (
     "This publication conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA. It is a play in "
@@ -184,7 +193,6 @@ PAGE_BREAK_ID = re.compile(r'id="page-(\d+)"')
 def _cover(book: m.Book, options: EpubOptions) -> tuple[bytes, str]:
     if options.cover is not None:
         return options.cover, options.cover_type
-    from publish.render.cover import generated_cover
     return generated_cover(book.meta.title, book.meta.subtitle, book.meta.author), "image/png"
 
 
@@ -246,7 +254,6 @@ def _accessibility(has_images: bool, has_pages: bool) -> list[tuple[str, str]]:
 
 def _fonts(epub, ebook, used_text: str | None) -> None:
     """The stylesheet and the fonts it names; subset to `used_text`'s characters if given."""
-    from publish.render.fontsubset import subset_font
 
     css = font_face_css(lambda path: f"../fonts/{path.name}") + "\n" + stylesheet("epub.css")
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
