@@ -441,10 +441,12 @@ def model_words(play: m.Play) -> collections.Counter:
 @pytest.mark.parametrize("seed", DOCUMENTS, ids=lambda p: p.name)
 def test_no_word_lost(seed: Path):
     play, _ = read_play(seed.parent, seed, seed.name, PlayConfig(seed.name, None, ()))
-    source = collections.Counter(WORD.findall(seed.read_text(encoding="utf-8").casefold()))
+    # An ordered list's numbers are markup: the model keeps the list's start, not each number.
+    text = re.sub(r"^[ \t]*\d+[.)](?=[ \t])", " ", seed.read_text(encoding="utf-8"), flags=re.M)
+    source = collections.Counter(WORD.findall(text.casefold()))
     lost = source - model_words(play)
     assert not lost, f"{seed.name}: words of the source missing from the model: {dict(lost)}"
-    assert sum(source.values()) > 100
+    assert sum(source.values()) > 30, "too few words for the comparison to mean anything"
 
 
 def test_no_word_lost_detects_a_loss():

@@ -70,7 +70,7 @@ def test_every_word_is_where_pandoc_itself_places_it(document: Path):
     text = read_manuscript(document)
     ours = our_characters(parse_markdown(text, document.name))
     theirs = pandoc_word_positions(text)
-    assert len(theirs) > 500, "sourcepos gave too few words to compare"
+    assert len(theirs) > 30, "sourcepos gave too few words to compare"
     misplaced = [(line, col, word) for line, col, word in theirs
                  if ours.get((line, col)) != word[0] and "\t" not in text.split("\n")[line - 1]]
     assert not misplaced, f"{len(misplaced)} of {len(theirs)} words misplaced, first {misplaced[:5]}"
