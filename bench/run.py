@@ -1,13 +1,16 @@
 """`make bench`: our `publish all` against the peer pipeline (bench/peer.sh: pandoc -t epub3,
 and pandoc -t html5 -s | weasyprint), on the same manuscripts, in one run on this machine.
 
-Scenarios: (a) the default books of book.yaml; (b) a large book made at bench time from the
-author's corpus (../shared/corpus, never copied into the repository): the latest version of
-each play, repeated to about 330 print pages (1x), and 5x and 20x that.
+Scenarios: (a) the default books of book.yaml; (b) one long play: a single manuscript of
+about 180 kB in 7 or more divisions, made at bench time from the corpus plays (or, without
+../shared, from the repository's own manuscripts and fixtures); (c) a large book made at
+bench time from the author's corpus (../shared/corpus, never copied into the repository):
+the latest version of each play, repeated to about 330 print pages (1x), and 5x and 20x that.
 
 Each paired run times, alternating which goes first: our cold build (no .cache/), the peer,
 our rebuild with nothing changed, and (default books) our rebuild after one play of the
-three-play `drafts` book was edited. Medians and median paired ratios go to BENCHMARKS.md.
+three-play `drafts` book (or the long play's last division) was edited. Medians and median
+paired ratios go to BENCHMARKS.md.
 
     python bench/run.py [--runs 5] [--large-runs 3] [--scales 1,5,20] [--out BENCHMARKS.md]
 """
@@ -33,6 +36,8 @@ BIN = Path(sys.executable).parent
 EPOCH = "1700000000"
 BYTES_PER_PAGE = 1700  # Markdown per print page of the corpus plays (3 repeats gave 213 pages)
 EDITED = "manuscript/drafts/llm-successes.md"
+LONG_PLAY_BYTES = 180_000
+LONG_PLAY = "long/long-play.md"
 
 
 def measure(command: list[str], cwd: Path, env: dict | None = None) -> dict:
@@ -96,6 +101,48 @@ def large_project(folder: Path, scale: int) -> tuple[Path, list[tuple[str, str, 
     return root, [("large", f"The Corpus, {scale}x", files)]
 
 
+def long_play_sources() -> list[Path]:
+    """The plays a long play is made of: the corpus's latest versions, else our own."""
+    if CORPUS.is_dir():
+        return corpus_plays()
+    return sorted((REPO / "manuscript").rglob("*.md")) + sorted((REPO / "tests" / "fixtures").glob("*.md"))
+
+
+def long_play_text(sources: list[Path], size: int = LONG_PLAY_BYTES) -> str:
+    """One play of about `size` bytes: each source's text, in turn, as a division of its own
+    (its title a `### Part N:` heading, its own headings one level down and kept as text
+    where they would be a title), until the size is reached; at least seven divisions."""
+    parts, total, number = ["## One Long Play: A Benchmark", ""], 0, 0
+    while total < size or number < 7:
+        for source in sources:
+            number += 1
+            lines = source.read_text(encoding="utf-8").splitlines()
+            title = next((l.lstrip("# ").strip() for l in lines if l.startswith("#")), source.stem)
+            body = [l for l in lines if not l.startswith("## ") and not l.startswith("# ")]
+            body = [f"**{l.lstrip('#').strip()}**" if l.startswith("###") else l for l in body]
+            chunk = f"### Part {number}: {title}\n\n" + "\n".join(body) + "\n"
+            parts.append(chunk)
+            total += len(chunk.encode("utf-8"))
+            if total >= size and number >= 7:
+                break
+    return "\n".join(parts)
+
+
+def long_play_project(folder: Path) -> tuple[Path, list[tuple[str, str, list[str]]]]:
+    """One book holding one long play (`draft: true`: some sources show remote images)."""
+    root = folder / "long"
+    (root / "long").mkdir(parents=True)
+    if (CORPUS / "images").is_dir():
+        for image in (CORPUS / "images").iterdir():
+            shutil.copy2(image, root / "long" / image.name)
+    (root / LONG_PLAY).write_text(long_play_text(long_play_sources()), encoding="utf-8")
+    (root / "book.yaml").write_text(
+        "defaults:\n  author: Zack M. Davis\n  language: en\n"
+        f"books:\n  long:\n    title: One Long Play\n    draft: true\n"
+        f"    manuscripts: [{LONG_PLAY}]\n", encoding="utf-8")
+    return root, [("long", "One Long Play", [LONG_PLAY])]
+
+
 # ---------------------------------------------------------------- one paired run
 
 
@@ -111,7 +158,7 @@ def peer(root: Path, books, env: dict) -> dict:
     return {"seconds": sum(r["seconds"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs)}
 
 
-def paired_run(root: Path, books, env: dict, index: int, edit: bool) -> dict:
+def paired_run(root: Path, books, env: dict, index: int, edit: str | None) -> dict:
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "out", ignore_errors=True)
     if index % 2:
@@ -120,7 +167,7 @@ def paired_run(root: Path, books, env: dict, index: int, edit: bool) -> dict:
         cold, theirs = ours(root, env), peer(root, books, env)
     result = {"cold": cold, "peer": theirs, "unchanged": ours(root, env)}
     if edit:
-        path = root / EDITED
+        path = root / edit
         original = path.read_bytes()
         path.write_bytes(original + f"\n**Simplicia**: An edit, run {index}.\n".encode())
         result["edited"] = ours(root, env)
@@ -148,7 +195,7 @@ def weasyprint_alone(root: Path, book_id: str, env: dict) -> dict:
     return alone
 
 
-def scenario(name: str, root: Path, books, runs: int, env: dict, edit: bool,
+def scenario(name: str, root: Path, books, runs: int, env: dict, edit: str | None,
              alone: bool) -> dict:
     results = []
     for index in range(runs):
@@ -272,12 +319,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="publish-bench-") as folder:
         root, books = default_project(Path(folder))
         rows.append(row("default books", scenario("default", root, books, args.runs, env,
-                                                  edit=True, alone=False)))
-        for scale in (int(s) for s in args.scales.split(",") if s):
+                                                  edit=EDITED, alone=False)))
+        root, books = long_play_project(Path(folder))
+        rows.append(row("one long play", scenario("one long play", root, books, args.runs, env,
+                                                  edit=LONG_PLAY, alone=True)))
+        shutil.rmtree(root)
+        if not CORPUS.is_dir():
+            print("no ../shared/corpus beside the checkout: the large book is not measured",
+                  file=sys.stderr)
+        for scale in (int(s) for s in args.scales.split(",") if s and CORPUS.is_dir()):
             root, books = large_project(Path(folder), scale)
             runs = args.runs if scale <= 1 else args.large_runs
             rows.append(row(f"large {scale}x", scenario(f"large {scale}x", root, books, runs, env,
-                                                        edit=False, alone=True)))
+                                                        edit=None, alone=True)))
             shutil.rmtree(root)
     text = table(rows, targets(rows) + [f"Command: `{' '.join(sys.argv)}`"])
     args.out.write_text(text + kept_history(args.out), encoding="utf-8")

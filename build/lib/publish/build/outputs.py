@@ -1,0 +1,246 @@
+"""Rendering one output of one book: the print PDF (with its gutter search, and the page
+map of its layout), the proof PDF and the EPUB (whose page-list takes the print PDF's page
+map). `build.py` decides
+what to render and where; this module only renders, in whichever process runs the task.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from pathlib import Path
+
+from publish import model as m
+from publish.build.cache import Cache
+from publish.build.jobs import OUTPUTS, Artifact, BookJob
+from publish.build.keys import image_identities
+from publish.config import TRIMS, PrintConfig
+from publish.model.diff import diff_play
+from publish.reading.files import IMAGE_TYPES, ProjectFiles
+from publish.reading.revision import play_at
+from publish.render import page, pdf
+from publish.render.assets import font_face_css, stylesheet
+from publish.render.epub import EpubOptions, write_epub
+from publish.render.html import Stamp, division_id, play_id, render_book
+from publish.render.markup import Markup
+from publish.render.pagemap import MarkedMarkup, page_map
+from publish.render.proof import (
+    ProofMarkup,
+    anchors_of,
+    change_counts,
+    render_proof_front,
+    render_proof_play,
+)
+from publish.render.proof_parts import ProofPart, anchors_in, bookmarks_in, merge
+from publish.support.atomic import atomic_output
+from publish.support.collector import release_garbage
+
+
+def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
+           target: Path, settings: PrintConfig, since: str | None, cache: Cache | None = None,
+           layout_key: str = "", page_map=None, parts: tuple = ()) -> Artifact:
+    """Render one output of one book to `target`, atomically. The print PDF also returns the
+    page map of its layout (where each print page begins, for the EPUB's page-list) and keeps
+    it in `cache` under `layout_key`; the EPUB takes it as `page_map`, or from the cache, and
+    lays the print edition out for it only when neither has it. The EPUB also keeps its
+    chapters in `cache`. The proof takes its plays' `parts` (from `render_proof_part`), lays
+    out its front and merges them."""
+    cache = cache or Cache(None)
+    with _source_date(modified), atomic_output(target) as temporary:
+        pages = None
+        rebuilt = tuple(job.manuscripts)
+        if kind == "epub":
+            options = _epub_options(job, files, stamp, settings, cache, layout_key, page_map)
+            rebuilt = tuple(write_epub(job.book, files, job.manuscripts, temporary, modified,
+                                       options))
+        elif kind == "proof":
+            pages = _proof_pdf(job, files, stamp, since, parts, temporary)
+        elif kind == "pdf":
+            pages, page_map = _print_pdf(job, files, stamp, settings, temporary)
+            cache.store("pagemap", layout_key, page_map)
+        else:
+            raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
+    # The print PDF is laid out whole (page numbers run through the book); the EPUB keeps the
+    # chapters of plays whose model, images and print page breaks did not change, and the
+    # proof is made of parts laid out per play (build/plan.py reports which).
+    return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=rebuilt,
+                    page_map=page_map if kind == "pdf" else None)
+
+
+@contextlib.contextmanager
+def _source_date(modified: dt.datetime):
+    """SOURCE_DATE_EPOCH set to the build's date while rendering: fontTools, which WeasyPrint
+    uses to subset fonts, stamps each subset with the current time unless it is set, so
+    without it two builds of the same commit differed inside their fonts."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(modified.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig):
+    """The print edition laid out: (html, its MarkedMarkup, WeasyPrint document). Laid out
+    with the gutter its estimated length calls for, then again while the page count calls
+    for another gutter. Pages only grow with the gutter, so the search moves one way (wider,
+    or narrower when the estimate was long) and ends on a gutter that fits the count, at most
+    once per gutter class. A good estimate saves a whole layout of a long book: most books
+    cross 150 pages."""
+    gutter = page.gutter_for(estimate_pages(job.book, settings))
+    while True:
+        # The marks are attributes no stylesheet reads: the layout is the plain print HTML's.
+        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
+        html = _book_html(job, files, stamp, style=settings.style,
+                          geometry=page.page_css(settings, gutter), markup=markup)
+        document = pdf.layout(html, job.root, files)
+        needed = page.gutter_for(len(document.pages))
+        if needed == gutter:
+            return html, markup, document
+        gutter = needed
+        # Let the first layout go before the next one starts: a long book's layout is most
+        # of the process's memory, and two at once would double its peak.
+        del document, html, markup
+        release_garbage()  # its boxes refer to each other; cycles wait for the collector
+
+
+def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
+               target: Path):
+    """The print PDF, and the page map of its layout: (page count, PageMap)."""
+    html, markup, document = print_layout(job, files, stamp, settings)
+    pages = _page_map(job, html, markup, document)
+    press = settings.profile == "press"
+    return pdf.write(document, target, bleed_box=page.BLEED if press else None,
+                     variant=settings.pdf_variant), pages
+
+
+def _page_map(job: BookJob, html: str, markup, document):
+    structural = [element_id for index, play in enumerate(job.book.plays)
+                  for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
+    return page_map(html, markup, structural, document)
+
+
+def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
+                  cache: Cache, layout_key: str, page_map=None):
+    """The EPUB's metadata, cover and the print edition's page starts (for its page-list):
+    given by the print PDF's render, or from the cache, else from a layout of its own."""
+
+    pages = page_map or cache.load("pagemap", layout_key)
+    if pages is None:
+        html, markup, document = print_layout(job, files, stamp, settings)
+        pages = _page_map(job, html, markup, document)
+        cache.store("pagemap", layout_key, pages)
+    config = job.config
+    cover, cover_type = None, "image/png"
+    if config and config.cover:
+        path = job.root / config.cover
+        cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
+    return EpubOptions(
+        description=config.description if config else "",
+        author_file_as=config.author_file_as if config else "",
+        subjects=config.subjects if config else (),
+        cover=cover, cover_type=cover_type, pages=pages,
+        chapters=cache, play_keys=dict(job.keys),
+        play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
+
+
+def _image_src(job: BookJob, files: ProjectFiles):
+    def image_src(node: m.Image) -> str | None:
+        manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
+        local = files.image(node.url, manuscript)
+        return local.as_uri() if local else None
+    return image_src
+
+
+# Characters of text per square inch of trim, as the house styles set them (measured on the
+# default books); only a first guess of the page count, so it need not be exact.
+TEXT_DENSITY = {"book": 36.0, "manuscript": 19.0}
+FRONT_PAGES, PAGES_PER_PLAY = 4, 2  # front matter; a play's opener and personae
+
+
+def estimate_pages(book: m.Book, settings: PrintConfig) -> int:
+    """The print edition's page count, guessed from its text length and trim: the first
+    gutter tried. Depends only on the book, so the result stays reproducible."""
+    width, height = TRIMS[settings.trim]
+    chars = sum(len(m.plain_text(play)) for play in book.plays)
+    per_page = TEXT_DENSITY.get(settings.style, TEXT_DENSITY["book"]) * width * height
+    return FRONT_PAGES + PAGES_PER_PLAY * len(book.plays) + round(chars / per_page)
+
+
+def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, style: str = "book",
+               geometry: str = "", markup: Markup | None = None) -> str:
+    """The print edition's HTML (the proof has its own: render/proof.py)."""
+    markup = markup or Markup(link_footnotes=True, image_src=_image_src(job, files))
+    # The page geometry comes first so the house style can refine what it does not set.
+    sheets = [font_face_css(lambda path: path.as_uri()), geometry, stylesheet("print.css")]
+    if style == "manuscript":
+        sheets.append(stylesheet("manuscript.css"))
+    return render_book(job.book, markup, sheets, stamp)
+
+
+def _proof_sheets() -> list[str]:
+    return [font_face_css(lambda path: path.as_uri()), stylesheet("print.css"),
+            stylesheet("proof.css")]
+
+
+def _proof_paper(job: BookJob) -> str:
+    return job.config.proof.paper if job.config else "a4"
+
+
+def proof_play_html(job: BookJob, files: ProjectFiles, stamp: Stamp, index: int,
+                    since_commit: str = "", diff=None) -> str:
+    """The HTML of the proof of play `index` (one part of the proof); with `since_commit`
+    (a full commit id), its changes since then marked (`diff`, when known already)."""
+
+    markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=_image_src(job, files))
+    if since_commit and diff is None:
+        diff = _play_diff(job, job.book.plays[index], since_commit)
+    return render_proof_play(job.book, index, markup, _proof_sheets(), stamp, job.diagnostics,
+                             diff, _proof_paper(job))
+
+
+def render_proof_part(job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
+                      index: int, since_commit: str = ""):
+    """The proof of play `index`, laid out: a ProofPart (its PDF, pages, anchors, and the
+    count of its changes since `since_commit`, for the summary)."""
+
+    diff = _play_diff(job, job.book.plays[index], since_commit) if since_commit else None
+    html = proof_play_html(job, files, stamp, index, since_commit, diff)
+    with _source_date(modified):
+        document = pdf.layout(html, job.root, files)
+        data = pdf.to_bytes(document)
+    wanted = anchors_of(job.book, index, job.diagnostics)
+    return ProofPart(index, data, len(document.pages), anchors_in(document, wanted),
+                     bookmarks_in(document), change_counts(diff))
+
+
+def proof_front_html(job: BookJob, stamp: Stamp, since: str | None, pages: dict[str, str],
+                     changes: tuple[int, int, int] = (0, 0, 0)) -> str:
+    """The HTML of the proof's front: summary page and front matter, with the `pages` of
+    what they list and, with `since`, the `changes` the parts counted."""
+
+    return render_proof_front(job.book, _proof_sheets(), stamp, job.diagnostics, pages,
+                              changes if since else None, since or "", _proof_paper(job))
+
+
+def _proof_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None,
+               parts: tuple, output: Path) -> int:
+    """The front laid out with the pages the parts give, then merged with them into
+    `output`; returns the page count."""
+
+    pages: dict[str, str] = {}
+    for part in parts:
+        pages.update(part.page_labels())
+    changes = tuple(sum(counts) for counts in zip((0, 0, 0), *(part.changes for part in parts)))
+    html = proof_front_html(job, stamp, since, pages, changes)
+    front = pdf.to_bytes(pdf.layout(html, job.root, files))
+    return merge(front, list(parts), output)
+
+
+def _play_diff(job: BookJob, play: m.Play, commit: str):
+    """The play's diff against its manuscript at `commit` (a full commit id)."""
+    return diff_play(play_at(job.root, commit, play), play)

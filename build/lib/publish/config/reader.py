@@ -1,0 +1,301 @@
+"""Reading `book.yaml`: YAML nodes checked against the declarations of config/settings.py,
+so that every error has a file:line:col and a did-you-mean.
+
+The YAML is read with the safe loader's composer so every value keeps its position; tags
+such as `!!python/object` are refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import uuid
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from publish.config.settings import (
+    BOOK_NAMESPACE, BOOK_SETTINGS, CAST_KEYS, CHOICE, CONFIG_NAME, COVER_TYPES, DEFAULT_KEYS,
+    FLAG, ISBN, PATH, PATHS, PLAY_KEYS, SECTION, STYLE_TRIMS, TEXT, TEXTS, TOP_KEYS, BookConfig,
+    Config, PlayConfig, PrintConfig, settings_of,
+)
+from publish.model import CastMember
+from publish.model.errors import ConfigError, Location
+
+SAFE_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
+}
+Entries = dict[str, tuple[yaml.Node, yaml.Node]]  # key -> (key node, value node)
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding a book.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def load(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    shown = CONFIG_NAME
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{CONFIG_NAME} not found in {root}", Location(shown)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("not valid UTF-8", Location(shown)) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
+        raise ConfigError(f"YAML syntax error: {problem}", location) from exc
+    if node is None:
+        raise ConfigError("book.yaml is empty; it must declare `books:`", Location(shown, 1, 1))
+    return _Reader(shown, root).config(node)
+
+
+class _Reader:
+    """Walks YAML nodes, checking types and keys, so every error has a position."""
+
+    def __init__(self, shown: str, root: Path):
+        self.shown = shown
+        self.root = root
+
+    def where(self, node: yaml.Node) -> Location:
+        return Location(self.shown, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def fail(self, node: yaml.Node, message: str) -> ConfigError:
+        return ConfigError(message, self.where(node))
+
+    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...] | None) -> Entries:
+        self.check_tag(node)
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping (key: value)")
+        result: Entries = {}
+        for key_node, value_node in node.value:
+            self.check_tag(key_node)
+            key = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, f"keys in {what} must be plain names")
+            if allowed is not None and key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+                raise self.fail(key_node, f"unknown key {key!r} in {what}{suggestion}")
+            if key in result:
+                raise self.fail(key_node, f"duplicate key {key!r} in {what}")
+            result[key] = (key_node, value_node)
+        return result
+
+    def check_tag(self, node: yaml.Node) -> None:
+        if node.tag not in SAFE_TAGS:
+            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed")
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        self.check_tag(node)
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"{what} must be text")
+        if node.tag == "tag:yaml.org,2002:null":
+            return ""
+        return str(node.value)
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        self.check_tag(node)
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"{what} must be a list")
+        return list(node.value)
+
+    # -- the file's structure
+
+    def config(self, node: yaml.Node) -> Config:
+        top = self.mapping(node, "book.yaml", TOP_KEYS)
+        defaults: Entries = {}
+        if "defaults" in top:
+            # An ISBN is refused there with its own message, below.
+            defaults = self.mapping(top["defaults"][1], "defaults", (*DEFAULT_KEYS, "isbn"))
+        plays = {}
+        if "plays" in top:
+            for key, (key_node, value) in self.mapping(top["plays"][1], "plays", None).items():
+                plays[key] = self.play(key, key_node, value)
+        if "books" not in top:
+            raise self.fail(node, "book.yaml must declare `books:`")
+        books = []
+        for key, (key_node, value) in self.mapping(top["books"][1], "books", None).items():
+            books.append(self.book(key, key_node, value, defaults))
+        if not books:
+            raise self.fail(top["books"][1], "`books:` declares no book")
+        print_defaults = self.section(
+            PrintConfig, [(defaults["print"][1], "defaults.print")] if "print" in defaults else [])
+        return Config(self.root, tuple(books), plays, print_defaults)
+
+    def play(self, path: str, key_node: yaml.Node, node: yaml.Node) -> PlayConfig:
+        entries = self.mapping(node, f"plays.{path}", PLAY_KEYS)
+        self.manuscript_exists(path, key_node)
+        title = self.text(entries["title"][1], "title") if "title" in entries else None
+        cast: list[CastMember] = []
+        if "cast" in entries:
+            seen: dict[str, yaml.Node] = {}
+            for item in self.sequence(entries["cast"][1], "cast"):
+                member = self.cast_member(item)
+                if member.id in seen:
+                    raise self.fail(item, f"duplicate cast id {member.id!r} "
+                                          f"(first at line {seen[member.id].start_mark.line + 1})")
+                seen[member.id] = item
+                cast.append(member)
+        return PlayConfig(path, title, tuple(cast))
+
+    def cast_member(self, node: yaml.Node) -> CastMember:
+        entries = self.mapping(node, "a cast member", CAST_KEYS)
+        for required in ("id", "name"):
+            if required not in entries:
+                raise self.fail(node, f"a cast member needs `{required}:`")
+        aliases: tuple[str, ...] = ()
+        if "aliases" in entries:
+            aliases = tuple(self.text(a, "alias") for a in self.sequence(entries["aliases"][1], "aliases"))
+        description = self.text(entries["description"][1], "description") if "description" in entries else ""
+        return CastMember(self.text(entries["id"][1], "id"), self.text(entries["name"][1], "name"),
+                          aliases, description)
+
+    def book(self, book_id: str, key_node: yaml.Node, node: yaml.Node, defaults: Entries) -> BookConfig:
+        """A book's settings: each declared key read by its kind, from the book or else (where
+        `defaults:` may set it) from the defaults; a section merges the two key by key."""
+        what = f"books.{book_id}"
+        entries = self.mapping(node, what, tuple(BOOK_SETTINGS))
+        if not book_id.replace("-", "").replace("_", "").isalnum():
+            raise self.fail(key_node, f"book id {book_id!r} must be letters, digits, '-' or '_'")
+        values: dict[str, Any] = {}
+        for name, declared in BOOK_SETTINGS.items():
+            kind = declared.metadata["kind"]
+            if kind == SECTION:
+                nodes = [(source[name][1], f"{where}.{name}")
+                         for source, where in ((defaults, "defaults"), (entries, what)) if name in source]
+                values[name] = self.section(type(declared.default_factory()), nodes)
+                continue
+            found = entries.get(name) or defaults.get(name)
+            if found is not None:
+                values[name] = self.value(kind, found[1], name)
+            elif declared.metadata["required"]:
+                raise self.fail(node, f"book {book_id!r} needs `{name}:`")
+        if "isbn" in defaults:
+            raise self.fail(defaults["isbn"][0], "an ISBN belongs to one book, not to `defaults:`")
+        if not values.get("title"):
+            raise self.fail(node, f"book {book_id!r} needs a `title:`")
+        values.setdefault("language", "en")
+        values["language"] = values["language"] or "en"
+        values["author_file_as"] = values.get("author_file_as") or _file_as(values.get("author", ""))
+        values["identifier"] = (values.get("identifier")
+                                or f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, book_id)}")
+        return BookConfig(id=book_id, location=self.where(key_node), **values)
+
+    def value(self, kind: str, node: yaml.Node, name: str) -> Any:
+        """One key's value, read as its declared kind says."""
+        if kind == TEXT:
+            return self.text(node, name)
+        if kind == TEXTS:
+            return self.texts(node, name)
+        if kind == FLAG:
+            return self.flag(node, name)
+        if kind == ISBN:
+            return self.isbn(node)
+        if kind == PATHS:
+            paths = []
+            for item in self.sequence(node, name):
+                path = self.text(item, "a manuscript path")
+                self.manuscript_exists(path, item)
+                paths.append(path)
+            return tuple(paths)
+        if kind == PATH:
+            cover = self.text(node, name)
+            self.cover_exists(cover, node)
+            return cover
+        raise AssertionError(f"no reader for the kind {kind!r} of {name!r}")
+
+    # -- sections (print:, proof:): defaults' and a book's merge key by key
+
+    def section(self, cls: type, nodes: list[tuple[yaml.Node, str]]) -> Any:
+        """`cls` (PrintConfig, ProofConfig) from its mappings (node, where it is), later ones
+        winning key by key. Each value is one of the key's declared choices, matched without
+        regard to case."""
+        declared = settings_of(cls)
+        values: dict[str, str | None] = {}
+        for node, what in nodes:
+            for key, (_, value_node) in self.mapping(node, what, tuple(declared)).items():
+                assert declared[key].metadata["kind"] == CHOICE
+                values[key] = self.choice(value_node, f"{what}.{key}", declared[key].metadata["choices"])
+        if cls is PrintConfig:
+            style = values.get("style", "book")
+            values.setdefault("trim", STYLE_TRIMS[style])
+            if values.get("pdf_variant") == "none":
+                values["pdf_variant"] = None  # "none" is no variant
+        return cls(**values)
+
+    def choice(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(node, what)
+        # Choices are matched without regard to case: "a5" and "Letter" mean what they say.
+        folded = {option.lower(): option for option in allowed}
+        if value.strip().lower() in folded:
+            return folded[value.strip().lower()]
+        hint = difflib.get_close_matches(value.lower(), list(folded), n=1)
+        suggestion = f"; did you mean {folded[hint[0]]!r}?" if hint else ""
+        raise self.fail(node, f"{what} must be one of {', '.join(allowed)}, not {value!r}{suggestion}")
+
+    def flag(self, node: yaml.Node, what: str) -> bool:
+        self.check_tag(node)
+        if node.tag != "tag:yaml.org,2002:bool":
+            raise self.fail(node, f"{what} must be true or false")
+        return bool(node.value.lower() in ("true", "yes", "on"))
+
+    def isbn(self, node: yaml.Node) -> str:
+        """An ISBN-10 or ISBN-13 with a valid check digit; hyphens and spaces are allowed and
+        kept, since only the registration agency knows where they go."""
+        written = self.text(node, "isbn")
+        digits = written.replace("-", "").replace(" ", "").upper()
+        if not _isbn_valid(digits):
+            raise self.fail(node, f"isbn {written!r} is not a valid ISBN-10 or ISBN-13 "
+                                  "(wrong length or check digit)")
+        return written.strip()
+
+    def texts(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        """A list of non-empty texts, e.g. `subjects: [Drama, Dialogues]`."""
+        values = []
+        for item in self.sequence(node, what):
+            value = self.text(item, f"an entry of {what}").strip()
+            if not value:
+                raise self.fail(item, f"an entry of {what} is empty")
+            values.append(value)
+        return tuple(values)
+
+    def cover_exists(self, path: str, node: yaml.Node) -> None:
+        resolved = (self.root / path).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise self.fail(node, f"cover {path!r} is outside the project")
+        if resolved.suffix.lower() not in COVER_TYPES:
+            raise self.fail(node, f"cover {path!r} must be a PNG or JPEG image")
+        if not resolved.is_file():
+            raise self.fail(node, f"cover {path!r} does not exist")
+
+    def manuscript_exists(self, path: str, node: yaml.Node) -> None:
+        resolved = (self.root / path).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise self.fail(node, f"manuscript {path!r} is outside the project")
+        if not resolved.is_file():
+            raise self.fail(node, f"manuscript {path!r} does not exist")
+
+
+def _isbn_valid(digits: str) -> bool:
+    if len(digits) == 13 and digits.isdigit():
+        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
+    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
+        values = [int(d) for d in digits[:9]] + [10 if digits[9] == "X" else int(digits[9])]
+        return sum((10 - i) * v for i, v in enumerate(values)) % 11 == 0
+    return False
+
+
+def _file_as(author: str) -> str:
+    """"Jane Q. Doe" -> "Doe, Jane Q." for sorting in reading systems."""
+    parts = author.split()
+    return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else author

@@ -1,0 +1,70 @@
+"""The JSON Schema of `publish ast`'s output, derived from the model's dataclasses.
+
+`schema/model.schema.json` in the repository is this function's output; a test keeps the two
+equal and validates every seed's model against it, so the schema can never drift from the code.
+Regenerate with `publish schema model > schema/model.schema.json`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+
+from publish import model as m
+
+UNIONS = {"Inline": m.Inline, "Block": m.Block, "DramaBlock": m.DramaBlock}
+
+
+def _union_name(hint) -> str | None:
+    for name, union in UNIONS.items():
+        if hint == union:
+            return name
+    return None
+
+
+def _schema_for(hint) -> dict:
+    name = _union_name(hint)
+    if name:
+        return {"$ref": f"#/$defs/{name}"}
+    if hint is str:
+        return {"type": "string"}
+    if hint is int:
+        return {"type": "integer"}
+    if hint is bool:
+        return {"type": "boolean"}
+    if hint is type(None):
+        return {"type": "null"}
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        return {"type": "array", "items": _schema_for(item)}
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [_schema_for(arg) for arg in typing.get_args(hint)]}
+    if dataclasses.is_dataclass(hint) or hint is m.Span:
+        return {"$ref": f"#/$defs/{hint.__name__}"}
+    raise TypeError(f"no schema for {hint!r}")
+
+
+def _node_schema(cls) -> dict:
+    hints = typing.get_type_hints(cls, vars(m))
+    properties: dict = {}
+    if cls is not m.Span:
+        properties["type"] = {"const": cls.TYPE}
+    names = m.Span._fields if cls is m.Span else [field.name for field in dataclasses.fields(cls)]
+    for name in names:
+        properties[name] = _schema_for(hints[name])
+    return {"type": "object", "properties": properties,
+            "required": list(properties), "additionalProperties": False}
+
+
+def model_schema() -> dict:
+    defs = {cls.__name__: _node_schema(cls) for cls in (*m.NODE_TYPES.values(), m.Span)}
+    for name, union in UNIONS.items():
+        defs[name] = {"anyOf": [{"$ref": f"#/$defs/{arg.__name__}"} for arg in typing.get_args(union)]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "publish drama model (output of `publish ast`)",
+        "anyOf": [{"$ref": "#/$defs/Play"}, {"$ref": "#/$defs/Book"}],
+        "$defs": dict(sorted(defs.items())),
+    }

@@ -1,0 +1,83 @@
+"""Page geometry for the print PDF, generated from the book's `print:` settings.
+
+The stylesheets own the look of a page (running heads, folios, type); this module owns what a
+printer measures: the trim size, the margins, the gutter and the bleed. The gutter (the inside
+margin, as print-on-demand services define it) depends on the page count, which is known only
+after layout: the build lays out once, asks `gutter_for(pages)`, and lays out again if the
+answer changed (see `build/outputs.print_layout`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from publish.config import TRIMS, PrintConfig
+
+# (up to this many pages, inside margin in inches): the usual print-on-demand minimums, since
+# a thicker book curves further into its spine.
+GUTTERS = ((150, 0.375), (300, 0.5), (500, 0.625))
+WIDEST_GUTTER = 0.75
+# pod: what print-on-demand services ask for. press: the same bleed in the BleedBox, but the
+# page extends further so the crop marks sit outside the bleed (WeasyPrint draws them in the
+# outer half of the CSS bleed area); pdf.py sets the BleedBox back to BLEED.
+BLEED = 0.125
+PRESS_BLEED = 0.25
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Inches from the trim edge. `outside` is the fore-edge margin; the inside is the gutter."""
+
+    top: float
+    bottom: float
+    outside: float
+
+
+# The fore-edge and head margins per trim, chosen so a 11pt line runs to about 62 characters.
+BOOK_MARGINS = {
+    "5.5x8.5in": Margins(0.75, 0.85, 0.6),
+    "A5": Margins(0.75, 0.85, 0.6),
+    "6x9in": Margins(0.8, 0.9, 0.65),
+    "letter": Margins(1.0, 1.0, 1.0),
+}
+# An acting manuscript is read as loose or comb-bound sheets: one-sided, 1in all round and a
+# wider left margin for the binding, whatever the page count.
+MANUSCRIPT_MARGINS = Margins(1.0, 1.0, 1.0)
+MANUSCRIPT_LEFT = 1.5
+
+
+def gutter_for(pages: int) -> float:
+    """The inside margin a book of `pages` pages needs."""
+    for most, gutter in GUTTERS:
+        if pages <= most:
+            return gutter
+    return WIDEST_GUTTER
+
+
+def bleed_for(profile: str) -> float:
+    return {"pod": BLEED, "press": PRESS_BLEED}.get(profile, 0.0)
+
+
+def page_css(settings: PrintConfig, gutter: float) -> str:
+    """The @page rules for these settings; loaded before the house style's stylesheet."""
+    width, height = TRIMS[settings.trim]
+    bleed = bleed_for(settings.profile)
+    marks = "crop" if settings.profile == "press" else "none"
+    rules = [f"@page {{ size: {_in(width)} {_in(height)}; bleed: {_in(bleed)}; marks: {marks}; }}"]
+    if settings.style == "manuscript":
+        m = MANUSCRIPT_MARGINS
+        rules.append(f"@page {{ margin: {_in(m.top)} {_in(m.outside)} {_in(m.bottom)} "
+                     f"{_in(MANUSCRIPT_LEFT)}; }}")
+        return "\n".join(rules)
+    m = BOOK_MARGINS[settings.trim]
+    rules += [
+        f"@page {{ margin: {_in(m.top)} {_in(m.outside)} {_in(m.bottom)} {_in(gutter)}; }}",
+        # Mirrored: a verso's gutter is on its right, a recto's on its left.
+        f"@page :left {{ margin-left: {_in(m.outside)}; margin-right: {_in(gutter)}; }}",
+        f"@page :right {{ margin-left: {_in(gutter)}; margin-right: {_in(m.outside)}; }}",
+    ]
+    return "\n".join(rules)
+
+
+def _in(inches: float) -> str:
+    return f"{inches:g}in"

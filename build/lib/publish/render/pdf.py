@@ -1,0 +1,70 @@
+"""The book HTML -> PDF through WeasyPrint's public API, reading only project files, never
+the network (what reaches past that API is in render/weasy/).
+
+`layout` and `write` are separate so the print build can lay a book out, count its pages and
+lay it out again with a wider gutter before anything is written (build/outputs.print_layout).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from publish.model.errors import ToolError
+from publish.reading.files import ProjectFiles
+from publish.render import weasy
+
+POINTS_PER_INCH = 72
+
+
+def layout(html: str, base_dir: Path, files: ProjectFiles) -> Any:
+    """Lay out `html`; returns WeasyPrint's Document (its `.pages` are the pages)."""
+    weasy.prepare()
+    base_url = base_dir.as_uri() + "/"
+    head, separator, body = html.partition("</head>")
+    try:
+        sheets = [weasy.stylesheet(css, base_url, files) for css in _STYLE.findall(head)]
+        document = weasy.html_document(_STYLE.sub("", head) + separator + body, base_url, files)
+        return document.render(stylesheets=sheets, font_config=weasy.font_config())
+    except (OSError, ValueError, AssertionError) as exc:
+        raise ToolError(f"WeasyPrint could not lay out the book: {exc}") from exc
+
+
+# The <style> elements of our documents' heads (render/html.py writes one per stylesheet).
+_STYLE = re.compile(r"<style>\n(.*?)\n</style>\n", re.S)
+
+
+def write(document, output: Path, bleed_box: float | None = None,
+          variant: str | None = None) -> int:
+    """Write a laid-out document; returns its page count. `bleed_box` (inches), when given,
+    sets every page's BleedBox that far outside its TrimBox: WeasyPrint caps it at 10pt and
+    ties it to the CSS bleed, which for `press` is wider to leave room for the crop marks.
+    `variant` (`pdf/a-3b`, `pdf/ua-1`) is a standard WeasyPrint writes the PDF to: it adds
+    the XMP identification, an sRGB OutputIntent (PDF/A), the structure tags (PDF/UA)."""
+    finisher = _bleed_box_setter(bleed_box * POINTS_PER_INCH) if bleed_box else None
+    options = {"pdf_variant": variant} if variant else {}
+    try:
+        document.write_pdf(output, finisher=finisher, **options)
+    except (OSError, ValueError, AssertionError) as exc:
+        raise ToolError(f"WeasyPrint could not write {output.name}: {exc}") from exc
+    return len(document.pages)
+
+
+def to_bytes(document) -> bytes:
+    """A laid-out document as PDF bytes (a part of a PDF merged later)."""
+    try:
+        return document.write_pdf()
+    except (OSError, ValueError, AssertionError) as exc:
+        raise ToolError(f"WeasyPrint could not write the PDF: {exc}") from exc
+
+
+def _bleed_box_setter(points: float):
+    def finish(document, pdf) -> None:
+        import pydyf
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page" and "TrimBox" in obj:
+                left, top, right, bottom = obj["TrimBox"]
+                obj["BleedBox"] = pydyf.Array([left - points, top - points,
+                                               right + points, bottom + points])
+    return finish
