@@ -1,3 +1,0 @@
-from publish.cli import main
-
-main()
