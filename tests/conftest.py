@@ -60,6 +60,23 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+def check_golden(name: str, actual: str, golden: Path, update: bool) -> None:
+    """Compare `actual` with the golden file (or rewrite it with --update-golden), pointing at
+    the first differing line rather than dumping thousands of lines."""
+    if update:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+        return
+    assert golden.is_file(), f"{golden} is missing; run pytest with --update-golden once"
+    a_lines, e_lines = actual.splitlines(), golden.read_text(encoding="utf-8").splitlines()
+    for number, (a, e) in enumerate(zip(a_lines, e_lines), start=1):
+        if a != e:
+            context = "\n".join(a_lines[max(0, number - 15):number + 5])
+            pytest.fail(f"{name}: model differs from {golden.name} at line {number}:\n"
+                        f"  golden: {e}\n  actual: {a}\nactual context:\n{context}")
+    assert len(a_lines) == len(e_lines), f"{name}: model has {len(a_lines)} lines, golden {len(e_lines)}"
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT

@@ -19,7 +19,7 @@ from publish import model as m
 from publish.build.assemble import read_play
 from publish.config import load
 
-from conftest import FIXTURE_FILES, FIXTURES_DIR
+from conftest import FIXTURE_FILES, FIXTURES_DIR, check_golden
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "fixtures"
 
@@ -42,21 +42,8 @@ def test_the_fixtures_are_there():
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
 def test_model_matches_golden(path: Path, update_golden: bool):
-    actual = model_json(parse_fixture(path.name))
-    golden = GOLDEN_DIR / f"{path.stem}.json"
-    if update_golden:
-        GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
-        golden.write_text(actual, encoding="utf-8")
-        return
-    assert golden.is_file(), f"{golden} is missing; run pytest with --update-golden once"
-    expected = golden.read_text(encoding="utf-8")
-    a_lines, e_lines = actual.splitlines(), expected.splitlines()
-    for number, (a, e) in enumerate(zip(a_lines, e_lines), start=1):
-        if a != e:
-            context = "\n".join(a_lines[max(0, number - 15):number + 5])
-            pytest.fail(f"{path.name}: model differs from {golden.name} at line {number}:\n"
-                        f"  golden: {e}\n  actual: {a}\nactual context:\n{context}")
-    assert len(a_lines) == len(e_lines), f"{path.name}: {len(a_lines)} lines, golden {len(e_lines)}"
+    check_golden(path.name, model_json(parse_fixture(path.name)), GOLDEN_DIR / f"{path.stem}.json",
+                 update_golden)
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)

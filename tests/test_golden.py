@@ -16,7 +16,7 @@ from publish import model as m
 from publish.build.assemble import read_play
 from publish.config import PlayConfig
 
-from conftest import SEEDS_DIR, SHARED_PRESENT, needs_shared
+from conftest import SEEDS_DIR, SHARED_PRESENT, check_golden, needs_shared
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 # The author's seeds where ../shared is beside the checkout; tests/test_fixtures.py holds the
@@ -42,23 +42,7 @@ def test_there_are_four_seeds():
 @needs_shared
 @pytest.mark.parametrize("seed", SEEDS, ids=SEED_IDS)
 def test_model_matches_golden(seed: Path, update_golden: bool):
-    actual = model_json(parse_seed(seed))
-    golden = GOLDEN_DIR / f"{seed.stem}.json"
-    if update_golden:
-        GOLDEN_DIR.mkdir(exist_ok=True)
-        golden.write_text(actual, encoding="utf-8")
-        return
-    assert golden.is_file(), f"{golden} is missing; run pytest with --update-golden once"
-    expected = golden.read_text(encoding="utf-8")
-    if actual != expected:
-        # Point at the first differing line rather than dumping thousands of lines.
-        a_lines, e_lines = actual.splitlines(), expected.splitlines()
-        for number, (a, e) in enumerate(zip(a_lines, e_lines), start=1):
-            if a != e:
-                context = "\n".join(a_lines[max(0, number - 15):number + 5])
-                pytest.fail(f"{seed.name}: model differs from {golden.name} at line {number}:\n"
-                            f"  golden: {e}\n  actual: {a}\nactual context:\n{context}")
-        pytest.fail(f"{seed.name}: model has {len(a_lines)} lines, golden {len(e_lines)}")
+    check_golden(seed.name, model_json(parse_seed(seed)), GOLDEN_DIR / f"{seed.stem}.json", update_golden)
 
 
 @needs_shared
