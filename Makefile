@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all test venv clean bench bench-quick fuzz bytecode
+.PHONY: all test lint venv clean bench bench-quick fuzz bytecode
 
 all: $(BIN)/publish bytecode
 	$(BIN)/publish all
@@ -24,6 +24,12 @@ venv: $(BIN)/publish
 
 test: $(BIN)/publish
 	$(BIN)/python -m pytest -q
+
+# The static checks alone (they also run in `make test`, tests/test_static_checks.py): ruff over
+# publish/, tests/ and bench/, mypy over publish/, both configured in pyproject.toml.
+lint: $(BIN)/publish
+	$(BIN)/python -m ruff check
+	$(BIN)/python -m mypy
 
 # The benchmark against the hand-written pandoc + weasyprint pipeline; writes BENCHMARKS.md.
 # `make bench` is issue 7's protocol: five paired runs of every scenario, the large book at
