@@ -19,8 +19,7 @@ from pathlib import Path
 
 import click
 
-from publish import __version__
-from publish import model as m
+from publish import __version__, model as m
 from publish.model.diagnostics import Diagnostic, Severity, fails
 from publish.model.errors import ConfigError, InputError, PublishError
 
@@ -189,7 +188,7 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
                                     cache=cache, workers=processes,
                                     progress=status.update if not quiet else None)
             rows = [(a.path, a.pages, a.size, _warnings(job.diagnostics))
-                    for job, artifacts in zip(books, results) for a in artifacts]
+                    for job, artifacts in zip(books, results, strict=True) for a in artifacts]
             if not quiet:
                 from publish.commands.tables import build_summary
                 stdout.print(build_summary(rows))
@@ -408,7 +407,9 @@ def watch_command(files, book, outdir, quiet, verbose, jobs) -> None:
     """
     def action():
         import logging
+
         from watchfiles import watch
+
         from publish.commands.watch import Session, rebuilds, watched_paths
         # watchfiles logs its own "stopping watch" on Ctrl-C; the CLI speaks for itself.
         logging.getLogger("watchfiles").setLevel(logging.ERROR)

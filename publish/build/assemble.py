@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from publish import model as m
 from publish.build.cache import Cache
@@ -105,7 +105,7 @@ def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache 
     todo.sort(key=lambda p: -_size(config.root / p))
     args = [(config.root / p, p, config.play(p)) for p in todo]
     with collector_paused():  # the plays come back pickled: large trees to unpickle
-        return dict(zip(todo, parallel_map(_parse_only, args, workers, meanwhile)))
+        return dict(zip(todo, parallel_map(_parse_only, args, workers, meanwhile), strict=True))
 
 
 def _size(path: Path) -> int:
@@ -144,7 +144,8 @@ def assemble_file(path: Path, config: Config | None, cache: Cache | None = None,
     """A one-play book from any Markdown file, in or out of book.yaml. `draft` says whether
     it is a draft (a missing or remote image is a warning and shows as a placeholder) or a
     release (it is an error); None decides from book.yaml, as the CLI does."""
-    root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent.resolve()
+    root = (config.root if config and path.resolve().is_relative_to(config.root.resolve())
+            else path.parent.resolve())
     shown = os.path.relpath(path.resolve(), root.resolve())
     play_config = config.play(shown) if config else PlayConfig(shown, None, ())
     # A file of a draft book stays a draft (images may be missing); any other is a release.

@@ -23,7 +23,7 @@ import pickle
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from publish.support.digests import code_identity, digest, file_digest
@@ -49,7 +49,7 @@ STYLESHEETS = {"pdf": ("print.css", "manuscript.css"), "proof": ("print.css", "p
                "epub": ("epub.css",)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def render_identity(styles_dir: Path, kind: str) -> str:
     """What an output of `kind` depends on besides the book: our code, the versions of the
     rendering libraries, its stylesheets and the fonts."""
@@ -67,7 +67,7 @@ def _asset_digest(path: Path) -> str:
     return _digest_of_version(path, stat.st_size, stat.st_mtime_ns)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _digest_of_version(path: Path, size: int, mtime_ns: int) -> str:
     return file_digest(path)
 
@@ -81,7 +81,7 @@ class Cache:
     events: list[tuple[str, str, bool]] = field(default_factory=list)  # (kind, name, hit)
 
     @classmethod
-    def for_project(cls, root: Path, enabled: bool = True) -> "Cache":
+    def for_project(cls, root: Path, enabled: bool = True) -> Cache:
         return cls(root / CACHE_DIR if enabled else None)
 
     def _path(self, kind: str, key: str) -> Path:

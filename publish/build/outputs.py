@@ -235,7 +235,7 @@ def _proof_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | Non
     pages: dict[str, str] = {}
     for part in parts:
         pages.update(part.page_labels())
-    changes = tuple(sum(counts) for counts in zip((0, 0, 0), *(part.changes for part in parts)))
+    changes = tuple(sum(counts) for counts in zip((0, 0, 0), *(part.changes for part in parts), strict=True))
     html = proof_front_html(job, stamp, since, pages, changes)
     front = pdf.to_bytes(pdf.layout(html, job.root, files))
     return merge(front, list(parts), output)

@@ -19,7 +19,7 @@ from publish.build.outputs import render, render_proof_part
 from publish.build.stamp import build_stamp, since_commit
 from publish.build.workers import run_tasks
 from publish.config import PrintConfig
-from publish.model.diagnostics import failure_reason, fails
+from publish.model.diagnostics import fails, failure_reason
 from publish.model.errors import CheckFailed
 from publish.reading.files import ProjectFiles
 from publish.render.html import Stamp
@@ -83,7 +83,8 @@ def refuse_failing(jobs: list[BookJob], strict: bool) -> None:
                       "nothing was written")
 
 
-def _render_plan(tasks: list["RenderTask"], cache: Cache | None) -> tuple[list["RenderTask"], dict[int, list[int]]]:
+def _render_plan(tasks: list[RenderTask],
+                 cache: Cache | None) -> tuple[list[RenderTask], dict[int, list[int]]]:
     """The tasks to render, and which waits for which ({position: [positions]}): `tasks`
     first, in order, then the proof parts they need that the cache does not hold.
 
@@ -98,7 +99,7 @@ def _render_plan(tasks: list["RenderTask"], cache: Cache | None) -> tuple[list["
         if task.kind == "proof":
             parts = [task.part_task(index) for index in range(len(task.job.book.plays))]
             reused = [_reuse_part(part, cache) for part in parts]
-            missing = [part for part, found in zip(parts, reused) if found is None]
+            missing = [part for part, found in zip(parts, reused, strict=True) if found is None]
             renders[position] = dataclasses.replace(task, parts=tuple(reused))
             if missing:
                 waits[position] = list(range(len(renders), len(renders) + len(missing)))
@@ -133,7 +134,7 @@ class RenderTask:
     parts: tuple = ()
     since_commit: str = ""  # the commit `since` names
 
-    def given(self, prerequisites: list[Artifact]) -> "RenderTask":
+    def given(self, prerequisites: list[Artifact]) -> RenderTask:
         """This task, with what the tasks it waited for made: the print PDF's page map (an
         EPUB), the parts still missing, in play order (a proof)."""
         if self.kind == "proof":
@@ -142,7 +143,7 @@ class RenderTask:
                                                           for part in self.parts))
         return dataclasses.replace(self, page_map=prerequisites[0].page_map)
 
-    def part_task(self, index: int) -> "RenderTask":
+    def part_task(self, index: int) -> RenderTask:
         """The task laying out the proof of play `index` of this (proof) task's book."""
         play = self.job.book.plays[index]
         key = (part_key(self.job, index, self.stamp, self.modified, self.since_commit)

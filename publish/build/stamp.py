@@ -21,8 +21,8 @@ def build_stamp(root: Path, sources: list[Path]) -> tuple[Stamp, dt.datetime]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
         epoch = _git(root, "log", "-1", "--format=%ct", "--", *map(str, sources))
-    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
-            else dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    when = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit()
+            else dt.datetime.now(dt.UTC).replace(microsecond=0))
     return Stamp(commit, when.strftime("%Y-%m-%d")), when
 
 

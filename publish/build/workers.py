@@ -14,12 +14,12 @@ import ctypes
 import multiprocessing
 import os
 import signal
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from publish.render import weasy
 from publish.support.collector import collector_paused, earlier_frozen, freeze_inherited, release_garbage
-
 
 T = TypeVar("T")
 R = TypeVar("R")

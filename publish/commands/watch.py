@@ -13,9 +13,9 @@ feed it changes without waiting on the file system. It yields what happened and 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from publish.build.assemble import assemble_file, assemble_part
 from publish.build.jobs import Artifact, BookJob

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple, Union
+from typing import Any, ClassVar, NamedTuple, TypeAlias
 
 
 class Span(NamedTuple):
@@ -133,10 +133,10 @@ class InlineNote:
     span: Span | None = None
 
 
-Inline = Union[
-    Text, SoftBreak, LineBreak, Emph, Strong, Strikeout, Code, Link, Image, PersonaRef,
-    StageDirection, InlineNote,
-]
+Inline: TypeAlias = (
+    Text | SoftBreak | LineBreak | Emph | Strong | Strikeout | Code | Link | Image | PersonaRef
+    | StageDirection | InlineNote
+)
 
 # ---------------------------------------------------------------- prose blocks
 
@@ -185,7 +185,7 @@ class ThematicBreak:
     span: Span | None = None
 
 
-Block = Union[Paragraph, Heading, BlockQuote, ListBlock, CodeBlock, ThematicBreak]
+Block: TypeAlias = Paragraph | Heading | BlockQuote | ListBlock | CodeBlock | ThematicBreak
 
 # ---------------------------------------------------------------- drama
 
@@ -223,7 +223,7 @@ class Prose:
     span: Span | None = None
 
 
-DramaBlock = Union[Speech, StageDirection, Note, Prose]
+DramaBlock: TypeAlias = Speech | StageDirection | Note | Prose
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,13 @@ Codes (stable; tools and CI read them). docs/manuscript-format.md has an example
 from __future__ import annotations
 
 from collections import Counter
-
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from publish.model.errors import Location
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

@@ -11,7 +11,7 @@ the proof and `publish ast` read the same numbers and can never disagree.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from publish import model as m
 

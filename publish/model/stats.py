@@ -46,9 +46,7 @@ def _spoken_texts(node):
             yield from _spoken_texts(child)
     elif isinstance(node, (m.StageDirection, m.InlineNote, m.Note)):
         return
-    elif isinstance(node, m.Text):
-        yield node.text
-    elif isinstance(node, m.Code):
+    elif isinstance(node, (m.Text, m.Code)):
         yield node.text
     elif hasattr(node, "__dataclass_fields__"):
         for name in node.__dataclass_fields__:
@@ -112,6 +110,6 @@ def play_stats_json(play: m.Play) -> dict:
         "characters": [
             {"id": row.id, "name": row.name, "speeches": row.speeches, "words": row.words,
              "speech_share": round(row.speech_share, 4), "word_share": round(row.word_share, 4),
-             "scenes": [label for label, here in zip(stats.scene_labels, row.scenes) if here]}
+             "scenes": [label for label, here in zip(stats.scene_labels, row.scenes, strict=True) if here]}
             for row in stats.characters],
     }

@@ -11,8 +11,9 @@ matching `]`, whether it was written `_[scoffing]_`, `[_scoffing_]` or
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from publish import model as m
 
@@ -28,7 +29,7 @@ class Atom:
     span: m.Span | None = None
     url: str = ""
     title: str = ""
-    children: Sequence["Atom"] = ()  # link text, image alt
+    children: Sequence[Atom] = ()  # link text, image alt
 
     @property
     def is_blank(self) -> bool:
@@ -44,7 +45,7 @@ class PBlock:
     span: m.Span | None
     _atoms: list | None = None
 
-    def atoms(self) -> list["Atom"]:
+    def atoms(self) -> list[Atom]:
         """A paragraph's inlines flattened, once: the cast is inferred from the same
         paragraphs the normalizer then walks."""
         if self._atoms is None:

@@ -36,6 +36,7 @@ def check_images(play: m.Play, manuscript: Path, files: ProjectFiles,
                                           "image paths are relative to the manuscript's folder, "
                                           "and must stay inside the project" + hint))
         elif (problem := image_problem(candidate)) is not None:
-            diagnostics.append(Diagnostic(severity, "M303", f"image {node.url!r} is unusable: {problem}",
-                                          location, "replace it with a PNG, JPEG or self-contained SVG" + hint))
+            diagnostics.append(Diagnostic(
+                severity, "M303", f"image {node.url!r} is unusable: {problem}", location,
+                "replace it with a PNG, JPEG or self-contained SVG" + hint))
     return diagnostics

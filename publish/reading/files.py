@@ -59,8 +59,8 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_SIDE = 12_000
 MAX_IMAGE_PIXELS = 60_000_000
 PIL_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
-SVG_REFERENCE = re.compile(rb"""(?:href|src)\s*=\s*["']\s*(?!#|data:)([^"']*)|@import|url\(\s*["']?(?!#|data:)""",
-                           re.IGNORECASE)
+SVG_REFERENCE = re.compile(
+    rb"""(?:href|src)\s*=\s*["']\s*(?!#|data:)([^"']*)|@import|url\(\s*["']?(?!#|data:)""", re.IGNORECASE)
 
 
 def image_problem(path: Path) -> str | None:

@@ -15,7 +15,8 @@ import re
 
 from publish import model as m
 
-LINE_START_SPECIAL = re.compile(r"^(\s*)(#{1,6}(\s|$)|>|[-+*](\s|$)|\d{1,9}[.)](\s|$)|=+\s*$|-+\s*$|`{3,}|~{3,})")
+LINE_START_SPECIAL = re.compile(
+    r"^(\s*)(#{1,6}(\s|$)|>|[-+*](\s|$)|\d{1,9}[.)](\s|$)|=+\s*$|-+\s*$|`{3,}|~{3,})")
 
 
 def format_play(play: m.Play) -> str:

@@ -18,15 +18,33 @@ import re
 from dataclasses import dataclass, field
 
 from publish import model as m
-from publish.reading.atoms import (
-    Atom, PBlock, atoms_text, bracket_balance, first_position, flatten, rebuild, split_blocks_at_close,
-    strip_blank_edges, unwrap_blocks,
-)
 from publish.model.diagnostics import Diagnostic, Severity
 from publish.model.numbering import block_numbers
+from publish.reading.atoms import (
+    Atom,
+    PBlock,
+    atoms_text,
+    bracket_balance,
+    first_position,
+    flatten,
+    rebuild,
+    split_blocks_at_close,
+    strip_blank_edges,
+    unwrap_blocks,
+)
 from publish.reading.recognize import (
-    DIVISION_HEADING, NOTE_START, Cast, Context, drama_inlines, infer_cast,
-    bracket_pairs, plain_dialect_names, prose_block, slug, speaker_labels, speaker_tag,
+    DIVISION_HEADING,
+    NOTE_START,
+    Cast,
+    Context,
+    bracket_pairs,
+    drama_inlines,
+    infer_cast,
+    plain_dialect_names,
+    prose_block,
+    slug,
+    speaker_labels,
+    speaker_tag,
 )
 
 
@@ -61,7 +79,7 @@ def normalize(ast: dict, path: str, cast: tuple[m.CastMember, ...] = (),
 def _numbered(blocks: tuple[m.DramaBlock, ...]) -> tuple[m.DramaBlock, ...]:
     """Speeches carry their reference number (one scheme for ast and proof: numbering.py)."""
     return tuple(dataclasses.replace(block, number=number) if number is not None else block
-                 for block, number in zip(blocks, block_numbers(blocks)))
+                 for block, number in zip(blocks, block_numbers(blocks), strict=True))
 
 
 def _title_from_path(path: str) -> str:

@@ -17,11 +17,19 @@ import re
 from dataclasses import dataclass, field
 
 from publish import model as m
-from publish.reading.atoms import (
-    Atom, PBlock, atoms_text, flatten, rebuild, shifted, strip_blank_edges, unwrap_blocks, without_mark,
-)
 from publish.model.diagnostics import Diagnostic, Severity
 from publish.model.errors import Location
+from publish.reading.atoms import (
+    Atom,
+    PBlock,
+    atoms_text,
+    flatten,
+    rebuild,
+    shifted,
+    strip_blank_edges,
+    unwrap_blocks,
+    without_mark,
+)
 
 DIVISION_HEADING = re.compile(
     r"^(?P<kind>scene|act|part)\s+(?P<number>[\w.]+)\s*(?:[:.—–-]\s*(?P<title>.*))?$",

@@ -227,7 +227,8 @@ def _metadata(ebook, meta: m.BookMeta, options: EpubOptions, modified: dt.dateti
         # pagination` says the page-list follows it; DAISY Ace requires that refinement.
         ebook.add_metadata("DC", "source", f"{meta.title}, print edition (PDF), built from the same sources",
                            {"id": "pagebreak-source"})
-        ebook.add_metadata(None, "meta", "pagination", {"refines": "#pagebreak-source", "property": "source-of"})
+        ebook.add_metadata(None, "meta", "pagination",
+                           {"refines": "#pagebreak-source", "property": "source-of"})
     for subject in options.subjects:
         ebook.add_metadata("DC", "subject", subject)
     for prop, value in _accessibility(has_images, has_pages):

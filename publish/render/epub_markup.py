@@ -237,7 +237,8 @@ def _fix(blocks: tuple[m.DramaBlock, ...]) -> tuple[m.DramaBlock, ...]:
         if isinstance(block, m.StageDirection):
             block = dataclasses.replace(block, inlines=possessives_inside(block.inlines))
         elif isinstance(block, m.Speech):
-            delivery = (dataclasses.replace(block.delivery, inlines=possessives_inside(block.delivery.inlines))
+            delivery = (dataclasses.replace(block.delivery,
+                                            inlines=possessives_inside(block.delivery.inlines))
                         if block.delivery else None)
             paragraphs = tuple(dataclasses.replace(p, inlines=possessives_inside(p.inlines))
                                if isinstance(p, m.Paragraph) else p for p in block.paragraphs)

@@ -19,13 +19,13 @@ from publish.render.html import contents_label, division_id, play_id
 class NavEntry:
     title: str
     href: str
-    children: tuple["NavEntry", ...] = ()
+    children: tuple[NavEntry, ...] = ()
 
 
 def toc_entries(book: m.Book, play_files: list[str]) -> list[NavEntry]:
     """Title page, then each play with its characters and titled divisions."""
     entries = [NavEntry("Title Page", "titlepage.xhtml")]
-    for index, (play, href) in enumerate(zip(book.plays, play_files)):
+    for index, (play, href) in enumerate(zip(book.plays, play_files, strict=True)):
         children = []
         if play.cast:
             children.append(NavEntry("Characters", f"{href}#{play_id(index)}-personae"))

@@ -8,9 +8,9 @@ are shown, whether links become footnotes (print), whether `epub:type` semantics
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
-from typing import Callable
 
 from publish import model as m
 from publish.reading.files import is_remote
@@ -23,7 +23,7 @@ class Markup:
     epub: bool = False  # write epub:type semantics and keep links live
     image_src: Callable[[m.Image], str | None] = lambda image: None  # None: placeholder
     cast_names: dict[str, str] = field(default_factory=dict)
-    _quotes: "Typographer" = field(default_factory=lambda: Typographer())
+    _quotes: Typographer = field(default_factory=lambda: Typographer())
     _depth: int = 0  # how many `inlines` calls are under way: 0 between blocks
 
     def attr(self, epub_type: str) -> str:

@@ -19,12 +19,19 @@ from html import escape
 from publish import model as m
 from publish.model.diagnostics import Diagnostic
 from publish.model.diff import PlayDiff, word_diff
+from publish.model.stats import cast_stats
 from publish.render.html import (
-    ContentsLinks, Stamp, division_id, html_document, play_id, render_drama,
-    render_front_matter, render_play_opening, scene_heading,
+    ContentsLinks,
+    Stamp,
+    division_id,
+    html_document,
+    play_id,
+    render_drama,
+    render_front_matter,
+    render_play_opening,
+    scene_heading,
 )
 from publish.render.markup import Markup
-from publish.model.stats import cast_stats
 
 PAPER = {"a4": "A4", "letter": "letter"}
 NOTE_CODE = "M201"  # notes are boxed already; their anchor is the box itself

@@ -76,7 +76,7 @@ def merge(front_pdf: bytes, parts: list[ProofPart], output: Path) -> int:
             starts.append(len(proof.pages))
             laid_out = open_parts.enter_context(pikepdf.Pdf.open(io.BytesIO(part.pdf)))
             proof.pages.extend(laid_out.pages)
-        places = {name: (start + page, x, y) for part, start in zip(parts, starts)
+        places = {name: (start + page, x, y) for part, start in zip(parts, starts, strict=True)
                   for name, (page, x, y) in part.anchors.items()}
         _resolve_front_links(proof, front_pages, places)
         _name_destinations(proof, places)
@@ -141,7 +141,7 @@ def _outline(proof, parts: list[ProofPart], starts: list[int]) -> None:
         return entry
 
     with proof.open_outline() as outline:
-        for part, start in zip(parts, starts):
+        for part, start in zip(parts, starts, strict=True):
             outline.root.extend(item(bookmark, start) for bookmark in part.bookmarks)
 
 
@@ -151,6 +151,7 @@ def _label_pages(proof, front_pages: int, parts: list[ProofPart], starts: list[i
     numbers = []
     if front_pages:
         numbers += [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
-    for part, start in zip(parts, starts):
-        numbers += [start, pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(play_folio_prefix(part.play)))]
+    for part, start in zip(parts, starts, strict=True):
+        prefix = pikepdf.String(play_folio_prefix(part.play))
+        numbers += [start, pikepdf.Dictionary(S=pikepdf.Name.D, P=prefix)]
     proof.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(numbers))

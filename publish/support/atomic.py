@@ -10,6 +10,7 @@ removed as soon as it is empty, so a successful build leaves nothing behind but 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -53,10 +54,8 @@ def clean_stale(folder: Path) -> list[Path]:
 
 def _remove_if_empty(partial: Path) -> None:
     """Remove the partial folder unless another writer still has a file in it."""
-    try:
+    with contextlib.suppress(OSError):  # not empty (another output being written), or already gone
         partial.rmdir()
-    except OSError:  # not empty (another output being written), or already gone
-        pass
 
 
 class atomic_output:

@@ -31,9 +31,10 @@ import logging
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from publish.model.errors import ToolError
 from publish.reading.files import ProjectFiles
@@ -88,8 +89,9 @@ def html_document(html: str, base_url: str, files: ProjectFiles) -> Any:
     tests/test_weasyprint_fixes.py). What expat refuses (a control character copied into a
     manuscript) goes to WeasyPrint's parser, as does everything if WeasyPrint's HTML class
     is no longer built the way `_parsed_html` builds it."""
-    import weasyprint
     from xml.etree import ElementTree
+
+    import weasyprint
 
     if _parsed_html_fits():
         try:
@@ -120,8 +122,9 @@ def _parsed_html(root: Any, base_url: str, url_fetcher: Any) -> Any:
 def _parsed_html_fits() -> bool:
     """Whether `_parsed_html` sets what WeasyPrint's own constructor sets (checked once per
     process, on a small document): a later WeasyPrint may keep more."""
-    import weasyprint
     from xml.etree import ElementTree
+
+    import weasyprint
 
     own = weasyprint.HTML(string="<p>x</p>", base_url="file:///")
     ours = _parsed_html(ElementTree.fromstring("<html><head></head><body><p>x</p></body></html>"),
