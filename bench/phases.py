@@ -8,14 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from publish.build.assemble import assemble, assemble_books
-from publish.build.stamp import build_stamp
 from publish import model as m
 from publish.build import outputs
-from publish.config import load
-from publish.render import page
-from publish.reading.files import ProjectFiles
+from publish.build.assemble import assemble, assemble_books
+from publish.build.stamp import build_stamp
 from publish.build.workers import default_workers
+from publish.config import load
+from publish.reading.files import ProjectFiles
+from publish.render import page
 
 
 def parse_seconds(root: Path) -> float:

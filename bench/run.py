@@ -243,6 +243,7 @@ def row(name: str, s: dict) -> dict:
 
 def versions() -> str:
     from importlib import metadata
+
     import pypandoc
     names = ("weasyprint", "ebooklib", "pypandoc-binary")
     libs = ", ".join(f"{n} {metadata.version(n)}" for n in names)
@@ -291,8 +292,10 @@ def targets(rows: list[dict]) -> list[str]:
     for r in rows:
         notes.append(f"- {r['name']}: cold/peer {r['ratio']:.2f}x (target <= 1.0: "
                      f"{'met' if r['ratio'] <= 1.0 else 'NOT met'}); unchanged/cold "
-                     f"{r['unchanged_ratio']:.3f}x (<= 0.1: {'met' if r['unchanged_ratio'] <= 0.1 else 'NOT met'}); "
-                     f"parse share {r['parse_share']:.1%} (<= 5%: {'met' if r['parse_share'] <= 0.05 else 'NOT met'})")
+                     f"{r['unchanged_ratio']:.3f}x "
+                     f"(<= 0.1: {'met' if r['unchanged_ratio'] <= 0.1 else 'NOT met'}); "
+                     f"parse share {r['parse_share']:.1%} "
+                     f"(<= 5%: {'met' if r['parse_share'] <= 0.05 else 'NOT met'})")
         if "alone_peak" in r:
             ratio = r["peak"] / r["alone_peak"]
             notes.append(f"  - peak memory ours/WeasyPrint alone on our largest HTML: {ratio:.2f}x "

@@ -170,7 +170,6 @@ def books(built_dist: Path, default_config) -> dict:
     """{book id: Built(job, path)}: the print PDFs of `built_dist` with the job that made
     each (its model and config), for the print tests to read back without building again."""
     from print_support import Built
-
     from publish.build.assemble import assemble
     return {book.id: Built(assemble(default_config, book), built_dist / f"{book.id}.pdf")
             for book in default_config.books}

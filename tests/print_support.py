@@ -13,10 +13,10 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 
+from publish import model as m
 from publish.build.assemble import assemble
 from publish.build.jobs import BookJob
 from publish.build.plan import build
-from publish import model as m
 from publish.config import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +88,7 @@ def folio_text(page) -> str:
 
 def contents_entries(pages) -> list[tuple[str, int]]:
     """(title, page number) from the contents page's leader lines."""
-    contents = next(p for p in pages if any(l["text"] == "Contents" for l in p.extract_text_lines()))
+    contents = next(p for p in pages if any(line["text"] == "Contents" for line in p.extract_text_lines()))
     entries = []
     for line in contents.extract_text_lines():
         found = re.match(r"^(.*?)[ .]*\.\s*(\d+)$", line["text"])

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from proof_support import EPOCH, REPO_ROOT
+from publish.build import keys
 from publish.build.assemble import assemble
+from publish.build.cache import Cache, render_identity
 from publish.build.jobs import Artifact, BookJob
 from publish.build.plan import build
-from publish.build import keys
-from publish.build.cache import Cache, render_identity
 from publish.config import load
 from publish.reading import files
 from publish.render import assets, epub
@@ -72,7 +72,7 @@ def test_cached_outputs_equal_uncached_ones(project, tmp_path):
     job = assemble(config, config.book("drafts"))
     fresh = build(job, ALL, tmp_path / "fresh")  # no cache at all
     assert all(a.reused for a in cached) and not any(a.reused for a in fresh)
-    for old, new in zip(cached, fresh):
+    for old, new in zip(cached, fresh, strict=True):
         assert old.path.read_bytes() == new.path.read_bytes(), old.kind
 
 

@@ -213,7 +213,7 @@ def test_check_clean_file_prints_nothing(tmp_path):
     project = make_project(tmp_path / "project")
     result = run_cli("check", "manuscript/play.md", cwd=project)
     assert result.returncode == EXIT_OK
-    assert [l for l in result.stdout.splitlines() if DIAGNOSTIC.match(l)] == [], result.stdout
+    assert [line for line in result.stdout.splitlines() if DIAGNOSTIC.match(line)] == [], result.stdout
 
 
 # ---------------------------------------------------------------- bad input

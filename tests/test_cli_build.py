@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from cli_support import (
-    ANSI, REPO_ROOT as REPO, copy_default_project, make_project, run_cli, run_on_terminal,
+    ANSI,
+    REPO_ROOT as REPO,
+    copy_default_project,
+    make_project,
+    run_cli,
+    run_on_terminal,
 )
 from publish import __version__
 from publish.build.plan import build

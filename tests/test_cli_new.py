@@ -4,14 +4,14 @@ and the line-by-line book.yaml editor on the layouts authors write."""
 
 from __future__ import annotations
 
-import yaml
 import pytest
+import yaml
 
 from cli_support import BOOK_YAML, copy_default_project, make_project, run_cli
-from publish.model.errors import ConfigError
-from publish.model import CastMember
 from publish.commands.project import slugify
 from publish.config.yaml_edit import add_play
+from publish.model import CastMember
+from publish.model.errors import ConfigError
 
 CAST = [CastMember("ann", "Ann"), CastMember("bo-peep", "Bo Peep")]
 
@@ -120,7 +120,8 @@ def test_editor_opens_a_plays_section_when_there_is_none():
 
 
 def test_editor_handles_empty_plays_and_sequences_at_key_indent():
-    text = "plays: {}\nbooks:\n  b:\n    title: B\n    manuscripts:\n    - a.md\n  c:\n    title: C\n    manuscripts: [c.md]\n"
+    text = ("plays: {}\nbooks:\n  b:\n    title: B\n    manuscripts:\n    - a.md\n"
+            "  c:\n    title: C\n    manuscripts: [c.md]\n")
     data = added(text)
     assert data["books"]["b"]["manuscripts"] == ["a.md", "manuscript/new.md"]
     assert data["books"]["c"]["manuscripts"] == ["c.md"]

@@ -14,8 +14,8 @@ import pytest
 from watchfiles import Change
 
 from cli_support import environment, make_project
-from publish.support.paths import STYLES_DIR
 from publish.commands.watch import Failed, Rebuilt, Session, rebuilds, targets
+from publish.support.paths import STYLES_DIR
 
 
 @pytest.fixture

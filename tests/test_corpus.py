@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURE_FILES, FIXTURES_DIR, MANUSCRIPT_FILES, SHARED_DIR, author_files, needs_shared
 from publish import model as m
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
-
-from conftest import FIXTURE_FILES, FIXTURES_DIR, MANUSCRIPT_FILES, SHARED_DIR, author_files, needs_shared
 
 SHARED = SHARED_DIR
 FILES = FIXTURE_FILES + MANUSCRIPT_FILES + author_files()
@@ -29,7 +28,7 @@ PLAIN_NAMES = "Doomimir|Simplicia|Doomer|Quince|Marmalade"  # the casts of the p
 PLAIN_TAG = re.compile(rf"^(?:{PLAIN_NAMES})(?: and (?:{PLAIN_NAMES}))*: ")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _model(path: Path) -> tuple[m.Play, list]:
     text = path.read_text(encoding="utf-8")
     return normalize(parse_markdown(text, path.name), path.name)
@@ -47,11 +46,7 @@ def _model_words(play: m.Play) -> Counter:
         elif isinstance(node, (m.Link, m.Image)):
             parts.append(node.url)
             parts.append(node.title)
-        elif isinstance(node, m.Text):
-            parts.append(node.text)
-        elif isinstance(node, m.Code):
-            parts.append(node.text)
-        elif isinstance(node, m.CodeBlock):
+        elif isinstance(node, (m.Text, m.Code, m.CodeBlock)):
             parts.append(node.text)
     return Counter(word.casefold() for word in WORD.findall(" ".join(parts).replace("_", " ")))
 
@@ -170,5 +165,6 @@ def test_draft_manuscripts_are_the_seeds_in_canonical_form(manuscript: str, seed
     root = Path(__file__).resolve().parents[1]
     cast = load(root).play(manuscript).cast
     ours = normalize(parse_markdown((root / manuscript).read_text(encoding="utf-8"), "x"), "x", cast)[0]
-    theirs = normalize(parse_markdown((SHARED / "seeds" / seed).read_text(encoding="utf-8"), "x"), "x", cast)[0]
+    seed_text = (SHARED / "seeds" / seed).read_text(encoding="utf-8")
+    theirs = normalize(parse_markdown(seed_text, "x"), "x", cast)[0]
     assert m.strip_spans(ours) == m.strip_spans(theirs)

@@ -140,7 +140,7 @@ def _has_typed_ancestor(element, *types: str) -> bool:
 def test_speakers_are_personas(book, epubs, default_books):
     """Every speech's speaker is an element typed z3998:persona (whatever the element), in
     reading order; personas named inside directions or the cast list are not speakers."""
-    for doc, play in zip(epubs[book].plays(), default_books[book].plays):
+    for doc, play in zip(epubs[book].plays(), default_books[book].plays, strict=True):
         speakers = [el for el in doc.iter() if "z3998:persona" in _types(el)
                     and not _has_typed_ancestor(el, "z3998:stage-direction", "z3998:dramatis-personae")]
         speeches = [n for n in m.walk(play) if isinstance(n, m.Speech)]
@@ -152,7 +152,7 @@ def test_speakers_are_personas(book, epubs, default_books):
 def test_stage_directions_are_marked(book, epubs, default_books):
     """Every stage direction of the model, block or inline, is an <i> typed
     z3998:stage-direction with the direction's words, in reading order."""
-    for doc, play in zip(epubs[book].plays(), default_books[book].plays):
+    for doc, play in zip(epubs[book].plays(), default_books[book].plays, strict=True):
         marked = [el for el in doc.iter() if "z3998:stage-direction" in _types(el)
                   and not _has_typed_ancestor(el, "z3998:stage-direction")]
         expected = _shown_directions(play)

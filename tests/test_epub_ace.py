@@ -65,6 +65,7 @@ def test_ace_finds_no_critical_or_serious_violation(request, tmp_path, name):
     run = subprocess.run([*ace, "--silent", "--outdir", str(out), str(built_dist / f"{name}.epub")],
                          env=env, capture_output=True, text=True, timeout=300, check=False)
     report_file = out / "report.json"
-    assert report_file.is_file(), f"Ace wrote no report ({run.returncode}):\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}"
+    assert report_file.is_file(), (f"Ace wrote no report ({run.returncode}):\n"
+                                   f"{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
     found = violations(json.loads(report_file.read_text(encoding="utf-8")))
     assert not found, f"Ace on {name}.epub (report: {out}):\n" + "\n".join(found)

@@ -218,9 +218,11 @@ def _first_word(line: str) -> str:
 def test_package_metadata_and_accessibility(built):
     opf = xml(built / "collected.epub", "EPUB/content.opf")
     meta = lambda prop: opf.xpath(f"//opf:meta[@property='{prop}']/text()", namespaces=NS)  # noqa: E731
-    assert opf.xpath("//dc:title[@id='title']/text()", namespaces=NS) == ["And All the Shoggoths Merely Players"]
+    assert (opf.xpath("//dc:title[@id='title']/text()", namespaces=NS)
+            == ["And All the Shoggoths Merely Players"])
     assert opf.xpath("//dc:creator/text()", namespaces=NS) == ["Zack M. Davis"]
-    assert opf.xpath("//opf:meta[@refines='#author'][@property='file-as']/text()", namespaces=NS) == ["Davis, Zack M."]
+    assert (opf.xpath("//opf:meta[@refines='#author'][@property='file-as']/text()", namespaces=NS)
+            == ["Davis, Zack M."])
     assert opf.xpath("//dc:identifier/text()", namespaces=NS)[0].startswith("urn:uuid:")
     assert meta("dcterms:modified") == ["2023-11-14T22:13:20Z"]  # SOURCE_DATE_EPOCH
     assert meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
@@ -261,8 +263,9 @@ def test_no_scripts_remote_resources_or_editorial_notes(built):
 
 
 def test_fonts_are_subset_and_still_fonts(built):
-    from fontTools.ttLib import TTFont
     import io
+
+    from fontTools.ttLib import TTFont
     data = read(built / "collected.epub", "EPUB/fonts/EBGaramond12-Regular.otf")
     original = (ROOT / "styles" / "fonts" / "EBGaramond12-Regular.otf").stat().st_size
     assert len(data) < original / 4

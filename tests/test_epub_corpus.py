@@ -4,9 +4,9 @@ from every seed and every corpus file (what `publish epub FILE` writes).
 The author's 44 files (../shared/seeds/*, ../shared/corpus/*/*.md) are read where they are,
 never copied. They are built through the library in this one process (`assemble_file`, then
 one `build_all` rendering two at a time), and all the EPUBs are checked in ONE JVM by
-tests/epubcheck_many.java (through epubcheck_support.py), which drives epubcheck's Java API (`EpubCheck(file, report)`) with a
-report that prints every message and the counts per EPUB: a JVM and epubcheck's schemas cost
-seconds to start, once rather than 44 times.
+tests/epubcheck_many.java (through epubcheck_support.py), which drives epubcheck's Java API
+(`EpubCheck(file, report)`) with a report that prints every message and the counts per EPUB:
+a JVM and epubcheck's schemas cost seconds to start, once rather than 44 times.
 
 Drafts: a file is built as a release (as `publish epub FILE` does for a file outside any
 book), unless its only errors are images it cannot ship (M301 missing: the llm-successes
@@ -27,13 +27,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHARED_DIR, author_files, needs_shared
+from epubcheck_support import check_epubs, describe
 from publish.build.assemble import assemble_file
 from publish.build.plan import build_all
 from publish.model.diagnostics import Severity
-
-from epubcheck_support import check_epubs, describe
-
-from conftest import SHARED_DIR, author_files, needs_shared
 
 SHARED = SHARED_DIR
 FILES = author_files()
@@ -76,7 +74,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-    return Corpus({job.id: arts[0].path for job, arts in zip(jobs, artifacts)}, drafted)
+    return Corpus({job.id: arts[0].path for job, arts in zip(jobs, artifacts, strict=True)}, drafted)
 
 
 def _has_unshippable_image(path: Path) -> bool:

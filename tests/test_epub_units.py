@@ -85,13 +85,13 @@ def test_page_map_marks_are_attributes_no_stylesheet_reads(tmp_path):
     so the marked HTML is the plain one plus `data-pm` attributes, and no style reads them."""
     import re
 
-    from publish.build.assemble import assemble
     from publish.build import outputs
+    from publish.build.assemble import assemble
     from publish.reading.files import ProjectFiles
-    from publish.support.paths import STYLES_DIR
     from publish.render.html import Stamp
     from publish.render.markup import Markup
     from publish.render.pagemap import MarkedMarkup
+    from publish.support.paths import STYLES_DIR
 
     root = Path(__file__).resolve().parents[1]
     config = load(root)

@@ -10,11 +10,12 @@ change, then read the diff.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURE_FILES, FIXTURES_DIR
 from publish import model as m
 from publish.build.assemble import read_play
 from publish.config import load
@@ -24,7 +25,7 @@ from conftest import FIXTURE_FILES, FIXTURES_DIR, check_golden
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "fixtures"
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse_fixture(name: str) -> m.Play:
     """The fixture's model with its cast from tests/fixtures/book.yaml, its name as its path."""
     config = load(FIXTURES_DIR)

@@ -8,16 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-
+from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, author_files
 from publish import model as m
 from publish.reading.fmt import format_play
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
-
-from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, author_files
 
 # The repository's fixtures and manuscripts always; the author's files where ../shared is.
 FILES = FIXTURE_FILES + MANUSCRIPT_FILES + author_files()

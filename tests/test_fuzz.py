@@ -6,18 +6,14 @@ CI runs a small derandomized sample; `make fuzz` runs thousands of random exampl
 
 from __future__ import annotations
 
+from hypothesis import given, strategies as st
 
-from hypothesis import given
-from hypothesis import strategies as st
-
+from conftest import FIXTURES_DIR
 from publish.model.errors import PublishError
 from publish.reading.fmt import format_play
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
 from publish.reading.source import check_nesting, decode
-
-
-from conftest import FIXTURES_DIR
 
 # The repository's own fixture, which holds every convention: the mutations reach them all
 # without the author's files.

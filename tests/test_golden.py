@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEEDS_DIR, SHARED_PRESENT, needs_shared
 from publish import model as m
 from publish.build.assemble import read_play
 from publish.config import PlayConfig
@@ -122,7 +123,7 @@ def test_seed_000_shape():
     assert "]" not in m.plain_text(notes[0])
     # links stay links, never directions
     links = [n for n in m.walk(play) if isinstance(n, m.Link)]
-    assert "our last conversation" in [m.plain_text(l.children) for l in links]
+    assert "our last conversation" in [m.plain_text(link.children) for link in links]
     assert not any("lesswrong" in m.plain_text(d) or "our last conversation" in m.plain_text(d)
                    for d in m.walk(play) if isinstance(d, m.StageDirection))
 

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, SEEDS_DIR, SHARED_PRESENT
 from publish import model as m
 from publish.build.assemble import read_play
 from publish.config import PlayConfig
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
-
-from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, SEEDS_DIR, SHARED_PRESENT
 
 # The repository's fixtures and manuscripts, and the author's seeds where ../shared is.
 DOCUMENTS = FIXTURE_FILES + MANUSCRIPT_FILES + (sorted(SEEDS_DIR.glob("*.txt")) if SHARED_PRESENT else [])
@@ -179,7 +178,7 @@ def test_links_are_not_directions():
         "**Doomimir**: [What's there not to get](https://example.org/c), even for you?\n")
     assert nodes(play, m.StageDirection) == []
     links = nodes(play, m.Link)
-    assert [(text(l.children), l.url) for l in links] == [
+    assert [(text(link.children), link.url) for link in links] == [
         ("our last conversation", "https://example.org/a"),
         ("The genie knows, but doesn't care.", "https://example.org/b"),
         ("What's there not to get", "https://example.org/c")]
@@ -455,6 +454,7 @@ def test_no_word_lost_detects_a_loss():
     division = play.body[0]
     cut = m.Play(play.meta, play.cast, play.front,
                  (m.Division(division.kind, division.number, division.title, division.blocks[:1]),))
-    source = collections.Counter(WORD.findall("**Simplicia**: alpha beta.\n\n**Doomimir**: gamma.".casefold()))
+    written = "**Simplicia**: alpha beta.\n\n**Doomimir**: gamma."
+    source = collections.Counter(WORD.findall(written.casefold()))
     assert not source - model_words(play)
     assert source - model_words(cut) == collections.Counter({"doomimir": 1, "gamma": 1})

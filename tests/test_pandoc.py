@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from publish.reading import pandoc
 from publish.model.errors import ToolError
+from publish.reading import pandoc
 
 EMPTY_AST = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": []}
 
@@ -32,7 +32,8 @@ def use_pandoc(monkeypatch):
 def test_a_pandoc_older_than_3_is_named_as_such(tmp_path, use_pandoc):
     old = dict(EMPTY_AST, **{"pandoc-api-version": [1, 22, 2, 1]})
     use_pandoc(fake_pandoc(tmp_path, f"cat > /dev/null; echo '{json.dumps(old)}'\n"))
-    with pytest.raises(ToolError, match=r"pandoc is too old \(its AST is version 1\.22\); need pandoc 3\.0\+"):
+    too_old = r"pandoc is too old \(its AST is version 1\.22\); need pandoc 3\.0\+"
+    with pytest.raises(ToolError, match=too_old):
         pandoc.parse_markdown("Some text.\n", "p.md")
 
 

@@ -57,7 +57,7 @@ def _letters(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFC", text).casefold() if c.isalnum())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def pdf_chars(path: Path) -> tuple[tuple[str, str, float, float, int], ...]:
     """(text, fontname, size, width, page number) of every char of a PDF, in content order."""
     with pdfplumber.open(path) as pdf:
@@ -154,7 +154,8 @@ def test_block_directions_are_italic(book, default_books, letters):
             where = f"{play.meta.source}:{direction.span.line}" if direction.span else play.meta.source
             found = stream.find(needle, cursor)
             if found < 0:
-                problems.append(f"{where}: direction not found in {book}.pdf: {m.plain_text(direction)[:70]!r}")
+                shown = m.plain_text(direction)[:70]
+                problems.append(f"{where}: direction not found in {book}.pdf: {shown!r}")
                 continue
             cursor = found + len(needle)
             roman = [stream.glyphs[found + i] for i, (_, tag) in enumerate(expected)

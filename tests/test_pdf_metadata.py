@@ -69,7 +69,7 @@ def test_outline_is_the_plays_and_their_scenes_at_their_pages(books):
     pages = built.pages()
     contents = dict(contents_entries(pages))
     expected = []
-    for play, start in zip(built.job.book.plays, play_start_pages(pages, built.job.book)):
+    for play, start in zip(built.job.book.plays, play_start_pages(pages, built.job.book), strict=True):
         expected.append((1, play.meta.title, start))
         for division in play.body:
             label = ": ".join(part for part in (f"{division.kind.capitalize()} {division.number}"

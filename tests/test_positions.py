@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, author_files
 from publish import model as m
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import READER, pandoc_command, parse_markdown
 from publish.reading.source import read_manuscript
-
-from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, author_files
 
 DOCUMENTS = FIXTURE_FILES + MANUSCRIPT_FILES + author_files()
 
@@ -57,7 +56,7 @@ def our_characters(ast: dict) -> dict[tuple[int, int], str]:
                 spans = node.get("char_pos") or [
                     m.Span(node["pos"].path, node["pos"].line, node["pos"].col + i)
                     for i in range(len(node["c"]))]
-                for span, character in zip(spans, node["c"]):
+                for span, character in zip(spans, node["c"], strict=True):
                     placed[(span.line, span.col)] = character
             walk(node.get("c"))
 

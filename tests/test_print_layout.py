@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
-from publish.build.assemble import assemble
-from publish.build.stamp import build_stamp
-from publish.build.outputs import print_layout
-from publish.reading.files import ProjectFiles
 from print_support import small_project
+from publish.build.assemble import assemble
+from publish.build.outputs import print_layout
+from publish.build.stamp import build_stamp
+from publish.reading.files import ProjectFiles
 
 HYPHEN = "\u2010"  # WeasyPrint's default hyphenate-character, added where it breaks a word
 URL = re.compile(r"(https?://|www\.)\S+")
@@ -127,7 +128,7 @@ def line_breaks(document):
     that follow each other in one element, on one page or over a page break."""
     for lines in paragraph_lines(document).values():
         source = source_text(element_of(lines[0][1]))
-        for (_, before), (_, after) in zip(lines, lines[1:]):
+        for (_, before), (_, after) in pairwise(lines):
             yield line_text(before), line_text(after), source
 
 

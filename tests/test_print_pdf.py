@@ -8,6 +8,7 @@ temporary projects. Positions are measured from each page's TrimBox, in points (
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -15,19 +16,30 @@ import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from publish.build.assemble import assemble
-from publish.build.plan import build
+from print_support import (
+    SHARED,
+    TRIM,
+    body_lines,
+    boxes,
+    build_small,
+    contents_entries,
+    folio_text,
+    footnote_pages,
+    head_text,
+    is_footnote,
+    play_start_pages,
+    relative_top,
+    small_project,
+)
 from publish import model as m
 from publish.build import outputs
+from publish.build.assemble import assemble
+from publish.build.plan import build
 from publish.config import load
 from publish.model.errors import CheckFailed
 from publish.render import page as geometry
 from publish.render.assets import FONTS_DIR
 from publish.render.html import division_heading
-from print_support import (
-    SHARED, TRIM, body_lines, boxes, build_small, contents_entries, folio_text, footnote_pages,
-    head_text, is_footnote, play_start_pages, relative_top, small_project,
-)
 
 # ---------------------------------------------------------------- page boxes and gutter
 
@@ -50,7 +62,8 @@ def test_press_profile_has_crop_marks_outside_an_eighth_inch_bleed_box(tmp_path)
 
 
 def test_screen_profile_is_the_trim_size_only(tmp_path):
-    path = build_small(small_project(tmp_path, "## P\n\n**A**: Hi.\n", "    print: {profile: screen, trim: 6x9in}\n"))
+    path = build_small(small_project(tmp_path, "## P\n\n**A**: Hi.\n",
+                                     "    print: {profile: screen, trim: 6x9in}\n"))
     media, trim, bleed = boxes(path)
     assert media == trim == bleed == [0, 0, 432, 648]
 
@@ -64,8 +77,9 @@ def test_inside_margin_is_the_gutter_for_a_short_book(books):
             (rectos if number % 2 else versos).append(page)
     # The leftmost text of a recto is at the gutter; the rightmost of a verso is too.
     gutter = geometry.gutter_for(len(pages)) * 72
-    assert min(min(l["x0"] for l in body_lines(p)) for p in rectos) == pytest.approx(gutter, abs=0.5)
-    assert max(max(l["x1"] for l in body_lines(p)) for p in versos) == pytest.approx(TRIM[0] - gutter, abs=0.5)
+    assert min(min(line["x0"] for line in body_lines(p)) for p in rectos) == pytest.approx(gutter, abs=0.5)
+    assert (max(max(line["x1"] for line in body_lines(p)) for p in versos)
+            == pytest.approx(TRIM[0] - gutter, abs=0.5))
 
 
 def test_a_longer_book_is_laid_out_again_with_a_wider_gutter(monkeypatch, tmp_path):
@@ -108,7 +122,8 @@ def is_embedded(font) -> bool:
     descendants = font.get("/DescendantFonts")
     font = descendants[0].get_object() if descendants else font
     descriptor = font.get("/FontDescriptor")
-    return bool(descriptor) and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return bool(descriptor) and any(k in descriptor.get_object()
+                                    for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 def check_fonts(path: Path) -> None:
@@ -155,7 +170,8 @@ def test_every_character_of_every_manuscript_has_a_glyph_in_a_vendored_font():
     """Upright text needs the roman or STIX; italic text the italic or STIX (the fallback)."""
     def cmap(name):
         return set(TTFont(FONTS_DIR / name).getBestCmap())
-    roman, italic, stix = cmap("EBGaramond12-Regular.otf"), cmap("EBGaramond12-Italic.otf"), cmap("STIX-Regular.otf")
+    roman, italic = cmap("EBGaramond12-Regular.otf"), cmap("EBGaramond12-Italic.otf")
+    stix = cmap("STIX-Regular.otf")
     files = manuscript_texts()
     assert len(files) > 10
     used = set().union(*(set(p.read_text(encoding="utf-8")) for p in files))
@@ -166,7 +182,8 @@ def test_every_character_of_every_manuscript_has_a_glyph_in_a_vendored_font():
 
 def test_speaker_labels_are_small_caps_and_block_directions_italic(books):
     pages = books["drafts"].pages()
-    speaker_lines = [l for p in pages for l in body_lines(p) if re.match(r"^(Doomimir|Simplicia)\. ", l["text"])]
+    speaker_lines = [line for p in pages for line in body_lines(p)
+                     if re.match(r"^(Doomimir|Simplicia)\. ", line["text"])]
     assert len(speaker_lines) > 30
     for line in speaker_lines:
         label = line["text"].split(".")[0]
@@ -174,8 +191,10 @@ def test_speaker_labels_are_small_caps_and_block_directions_italic(books):
         # against the font's own advances in test_pdf.test_speakers_are_set_in_small_caps.
         assert all(c["fontname"].split("+")[1] == "EB-Garamond-Vendored"
                    for c in line["chars"][:len(label)]), line["text"]
-    setting = next(l for p in pages for l in body_lines(p) if l["text"].startswith("Setting: a suburban"))
-    assert {c["fontname"].split("+")[1] for c in setting["chars"] if c["text"].strip()} == {"EB-Garamond-Vendored-Italic"}
+    setting = next(line for p in pages for line in body_lines(p)
+                   if line["text"].startswith("Setting: a suburban"))
+    fonts = {c["fontname"].split("+")[1] for c in setting["chars"] if c["text"].strip()}
+    assert fonts == {"EB-Garamond-Vendored-Italic"}
 
 
 # ---------------------------------------------------------------- front matter and contents
@@ -209,7 +228,7 @@ def test_copyright_block_and_imprint_sit_at_the_foot_of_their_pages(tmp_path, tr
     pages = pdfplumber.open(build_small(small_project(tmp_path, "## P\n\n**A**: Hi.\n", extra))).pages
     foot = TRIMS[trim][1] * 72 - geometry.BOOK_MARGINS[trim].bottom * 72
     title, copyright_page = pages[2], pages[3]
-    copyright_lines = [l for l in copyright_page.extract_text_lines()]
+    copyright_lines = [line for line in copyright_page.extract_text_lines()]
     assert copyright_lines[-1]["text"].startswith("Build ")
     assert foot - 12 < relative_top(copyright_page, copyright_lines[-1]) + 8.5 <= foot + 1
     assert copyright_lines[0]["top"] > copyright_page.trimbox[1] + TRIMS[trim][1] * 72 / 2  # low
@@ -225,7 +244,7 @@ def test_contents_page_numbers_are_where_plays_and_scenes_start(books):
     entries = dict(contents_entries(pages))
     starts = play_start_pages(pages, built.job.book)
     assert len(starts) == 3
-    for play, start in zip(built.job.book.plays, starts):
+    for play, start in zip(built.job.book.plays, starts, strict=True):
         assert entries[play.meta.title] == start
         assert start % 2 == 1  # a recto
     first_play = built.job.book.plays[0]
@@ -233,7 +252,7 @@ def test_contents_page_numbers_are_where_plays_and_scenes_start(books):
     for division in first_play.body:
         label, title = division_heading(division)
         number = entries[f"{label}: {title}"]
-        first_lines = [l["text"] for l in body_lines(pages[number - 1])[:2]]
+        first_lines = [line["text"] for line in body_lines(pages[number - 1])[:2]]
         assert first_lines == [label, title]
         # A scene's first page keeps its folio but has no running head.
         assert head_text(pages[number - 1]) == "" and folio_text(pages[number - 1]) == str(number)
@@ -302,8 +321,11 @@ def speeches_play(seed: int, speeches: int, empty: float, scenes: int = 1) -> st
     after every kind of line."""
     import random
     rng = random.Random(seed)
-    words = ("the of and a to in is you that it he was for on are as with his they at be this "
-             "have from or one had by word but not what all were we when your can said").split()
+    words = [
+        "the", "of", "and", "a", "to", "in", "is", "you", "that", "it", "he", "was", "for", "on",
+        "are", "as", "with", "his", "they", "at", "be", "this", "have", "from", "or", "one", "had",
+        "by", "word", "but", "not", "what", "all", "were", "we", "when", "your", "can", "said"
+    ]
     lines = ["## Speakers at the Foot\n"]
     for scene in range(1, scenes + 1):
         lines.append(f"### Scene {scene}: Part {scene}\n")
@@ -337,11 +359,11 @@ def test_manuscript_style_never_ends_a_page_with_a_name_or_its_delivery(tmp_path
                                      "    print: {style: manuscript}\n"))
     pages = pdfplumber.open(path).pages
     checked = 0
-    for number, (page, following) in enumerate(zip(pages, pages[1:]), 1):
+    for number, (page, following) in enumerate(pairwise(pages), 1):
         folio, next_folio = manuscript_folio(page), manuscript_folio(following)
         if not (folio and next_folio and folio.split("-")[0] == next_folio.split("-")[0]):
             continue  # only pages whose scene goes on overleaf
-        lines = [l["text"] for l in page.extract_text_lines() if relative_top(page, l) > 72]
+        lines = [line["text"] for line in page.extract_text_lines() if relative_top(page, line) > 72]
         assert lines[-1] not in ("ALICE", "BOB", "CAROL"), (number, lines[-1])
         assert not (lines[-1] == "(quietly)" and lines[-2] in ("ALICE", "BOB", "CAROL")), number
         checked += 1
@@ -349,8 +371,8 @@ def test_manuscript_style_never_ends_a_page_with_a_name_or_its_delivery(tmp_path
 
 
 def manuscript_folio(page) -> str:
-    return next((l["text"] for l in page.extract_text_lines()
-                 if re.fullmatch(r"\d+-\d+", l["text"]) and relative_top(page, l) < 72), "")
+    return next((line["text"] for line in page.extract_text_lines()
+                 if re.fullmatch(r"\d+-\d+", line["text"]) and relative_top(page, line) < 72), "")
 
 
 def check_footnotes_beside_their_calls(pages, urls: list[str]) -> None:
@@ -388,12 +410,17 @@ def many_links_play(seed: int = 2, speeches: int = 80) -> str:
     seed, WeasyPrint 70 alone separated five notes from their calls, by both causes."""
     import random
     rng = random.Random(seed)
-    words = ("the of and a to in is you that it he was for on are as with his they at be "
-             "this have from or one had by word but not what all were we when your can said "
-             "there use an each which she do how their if will up other about out many then "
-             "them these so some her would make like him into time has look two more write "
-             "go see number no way could people my than first water been call who oil its "
-             "now find long down day did get come made may part").split()
+    words = [
+        "the", "of", "and", "a", "to", "in", "is", "you", "that", "it", "he", "was", "for", "on",
+        "are", "as", "with", "his", "they", "at", "be", "this", "have", "from", "or", "one", "had",
+        "by", "word", "but", "not", "what", "all", "were", "we", "when", "your", "can", "said",
+        "there", "use", "an", "each", "which", "she", "do", "how", "their", "if", "will", "up",
+        "other", "about", "out", "many", "then", "them", "these", "so", "some", "her", "would",
+        "make", "like", "him", "into", "time", "has", "look", "two", "more", "write", "go", "see",
+        "number", "no", "way", "could", "people", "my", "than", "first", "water", "been", "call",
+        "who", "oil", "its", "now", "find", "long", "down", "day", "did", "get", "come", "made",
+        "may", "part"
+    ]
     lines, links = ["## Links Everywhere\n"], 0
     for _ in range(speeches):
         sentences = []
@@ -487,19 +514,19 @@ def test_manuscript_style_numbers_pages_by_scene_and_centres_names_in_capitals(t
     media, trim, _ = boxes(path)
     assert trim == [0, 0, 612, 792]  # letter, the manuscript style's own trim
     pages = pdfplumber.open(path).pages
-    folios = [l["text"] for p in pages for l in p.extract_text_lines()
-              if re.fullmatch(r"\d+-\d+", l["text"]) and relative_top(p, l) < 72]
+    folios = [line["text"] for p in pages for line in p.extract_text_lines()
+              if re.fullmatch(r"\d+-\d+", line["text"]) and relative_top(p, line) < 72]
     assert folios[:4] == ["1-1", "2-1", "2-2", "2-3"]
     alice_page = next(p for p in pages if "(quietly)" in p.extract_text())
-    alice = next(l for l in alice_page.extract_text_lines() if l["text"] == "ALICE")
+    alice = next(line for line in alice_page.extract_text_lines() if line["text"] == "ALICE")
     text_centre = (1.5 * 72 + 612 - 72) / 2
     assert (alice["x0"] + alice["x1"]) / 2 == pytest.approx(text_centre, abs=1)
     assert "(quietly)" in alice_page.extract_text() and "(She goes.)" in alice_page.extract_text()
 
 
 def manuscript_folios(path: Path) -> list[str]:
-    return [l["text"] for p in pdfplumber.open(path).pages for l in p.extract_text_lines()
-            if re.fullmatch(r"\d+-\d+", l["text"]) and relative_top(p, l) < 72]
+    return [line["text"] for p in pdfplumber.open(path).pages for line in p.extract_text_lines()
+            if re.fullmatch(r"\d+-\d+", line["text"]) and relative_top(p, line) < 72]
 
 
 def test_manuscript_page_numbers_carry_the_scene_numbers_of_the_manuscript(tmp_path):

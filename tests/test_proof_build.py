@@ -12,8 +12,15 @@ from pathlib import Path
 import pytest
 
 from proof_support import (
-    EPOCH_DATE, REPO_ROOT, body_letters, cli, epub_letters, git, letters,
-    margin_numbers, page_texts,
+    EPOCH_DATE,
+    REPO_ROOT,
+    body_letters,
+    cli,
+    epub_letters,
+    git,
+    letters,
+    margin_numbers,
+    page_texts,
 )
 from publish import model as m
 from publish.reading.normalize import normalize
@@ -105,7 +112,7 @@ def test_folios_number_each_play_and_match_the_page_labels(proof_pdf):
         assert mine == [f"{play}-{n}" for n in range(1, len(mine) + 1)] and mine
     assert len(plays) == sum(1 for label in plays if re.fullmatch(r"[123]-\d+", label))
     with pdfplumber.open(proof_pdf) as pdf:
-        for page, label in zip(pdf.pages, labels):
+        for page, label in zip(pdf.pages, labels, strict=True):
             words = page.extract_words()
             bottom_right = max((w for w in words if w["top"] > page.height - 80),
                                key=lambda w: w["x1"])

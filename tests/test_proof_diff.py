@@ -96,5 +96,5 @@ def test_a_play_new_since_the_revision_is_all_added():
 
 
 def test_word_diff_reports_new_words_and_the_old_ones_they_replace():
-    old, new = "I had not noticed the weather".split(), "I had noticed the rain".split()
+    old, new = ["I", "had", "not", "noticed", "the", "weather"], ["I", "had", "noticed", "the", "rain"]
     assert word_diff(old, new) == [("delete", 2, 2, ["not"]), ("replace", 4, 5, ["weather"])]

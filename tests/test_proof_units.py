@@ -10,10 +10,10 @@ import pytest
 from publish import model as m
 from publish.config import load
 from publish.model.errors import ConfigError
-from publish.reading.normalize import normalize
 from publish.model.numbering import numbers
-from publish.reading.pandoc import parse_markdown
 from publish.model.stats import cast_stats
+from publish.reading.normalize import normalize
+from publish.reading.pandoc import parse_markdown
 
 PLAY = """## Play
 

@@ -11,9 +11,9 @@ import pytest
 
 from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, SEEDS_DIR, SHARED_PRESENT, run_cli
 from publish import model as m
+from publish.model.schema import model_schema
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
-from publish.model.schema import model_schema
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema" / "model.schema.json"
 # The repository's fixtures and manuscripts, and the author's seeds where ../shared is.

@@ -1,5 +1,5 @@
-"""publish/render/weasy/ (patches.py and the boundary), the stylesheets parsed once per process (render/pdf.py)
-and the render processes' garbage-collector policy: all exist for speed alone, so what they
+"""publish/render/weasy/ (patches.py and the boundary), the stylesheets parsed once per process
+(render/pdf.py) and the render processes' garbage-collector policy: all exist for speed alone, so what they
 must show is that they change no output.
 
 The fixes patch WeasyPrint once per process and cannot be undone, so each variant renders
@@ -93,8 +93,8 @@ def test_stylesheets_parsed_once_per_process_leave_every_pdf_byte_identical(line
 def test_our_documents_are_read_by_expat_and_anything_else_by_weasyprint(monkeypatch):
     """pdf.layout reads our markup with expat (the PDFs are the same bytes as WeasyPrint's
     own parser gives, above); what expat refuses goes to WeasyPrint's parser."""
-    from publish.render import pdf, weasy
     from publish.reading.files import ProjectFiles
+    from publish.render import pdf, weasy
 
     assert weasy._parsed_html_fits()
     read_by_expat = []
@@ -114,12 +114,12 @@ def default_book_documents() -> dict[str, str]:
     """The HTML of every document of the default books, by name (`drafts.proof-2`): print
     PDFs (footnotes, contents with target-counter page numbers, named opener pages) and
     every part of the proofs (each play's, and the front with its summary)."""
+    from publish.build import outputs
     from publish.build.assemble import assemble
     from publish.build.stamp import build_stamp
-    from publish.build import outputs
     from publish.config import load
-    from publish.render import page
     from publish.reading.files import ProjectFiles
+    from publish.render import page
 
     config = load(REPO)
     documents = {}
@@ -141,8 +141,8 @@ def test_the_fixes_are_in_place_once_a_layout_ran():
     from weasyprint.css import StyleFor
     from weasyprint.layout import block, page
 
-    from publish.render import pdf
     from publish.reading.files import ProjectFiles
+    from publish.render import pdf
     pdf.layout("<p>x</p>", REPO, ProjectFiles(REPO))
     for function in (block._linebox_layout, page.make_page, page.set_page_type_computed_styles,
                      layout.layout_document, document.layout_document,
@@ -157,8 +157,8 @@ def test_pdf_streams_are_deflated_at_zlibs_default_level():
 
     import pydyf
 
-    from publish.render import pdf
     from publish.reading.files import ProjectFiles
+    from publish.render import pdf
     pdf.layout("<p>x</p>", REPO, ProjectFiles(REPO))
     content = b"\n".join(b"BT /F1 9 Tf 72 %d Td (Words of a speech, line %d) Tj ET" % (n, n)
                           for n in range(400))
