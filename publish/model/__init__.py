@@ -17,6 +17,7 @@ May import: publish.support (and the standard library); nothing that reads, rend
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple, TypeAlias
 
@@ -295,7 +296,10 @@ class Book:
 
 # ---------------------------------------------------------------- JSON
 
-NODE_TYPES: dict[str, type] = {
+# Every node class: what `publish ast` writes, `walk` yields and `from_json` makes.
+Node: TypeAlias = Inline | Block | DramaBlock | Division | CastMember | PlayMeta | Play | BookMeta | Book
+
+NODE_TYPES: dict[str, type[Node]] = {
     cls.TYPE: cls
     for cls in (
         Text, SoftBreak, LineBreak, Emph, Strong, Strikeout, Code, Link, Image, PersonaRef,
@@ -303,6 +307,7 @@ NODE_TYPES: dict[str, type] = {
         ThematicBreak, Speech, Note, Prose, Division, CastMember, PlayMeta, Play, BookMeta, Book,
     )
 }
+NODE_CLASSES: tuple[type[Node], ...] = tuple(NODE_TYPES.values())
 
 
 def to_json(node: Any) -> Any:
@@ -311,7 +316,7 @@ def to_json(node: Any) -> Any:
         return {"path": node.path, "line": node.line, "col": node.col}
     if isinstance(node, tuple):
         return [to_json(child) for child in node]
-    if dataclasses.is_dataclass(node):
+    if isinstance(node, NODE_CLASSES):
         data: dict[str, Any] = {"type": node.TYPE}
         for f in dataclasses.fields(node):
             data[f.name] = to_json(getattr(node, f.name))
@@ -338,16 +343,16 @@ def strip_spans(node: Any) -> Any:
         return None
     if isinstance(node, tuple):
         return tuple(strip_spans(child) for child in node)
-    if dataclasses.is_dataclass(node):
-        changes = {}
+    if isinstance(node, NODE_CLASSES):
+        fields: dict[str, Any] = {}
         for f in dataclasses.fields(node):
             value = getattr(node, f.name)
-            changes[f.name] = None if f.name == "span" else strip_spans(value)
-        return dataclasses.replace(node, **changes)
+            fields[f.name] = None if f.name == "span" else strip_spans(value)
+        return type(node)(**fields)  # every field given: dataclasses.replace, for any node class
     return node
 
 
-def walk(node: Any):
+def walk(node: Any) -> Iterator[Node]:
     """Every node of a tree, depth first, parents before children.
 
     Iterative, with each node class's child fields listed once: building a book walks every

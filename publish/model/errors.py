@@ -13,7 +13,9 @@ Exit statuses (documented in the README):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class PublishError(Exception):
         self.message = message
         self.location = location
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., object], tuple[object, ...], dict[str, Any]]:
         # Keep location and details when a render process sends the error back to the CLI
         # (the default pickling would call __init__ with the message only).
         return (self.__class__.__new__, (self.__class__, *self.args), self.__dict__)

@@ -10,20 +10,22 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Iterable
+from typing import Any
 
 from publish import model as m
 
 UNIONS = {"Inline": m.Inline, "Block": m.Block, "DramaBlock": m.DramaBlock}
 
 
-def _union_name(hint) -> str | None:
+def _union_name(hint: object) -> str | None:
     for name, union in UNIONS.items():
         if hint == union:
             return name
     return None
 
 
-def _schema_for(hint) -> dict:
+def _schema_for(hint: Any) -> dict[str, Any]:
     name = _union_name(hint)
     if name:
         return {"$ref": f"#/$defs/{name}"}
@@ -41,24 +43,26 @@ def _schema_for(hint) -> dict:
         return {"type": "array", "items": _schema_for(item)}
     if origin in (typing.Union, types.UnionType):
         return {"anyOf": [_schema_for(arg) for arg in typing.get_args(hint)]}
-    if dataclasses.is_dataclass(hint) or hint is m.Span:
+    if hint is m.Span or (isinstance(hint, type) and dataclasses.is_dataclass(hint)):
         return {"$ref": f"#/$defs/{hint.__name__}"}
     raise TypeError(f"no schema for {hint!r}")
 
 
-def _node_schema(cls) -> dict:
+def _node_schema(cls: type[m.Node] | type[m.Span]) -> dict[str, Any]:
     hints = typing.get_type_hints(cls, vars(m))
-    properties: dict = {}
-    if cls is not m.Span:
+    properties: dict[str, Any] = {}
+    if issubclass(cls, m.Span):
+        names: Iterable[str] = m.Span._fields
+    else:
         properties["type"] = {"const": cls.TYPE}
-    names = m.Span._fields if cls is m.Span else [field.name for field in dataclasses.fields(cls)]
+        names = [field.name for field in dataclasses.fields(cls)]
     for name in names:
         properties[name] = _schema_for(hints[name])
     return {"type": "object", "properties": properties,
             "required": list(properties), "additionalProperties": False}
 
 
-def model_schema() -> dict:
+def model_schema() -> dict[str, Any]:
     defs = {cls.__name__: _node_schema(cls) for cls in (*m.NODE_TYPES.values(), m.Span)}
     for name, union in UNIONS.items():
         defs[name] = {"anyOf": [{"$ref": f"#/$defs/{arg.__name__}"} for arg in typing.get_args(union)]}

@@ -9,6 +9,7 @@ A character appears in a scene when they speak in it or a stage direction names 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from publish import model as m
@@ -40,7 +41,7 @@ def spoken_words(speech: m.Speech) -> int:
     return sum(len(WORD.findall(text)) for text in _spoken_texts(speech.paragraphs))
 
 
-def _spoken_texts(node):
+def _spoken_texts(node: object) -> Iterator[str]:
     if isinstance(node, tuple):
         for child in node:
             yield from _spoken_texts(child)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from publish import model as m
+from publish.reading.pandoc_ast import PandocNode
 
 _TEXT_KINDS = frozenset(("text", "space"))
 MARK_NODES = {"Emph": "emph", "Strong": "strong", "Strikeout": "strike", "Underline": "emph"}
@@ -43,7 +44,7 @@ class PBlock:
     t: str
     c: Any
     span: m.Span | None
-    _atoms: list | None = None
+    _atoms: list[Atom] | None = None
 
     def atoms(self) -> list[Atom]:
         """A paragraph's inlines flattened, once: the cast is inferred from the same
@@ -53,7 +54,7 @@ class PBlock:
         return self._atoms
 
 
-def unwrap_blocks(blocks: list[dict], span: m.Span | None = None) -> list[PBlock]:
+def unwrap_blocks(blocks: list[PandocNode], span: m.Span | None = None) -> list[PBlock]:
     """Pandoc blocks paired with their positions (`span` for those that have none: a part
     of a block cut at a note's bracket starts where its first inline does)."""
     return [PBlock(block["t"], block.get("c"), block.get("pos") or span) for block in blocks]
@@ -62,7 +63,7 @@ def unwrap_blocks(blocks: list[dict], span: m.Span | None = None) -> list[PBlock
 # ---------------------------------------------------------------- flattening
 
 
-def _split_brackets(node: dict, marks: tuple, span: m.Span | None) -> list[Atom]:
+def _split_brackets(node: PandocNode, marks: tuple[str, ...], span: m.Span | None) -> list[Atom]:
     text = node["c"]
     atoms = []
     offset = 0
@@ -74,7 +75,7 @@ def _split_brackets(node: dict, marks: tuple, span: m.Span | None) -> list[Atom]
     return atoms
 
 
-def char_span(node: dict, index: int, span: m.Span | None) -> m.Span | None:
+def char_span(node: PandocNode, index: int, span: m.Span | None) -> m.Span | None:
     """Where character `index` of a located word (`Str`) stands: `span` moved along the
     line, or its own place when the word was written with escapes (positions.py)."""
     char_pos = node.get("char_pos")
@@ -83,13 +84,14 @@ def char_span(node: dict, index: int, span: m.Span | None) -> m.Span | None:
     return shifted(span, index)
 
 
-def flatten(inlines: list[dict], marks: tuple = (), span: m.Span | None = None) -> list[Atom]:
+def flatten(inlines: list[PandocNode], marks: tuple[str, ...] = (), span: m.Span | None = None) -> list[Atom]:
     """Pandoc inlines as a flat list of atoms, marks recording emphasis nesting (outer first).
     Each atom has its node's position, or else `span`, its container's (soft breaks)."""
     atoms: list[Atom] = []
     for node in inlines:
-        kind, content = node["t"], node.get("c")
-        own = node.get("pos") or span
+        kind: str = node["t"]
+        content: Any = node.get("c")
+        own: m.Span | None = node.get("pos") or span
         if kind == "Str":
             if "[" in content or "]" in content:
                 atoms.extend(_split_brackets(node, marks, own))
@@ -122,11 +124,12 @@ def flatten(inlines: list[dict], marks: tuple = (), span: m.Span | None = None) 
     return atoms
 
 
-def first_position(inlines: list[dict]) -> m.Span | None:
+def first_position(inlines: list[PandocNode]) -> m.Span | None:
     """Where the first inline with a known position starts (soft breaks have none)."""
     for node in inlines:
-        if node.get("pos"):
-            return node["pos"]
+        position: m.Span | None = node.get("pos")
+        if position:
+            return position
     return None
 
 
@@ -138,7 +141,7 @@ def shifted(span: m.Span | None, characters: int) -> m.Span | None:
     return m.Span(span.path, span.line, span.col + characters)
 
 
-def atoms_text(atoms: list[Atom]) -> str:
+def atoms_text(atoms: Sequence[Atom]) -> str:
     parts = []
     for atom in atoms:
         if atom.kind in ("link", "image"):
@@ -172,10 +175,11 @@ def without_mark(atoms: list[Atom], mark: str) -> list[Atom]:
 
 # ---------------------------------------------------------------- rebuilding
 
-LeafBuilder = Callable[[list[Atom]], list[m.Inline]]
+# Makes the node for a run of bold atoms: (its inlines rebuilt, its position, the atoms).
+StrongBuilder = Callable[[tuple[m.Inline, ...], m.Span | None, Sequence[Atom]], m.Inline]
 
 
-def rebuild(atoms: list[Atom], strong_builder: Callable | None = None) -> tuple[m.Inline, ...]:
+def rebuild(atoms: Sequence[Atom], strong_builder: StrongBuilder | None = None) -> tuple[m.Inline, ...]:
     """Atoms back into nested inlines: consecutive atoms sharing an outer mark form one node.
 
     `strong_builder(children, span, atoms)` may replace Strong nodes (inside stage
@@ -259,25 +263,30 @@ def _joined(texts: list[m.Text]) -> m.Text:
 
 # ---------------------------------------------------------------- cutting at a bracket
 
+# (before, after, depth, found): pandoc nodes cut at a closing bracket, and the depth reached.
+Cut: TypeAlias = tuple[list[PandocNode], list[PandocNode], int, bool]
 
-def _children_slot(node: dict) -> tuple[list, int | None]:
-    """Where an inline node keeps its child inlines: (container, index) or (None, None)."""
-    kind, content = node["t"], node.get("c")
+
+def _children_slot(node: PandocNode) -> tuple[list[PandocNode] | None, int | None]:
+    """An inline node's child inlines and where they sit: (children, None) when they are its
+    content, (children, index) when they are at that index of its content, (None, None)."""
+    kind: str = node["t"]
+    content: Any = node.get("c")
     if kind in ("Emph", "Strong", "Strikeout", "Underline", "SmallCaps", "Superscript", "Subscript"):
-        return node, None
+        return content, None
     if kind in ("Span", "Quoted"):
-        return content, 1
+        return content[1], 1
     return None, None
 
 
-def cut_inlines_at_close(inlines: list[dict], depth: int) -> tuple[list, list, int, bool]:
+def cut_inlines_at_close(inlines: list[PandocNode], depth: int) -> Cut:
     """Split pandoc inlines at the `]` that brings `depth` to 0 (the `]` itself dropped).
 
     Returns (before, after, depth, found). Links and images are skipped: their brackets are
     syntax, not text. Containers (emphasis) are split in two, both halves keeping the
     container's position; a word is cut in two, each piece with its own.
     """
-    before: list = []
+    before: list[PandocNode] = []
     for index, node in enumerate(inlines):
         kind = node["t"]
         if kind == "Str":
@@ -291,11 +300,10 @@ def cut_inlines_at_close(inlines: list[dict], depth: int) -> tuple[list, list, i
                     return before, after + list(inlines[index + 1:]), 0, True
             before.append(node)
             continue
-        holder, slot = _children_slot(node)
-        if holder is None:
+        children, slot = _children_slot(node)
+        if children is None:
             before.append(node)
             continue
-        children = holder["c"] if slot is None else holder[slot]
         inner_before, inner_after, depth, found = cut_inlines_at_close(children, depth)
         if not found:
             before.append(node)
@@ -305,7 +313,7 @@ def cut_inlines_at_close(inlines: list[dict], depth: int) -> tuple[list, list, i
     return before, [], depth, False
 
 
-def _word_piece(node: dict, start: int, end: int) -> dict:
+def _word_piece(node: PandocNode, start: int, end: int) -> PandocNode:
     """Characters start:end of a located word, as a word of its own with its position."""
     piece = {"t": "Str", "c": node["c"][start:end], "pos": char_span(node, start, node.get("pos"))}
     if node.get("char_pos") is not None:
@@ -313,7 +321,7 @@ def _word_piece(node: dict, start: int, end: int) -> dict:
     return piece
 
 
-def _with_children(node: dict, slot: int | None, children: list) -> dict:
+def _with_children(node: PandocNode, slot: int | None, children: list[PandocNode]) -> PandocNode:
     if slot is None:
         return {"t": node["t"], "c": children, "pos": node.get("pos")}
     content = list(node["c"])
@@ -321,7 +329,7 @@ def _with_children(node: dict, slot: int | None, children: list) -> dict:
     return {"t": node["t"], "c": content, "pos": node.get("pos")}
 
 
-def split_blocks_at_close(blocks: list[dict], depth: int) -> tuple[list, list, int, bool]:
+def split_blocks_at_close(blocks: list[PandocNode], depth: int) -> Cut:
     """Split pandoc blocks at the `]` that brings `depth` to 0, wherever it stands: in a
     paragraph, a list item or a quotation. Returns (before, after, depth, found); a list cut
     in an item keeps the items before it, and the items after it start a list of their own
@@ -334,7 +342,7 @@ def split_blocks_at_close(blocks: list[dict], depth: int) -> tuple[list, list, i
     return blocks, [], depth, False
 
 
-def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
+def _split_block(block: PandocNode, depth: int) -> Cut:
     kind = block["t"]
     if kind in ("Para", "Plain"):
         before, after, depth, found = cut_inlines_at_close(block["c"], depth)
@@ -366,16 +374,17 @@ def _split_block(block: dict, depth: int) -> tuple[list, list, int, bool]:
     return [block], [], depth + bracket_balance(block), False
 
 
-def _blank(inlines: list[dict]) -> bool:
+def _blank(inlines: list[PandocNode]) -> bool:
     """True when pandoc inlines hold no text (spaces and breaks only)."""
     return all(node["t"] in ("Space", "SoftBreak", "LineBreak") for node in inlines)
 
 
-def bracket_balance(content) -> int:
+def bracket_balance(content: object) -> int:
     """Opening minus closing brackets in the text of pandoc content (links excluded)."""
     if isinstance(content, dict):
         if content.get("t") == "Str":
-            return content["c"].count("[") - content["c"].count("]")
+            word: str = content["c"]
+            return word.count("[") - word.count("]")
         if content.get("t") in ("Link", "Image", "Code", "CodeBlock"):
             return 0
         return bracket_balance(content.get("c", []))

@@ -68,8 +68,9 @@ def _speech(speech: m.Speech) -> str:
     if speech.delivery is not None:
         head += " " + _direction(speech.delivery, before=" ", after=" ")
     paragraphs = list(speech.paragraphs)
-    if paragraphs and isinstance(paragraphs[0], m.Paragraph):
-        head += " " + _inlines(paragraphs.pop(0).inlines, at_line_start=False)
+    if paragraphs and isinstance(first := paragraphs[0], m.Paragraph):
+        paragraphs.pop(0)
+        head += " " + _inlines(first.inlines, at_line_start=False)
     rest = _blocks(tuple(paragraphs))
     return "\n\n".join([head, *rest])
 
@@ -162,7 +163,8 @@ def _inlines(nodes: tuple[m.Inline, ...], at_line_start: bool, in_direction: boo
     return "".join(out)
 
 
-def _inline(node: m.Inline, line_start: bool, before: str, following, in_direction: bool) -> str:
+def _inline(node: m.Inline, line_start: bool, before: str, following: m.Inline | None,
+            in_direction: bool) -> str:
     if isinstance(node, m.Text):
         return _escape_text(node.text, line_start)
     if isinstance(node, m.SoftBreak):
@@ -193,7 +195,7 @@ def _inline(node: m.Inline, line_start: bool, before: str, following, in_directi
     raise TypeError(f"cannot format {type(node).__name__}")
 
 
-def _first_char(node) -> str:
+def _first_char(node: m.Inline | None) -> str:
     if isinstance(node, m.Text):
         return node.text[:1]
     return ""
@@ -231,8 +233,8 @@ def _escape_text(text: str, at_line_start: bool) -> str:
         if match:
             start = len(match.group(1))
             head = text[start:]
-            if re.match(r"\d", head):
-                digits = re.match(r"\d+", head).group(0)
+            if number := re.match(r"\d+", head):
+                digits = number.group(0)
                 text = text[:start] + digits + "\\" + head[len(digits):]
             else:
                 text = text[:start] + "\\" + head

@@ -78,7 +78,8 @@ def normalize(ast: dict, path: str, cast: tuple[m.CastMember, ...] = (),
 
 def _numbered(blocks: tuple[m.DramaBlock, ...]) -> tuple[m.DramaBlock, ...]:
     """Speeches carry their reference number (one scheme for ast and proof: numbering.py)."""
-    return tuple(dataclasses.replace(block, number=number) if number is not None else block
+    return tuple(dataclasses.replace(block, number=number)
+                 if isinstance(block, m.Speech) and number is not None else block
                  for block, number in zip(blocks, block_numbers(blocks), strict=True))
 
 
@@ -125,7 +126,8 @@ def _check_heading_levels(blocks: list[PBlock], title_level: int | None, ctx: Co
         previous = level
 
 
-def _check_speakers(front, body, cast: Cast, ctx: Context) -> None:
+def _check_speakers(front: tuple[m.DramaBlock, ...], body: tuple[m.Division, ...], cast: Cast,
+                    ctx: Context) -> None:
     """Declared characters who never speak; the same speaker twice in a row."""
     spoken: set[str] = set()
     for blocks in [front] + [division.blocks for division in body]:
@@ -180,7 +182,7 @@ class _Walker:
     front: list[m.DramaBlock] = field(default_factory=list)
     divisions: list[m.Division] = field(default_factory=list)
     current: list[m.DramaBlock] | None = None  # blocks of the open division
-    division_head: tuple | None = None
+    division_head: tuple[str, str | None, str | None, m.Span | None] | None = None
     speech: _OpenSpeech | None = None
     note: _OpenNote | None = None
     prose: list[m.Block] = field(default_factory=list)
@@ -219,6 +221,7 @@ class _Walker:
         self._close_speech()
         self._flush_prose()
         if self.current is not None:
+            assert self.division_head is not None  # set with `current`, by feed
             kind, number, title, span = self.division_head
             self.divisions.append(m.Division(kind, number, title, tuple(self.current), span))
         self.current = None
@@ -228,7 +231,7 @@ class _Walker:
             self.ctx.report(Severity.WARNING, "M202",
                             "editorial note never closes with ']'; it runs to the end of the file",
                             self.note.span)
-            self._finish_note()
+            self._finish_note(self.note)
         self._close_division()
         if not self.divisions:
             # A play without scene headings is one untitled division.
@@ -241,7 +244,7 @@ class _Walker:
 
     def feed(self, block: PBlock) -> None:
         if self.note is not None:
-            self._continue_note(block)
+            self._continue_note(self.note, block)
             return
         if block.t == "Header":
             self._close_division()
@@ -325,56 +328,55 @@ class _Walker:
         self._flush_prose()
         self.ctx.report(Severity.WARNING, "M201", "unresolved TODO: " + _note_excerpt(atoms), span,
                         "resolve the note before a release; proofs show it, releases drop it")
-        self.note = _OpenNote([], span, 0)
-        self._note_paragraph(atoms, span)
+        note = self.note = _OpenNote([], span, 0)
+        self._note_paragraph(note, atoms, span)
 
-    def _note_paragraph(self, atoms: list[Atom], span: m.Span | None) -> None:
+    def _note_paragraph(self, note: _OpenNote, atoms: list[Atom], span: m.Span | None) -> None:
         """Add a paragraph to the open note; close it if its bracket closes here."""
-        depth = self.note.depth
+        depth = note.depth
         for index, atom in enumerate(atoms):
             if atom.kind != "text" or atom.text not in "[]":
                 continue
             depth += 1 if atom.text == "[" else -1
             if depth == 0:
                 inside = atoms[:index]
-                if not self.note.blocks and inside and inside[0].text == "[":
+                if not note.blocks and inside and inside[0].text == "[":
                     inside = inside[1:]
-                self._add_note_atoms(strip_blank_edges(inside), span)
-                self._finish_note()
+                self._add_note_atoms(note, strip_blank_edges(inside), span)
+                self._finish_note(note)
                 remainder = strip_blank_edges(atoms[index + 1:])
                 if remainder:
                     self._paragraph(remainder, remainder[0].span)
                 return
-        self.note.depth = depth
-        inside = atoms[1:] if not self.note.blocks and atoms and atoms[0].text == "[" else atoms
-        self._add_note_atoms(strip_blank_edges(inside), span)
+        note.depth = depth
+        inside = atoms[1:] if not note.blocks and atoms and atoms[0].text == "[" else atoms
+        self._add_note_atoms(note, strip_blank_edges(inside), span)
 
-    def _add_note_atoms(self, atoms: list[Atom], span: m.Span | None) -> None:
+    def _add_note_atoms(self, note: _OpenNote, atoms: list[Atom], span: m.Span | None) -> None:
         if atoms:
-            self.note.blocks.append(m.Paragraph(rebuild(atoms), span))
+            note.blocks.append(m.Paragraph(rebuild(atoms), span))
 
-    def _continue_note(self, block: PBlock) -> None:
+    def _continue_note(self, note: _OpenNote, block: PBlock) -> None:
         if block.t in ("Para", "Plain"):
-            self._note_paragraph(strip_blank_edges(block.atoms()), block.span)
+            self._note_paragraph(note, strip_blank_edges(block.atoms()), block.span)
             return
         balance = bracket_balance(block.c)
-        if self.note.depth + balance > 0:
-            self.note.blocks.append(prose_block(block))
-            self.note.depth += balance
+        if note.depth + balance > 0:
+            note.blocks.append(prose_block(block))
+            note.depth += balance
             return
-        before, after, _, found = split_blocks_at_close([{"t": block.t, "c": block.c}], self.note.depth)
+        before, after, _, found = split_blocks_at_close([{"t": block.t, "c": block.c}], note.depth)
         if not found:  # cannot happen when the balance says it closes; keep everything
             before, after = [{"t": block.t, "c": block.c}], []
         # `]` written under a list joins its last item (and so does any line after it): the
         # note ends at the bracket, and what follows is read as if the note was not there.
         for part in unwrap_blocks(before, block.span):
-            self.note.blocks.append(prose_block(part))
-        self._finish_note()
+            note.blocks.append(prose_block(part))
+        self._finish_note(note)
         for part in unwrap_blocks(after):
             self.feed(part)
 
-    def _finish_note(self) -> None:
-        note = self.note
+    def _finish_note(self, note: _OpenNote) -> None:
         self.note = None
         self._target().append(m.Note("todo", tuple(note.blocks), note.span))
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from publish.model.errors import Location, ToolError
+from publish.reading.pandoc_ast import PandocAst
 from publish.reading.positions import locate
 
 # CommonMark (pandoc's `commonmark` reader, much faster than its `markdown` reader) with
@@ -48,7 +49,7 @@ def pandoc_path() -> str:
             return str(bundled)
     import pypandoc
     try:
-        return pypandoc.get_pandoc_path()
+        return str(pypandoc.get_pandoc_path())
     except OSError as exc:
         raise ToolError("pandoc not found; install the pypandoc-binary package") from exc
 
@@ -79,11 +80,11 @@ def pandoc_command(size: int) -> list[str]:
     return [pandoc_path(), *rts_options(size)]
 
 
-def parse_markdown(text: str, path: str) -> dict:
+def parse_markdown(text: str, path: str) -> PandocAst:
     """Parse one manuscript's text into pandoc's JSON AST (a dict), every block and inline
     with its position in `text` (positions.py)."""
     result = _run_reader(text, path)
-    ast = json.loads(result.stdout)
+    ast: PandocAst = json.loads(result.stdout)
     api = tuple(ast.get("pandoc-api-version", ()))[:2]
     if api < MINIMUM_API:
         raise ToolError(f"pandoc is too old (its AST is version {'.'.join(map(str, api))}); "
@@ -92,7 +93,7 @@ def parse_markdown(text: str, path: str) -> dict:
     return ast
 
 
-def _run_reader(text: str, path: str) -> subprocess.CompletedProcess:
+def _run_reader(text: str, path: str) -> subprocess.CompletedProcess[bytes]:
     global _rts_accepted
     try:
         result = subprocess.run([*pandoc_command(len(text)), "--from", READER, "--to", "json"],

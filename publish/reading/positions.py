@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Any
 
 from publish import model as m
+from publish.reading.pandoc_ast import PandocNode
 
 _SPACE = re.compile(r"[ \t\n]")
 _LINK_OPEN = re.compile(r"!?\[|<")
@@ -37,7 +39,7 @@ _new_tuple = tuple.__new__
 NEAR = 2000  # characters after the last word matched in which the next one is looked for first
 
 
-def locate(blocks: list[dict], text: str, path: str) -> None:
+def locate(blocks: list[PandocNode], text: str, path: str) -> None:
     """Give the blocks and inlines of pandoc's AST of `text` their positions, in place."""
     _Scan(text, path).blocks(blocks, quoted=False)
 
@@ -55,7 +57,7 @@ class _Scan:
 
     # ------------------------------------------------------------ blocks
 
-    def blocks(self, blocks: list[dict], quoted: bool) -> int | None:
+    def blocks(self, blocks: list[PandocNode], quoted: bool) -> int | None:
         """Locate each block; returns the offset of the first (None if none is found)."""
         first = None
         for block in blocks:
@@ -66,8 +68,9 @@ class _Scan:
                     first = offset
         return first
 
-    def block(self, block: dict, quoted: bool) -> int | None:
-        kind, content = block["t"], block.get("c")
+    def block(self, block: PandocNode, quoted: bool) -> int | None:
+        kind: str = block["t"]
+        content: Any = block.get("c")
         if kind in ("Para", "Plain"):
             return self.inlines(content)
         if kind == "Header":
@@ -159,7 +162,7 @@ class _Scan:
 
     # ------------------------------------------------------------ inlines
 
-    def inlines(self, inlines: list[dict]) -> int | None:
+    def inlines(self, inlines: list[PandocNode]) -> int | None:
         """Locate each inline; returns the offset of the first that has a position. Words
         and spaces, nine inlines in ten, are handled here rather than in `inline`, and the
         line last found is kept: a line holds several words, so most need no search for it."""
@@ -168,6 +171,7 @@ class _Scan:
         line, line_start, next_start = 0, 0, -1  # the line `line` spans [line_start, next_start)
         for node in inlines:
             kind = node["t"]
+            offset: int | None
             if kind == "Str":
                 offset = self._word(node)
             elif kind == "Space":
@@ -192,8 +196,9 @@ class _Scan:
                 first = offset
         return first
 
-    def inline(self, node: dict) -> int | None:
-        kind, content = node["t"], node.get("c")
+    def inline(self, node: PandocNode) -> int | None:
+        kind: str = node["t"]
+        content: Any = node.get("c")
         if kind == "LineBreak":
             return self._line_break()
         if kind in ("Emph", "Strong", "Strikeout", "Underline"):
@@ -214,7 +219,7 @@ class _Scan:
         self.cursor = found.end()
         return found.start()
 
-    def _word(self, node: dict) -> int:
+    def _word(self, node: PandocNode) -> int:
         """Where a word starts: found verbatim near the cursor, else as written with escapes
         or entities near it, else verbatim further on. Searches stay near the cursor (the
         syntax between two words is short; link destinations and code blocks are skipped
@@ -239,7 +244,7 @@ class _Scan:
         self.cursor = start + len(word)
         return start
 
-    def _emphasis(self, kind: str, children: list[dict]) -> int | None:
+    def _emphasis(self, kind: str, children: list[PandocNode]) -> int | None:
         """Emphasis starts at its opening delimiter: the one to two characters before its
         first child (searching forward could meet the closing delimiter of the last one)."""
         first = self.inlines(children)
@@ -262,7 +267,7 @@ class _Scan:
         self.cursor = min(end + 1, len(self.text))
         return start
 
-    def _link(self, children: list[dict]) -> int:
+    def _link(self, children: list[PandocNode]) -> int:
         found = _LINK_OPEN.search(self.text, self.cursor)
         start = found.start() if found else self.cursor
         self.cursor = found.end() if found else self.cursor
@@ -308,7 +313,7 @@ class _Scan:
         return start
 
 
-def _escaped_pattern(word: str) -> re.Pattern:
+def _escaped_pattern(word: str) -> re.Pattern[str]:
     """`word` as the source may write it: any character as an entity, punctuation also
     escaped with a backslash; one group per character."""
     parts = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from publish import model as m
@@ -296,7 +297,8 @@ def direction(bracketed: list[Atom], ctx: Context, placement: str) -> m.StageDir
         content = without_mark(content, "emph")
     content = _mark_plain_names(content, ctx)
 
-    def persona(children, span, group):
+    def persona(children: tuple[m.Inline, ...], span: m.Span | None,
+                group: Sequence[Atom]) -> m.PersonaRef:
         name = atoms_text(group).strip()
         return m.PersonaRef(ctx.cast.resolve(name), children, span)
 
@@ -363,10 +365,11 @@ def prose_block(block: PBlock) -> m.Block:
     return m.Paragraph((m.Text(words, block.span),), block.span)
 
 
-def _stringify(content) -> str:
+def _stringify(content: object) -> str:
     if isinstance(content, dict):
         if content.get("t") == "Str":
-            return content["c"]
+            word: str = content["c"]
+            return word
         if content.get("t") in ("Space", "SoftBreak", "LineBreak"):
             return " "
         return _stringify(content.get("c", []))

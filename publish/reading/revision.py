@@ -40,7 +40,7 @@ def play_at(root: Path, commit: str, current: m.Play) -> m.Play | None:
     return play
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False,
                               timeout=60)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from types import TracebackType
 
 PARTIAL_DIR = ".publish-partial"
 
@@ -40,7 +41,7 @@ def _zombie(pid: int) -> bool:
 def clean_stale(folder: Path) -> list[Path]:
     """Remove partial files left by killed builds; returns what was removed."""
     partial = folder / PARTIAL_DIR
-    removed = []
+    removed: list[Path] = []
     if not partial.is_dir():
         return removed
     for entry in partial.iterdir():
@@ -79,7 +80,8 @@ class atomic_output:
                 continue
         return self.temporary
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         if exc_type is None:
             os.chmod(self.temporary, 0o644)
             os.replace(self.temporary, self.target)

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def earlier_frozen():
+def earlier_frozen() -> Iterator[None]:
     """Run the body with every object that exists now frozen (gc.freeze): collections in
     the body scan only what it made. Unfrozen after, so the collector takes back what the
     body left at its next full collection."""
@@ -48,7 +49,7 @@ def freeze_inherited() -> None:
 
 
 @contextlib.contextmanager
-def collector_paused():
+def collector_paused() -> Iterator[None]:
     """Run the body without the cyclic garbage collector (reference counting still frees
     what is not in a cycle). Decoding pandoc's JSON and normalizing it build large trees
     of dicts and lists that the collector scans again and again, for next to no cyclic
@@ -63,7 +64,7 @@ def collector_paused():
 
 
 @contextlib.contextmanager
-def made_frozen():
+def made_frozen() -> Iterator[None]:
     """Run the body with the collector paused, then freeze what it made: for what lives as
     long as the process's work and that collections would only scan again and again.
     - Importing WeasyPrint makes tens of thousands of tracked objects (modules, classes, its
