@@ -6,6 +6,9 @@ the current directory (publish/support/paths.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from publish.support.paths import FONTS_DIR, STYLES_DIR
 
 # (family, style, file): the book face and its fallback for symbols it lacks. The CSS family
@@ -24,7 +27,7 @@ def stylesheet(name: str) -> str:
     return (STYLES_DIR / name).read_text(encoding="utf-8")
 
 
-def font_face_css(url_for) -> str:
+def font_face_css(url_for: Callable[[Path], str]) -> str:
     """@font-face rules; `url_for(path)` gives the URL each output uses for a font file."""
     rules = []
     for family, style, filename in FONT_FACES:

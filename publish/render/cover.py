@@ -8,8 +8,13 @@ the 2:3 shape reading systems and shops expect.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from publish.render.assets import FONTS_DIR
+
+if TYPE_CHECKING:
+    from PIL.ImageDraw import ImageDraw
+    from PIL.ImageFont import FreeTypeFont
 
 SIZE = (1400, 2100)
 PAPER = (245, 240, 229)
@@ -28,8 +33,8 @@ def generated_cover(title: str, subtitle: str, author: str) -> bytes:
     width = SIZE[0] - 2 * MARGIN
 
     draw.rectangle((60, 60, SIZE[0] - 60, SIZE[1] - 60), outline=INK, width=3)
-    y = 430
-    title_font = _fitting_font(ImageFont, regular, title, width, draw, start=130, lines=4)
+    y: float = 430
+    title_font = _fitting_font(regular, title, width, draw, start=130, lines=4)
     y = _centered(draw, _wrap(title, title_font, width, draw), title_font, y, INK, 1.12)
     y += 50
     draw.line((SIZE[0] / 2 - 120, y, SIZE[0] / 2 + 120, y), fill=ACCENT, width=4)
@@ -49,8 +54,11 @@ def generated_cover(title: str, subtitle: str, author: str) -> bytes:
     return out.getvalue()
 
 
-def _fitting_font(ImageFont, path: str, text: str, width: int, draw, start: int, lines: int):
+def _fitting_font(path: str, text: str, width: int, draw: ImageDraw, start: int,
+                  lines: int) -> FreeTypeFont:
     """The largest size, from `start` down, at which `text` wraps to at most `lines` lines."""
+    from PIL import ImageFont
+
     size = start
     while size > 48:
         font = ImageFont.truetype(path, size)
@@ -60,7 +68,7 @@ def _fitting_font(ImageFont, path: str, text: str, width: int, draw, start: int,
     return ImageFont.truetype(path, size)
 
 
-def _wrap(text: str, font, width: int, draw) -> list[str]:
+def _wrap(text: str, font: FreeTypeFont, width: int, draw: ImageDraw) -> list[str]:
     lines: list[str] = []
     for word in text.split(" "):
         candidate = f"{lines[-1]} {word}" if lines else word
@@ -71,7 +79,8 @@ def _wrap(text: str, font, width: int, draw) -> list[str]:
     return lines
 
 
-def _centered(draw, lines: list[str], font, y: float, fill, leading: float) -> float:
+def _centered(draw: ImageDraw, lines: list[str], font: FreeTypeFont, y: float,
+              fill: tuple[int, int, int], leading: float) -> float:
     step = font.size * leading
     for line in lines:
         draw.text((SIZE[0] / 2, y), line, font=font, fill=fill, anchor="ma")

@@ -11,10 +11,13 @@ a fixed order: the same input and SOURCE_DATE_EPOCH give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol, TypeAlias
 
 from publish import model as m
 from publish.model.errors import ToolError
@@ -23,6 +26,7 @@ from publish.render.assets import FONT_FACES, FONTS_DIR, font_face_css, styleshe
 from publish.render.cover import generated_cover
 from publish.render.epub_markup import (
     EpubMarkup,
+    TextKey,
     cover_page,
     document,
     pagebreak,
@@ -42,6 +46,22 @@ A11Y_SUMMARY = (
     "restyled by the reader.")
 
 
+class ChapterStore(Protocol):
+    """Where rendered chapters are kept between builds (the build's cache is one)."""
+
+    def load(self, kind: str, key: str) -> Any: ...
+
+    def store(self, kind: str, key: str, value: object) -> None: ...
+
+
+# A chapter as kept: its XHTML body, and the images it shows (name in the EPUB -> file).
+Chapter: TypeAlias = tuple[str, dict[str, Path]]
+# The print pages' starts, as EpubMarkup places them: before a text run, at an element id,
+# within a text run.
+Breaks: TypeAlias = tuple[dict[TextKey, list[int]], dict[str, list[int]],
+                          dict[TextKey, list[tuple[int, list[int]]]]]
+
+
 @dataclass(frozen=True)
 class EpubOptions:
     """What the EPUB needs beyond the model: metadata the model does not carry, the cover,
@@ -55,9 +75,9 @@ class EpubOptions:
     pages: PageMap | None = None
     subset_fonts: bool = True
     # Chapters kept from earlier builds: a Cache, and each play's model key (by source).
-    chapters: object = None
-    play_keys: dict = field(default_factory=dict)
-    play_images: dict = field(default_factory=dict)  # source -> its images' identities
+    chapters: ChapterStore | None = None
+    play_keys: dict[str, str] = field(default_factory=dict)
+    play_images: dict[str, list[str]] = field(default_factory=dict)  # source -> its images' identities
 
 
 @dataclass
@@ -90,7 +110,7 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     ebook = epub.EpubBook()
     images = _Images(files)
 
-    def xhtml(uid: str, name: str, title: str, body_type: str, body: str):
+    def xhtml(uid: str, name: str, title: str, body_type: str, body: str) -> Any:
         item = epub.EpubItem(uid=uid, file_name=name, media_type="application/xhtml+xml",
                              content=document(meta.language, title, body_type, body).encode("utf-8"))
         ebook.add_item(item)
@@ -113,13 +133,14 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     breaks_before = {k: list(v) for k, v in pages.before_text.items()}
     breaks_at = {k: list(v) for k, v in pages.at_id.items()}
     breaks_within = {k: list(v) for k, v in pages.within_text.items()}
-    chapters, rendered = [], []
+    chapters: list[Any] = []  # ebooklib's items
+    rendered: list[str] = []
     for index, play in enumerate(book.plays):
         manuscript = manuscripts.get(play.meta.source, files.root)
         key = _chapter_key(play, index, options, (breaks_before, breaks_at, breaks_within))
-        kept = options.chapters.load("chapter", key) if options.chapters and key else None
+        kept: Chapter | None = options.chapters.load("chapter", key) if options.chapters and key else None
         if kept is None:
-            markup = EpubMarkup(image_src=lambda node, ms=manuscript: images.src(node, ms),
+            markup = EpubMarkup(image_src=functools.partial(images.src, manuscript=manuscript),
                                 breaks_before=breaks_before, breaks_at=breaks_at,
                                 breaks_within=breaks_within)
             before = set(images.found)
@@ -160,7 +181,7 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     return rendered
 
 
-def _chapter_key(play: m.Play, index: int, options: EpubOptions, breaks: tuple) -> str:
+def _chapter_key(play: m.Play, index: int, options: EpubOptions, breaks: Breaks) -> str:
     """What a play's chapter depends on: the code, the play's model, its place in the book,
     the print page breaks that fall in it and the images it shows. Empty: not kept."""
     model_key = options.play_keys.get(play.meta.source)
@@ -175,9 +196,9 @@ def _chapter_key(play: m.Play, index: int, options: EpubOptions, breaks: tuple) 
                   *options.play_images.get(play.meta.source, ()))
 
 
-def _page_targets(items, pages: PageMap) -> list[tuple[str, str]]:
+def _page_targets(items: list[Any], pages: PageMap) -> list[tuple[str, str]]:
     """(label, href) for every page break actually written, in page order."""
-    targets = []
+    targets: list[tuple[int, str, str]] = []
     for item in items:
         # One pass over each chapter: a search per page and chapter grows with the square of
         # a long book's length.
@@ -199,7 +220,7 @@ def _cover(book: m.Book, options: EpubOptions) -> tuple[bytes, str]:
 # ---------------------------------------------------------------- metadata
 
 
-def _metadata(ebook, meta: m.BookMeta, options: EpubOptions, modified: dt.datetime,
+def _metadata(ebook: Any, meta: m.BookMeta, options: EpubOptions, modified: dt.datetime,
               has_images: bool, has_pages: bool) -> None:
     """Dublin Core and EPUB Accessibility 1.1 metadata. `dcterms:modified` is written by
     ebooklib from the build date (SOURCE_DATE_EPOCH, else the last commit)."""
@@ -253,7 +274,7 @@ def _accessibility(has_images: bool, has_pages: bool) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- fonts, zip
 
 
-def _fonts(epub, ebook, used_text: str | None) -> None:
+def _fonts(epub: ModuleType, ebook: Any, used_text: str | None) -> None:
     """The stylesheet and the fonts it names; subset to `used_text`'s characters if given."""
 
     css = font_face_css(lambda path: f"../fonts/{path.name}") + "\n" + stylesheet("epub.css")
@@ -267,7 +288,7 @@ def _fonts(epub, ebook, used_text: str | None) -> None:
                                      media_type="font/otf", content=data))
 
 
-def _write(epub, ebook, output: Path, modified: dt.datetime, language: str) -> None:
+def _write(epub: ModuleType, ebook: Any, output: Path, modified: dt.datetime, language: str) -> None:
     raw = output.with_name(output.name + ".raw")
     try:
         epub.write_epub(str(raw), ebook, {"mtime": modified, "raise_exceptions": True,
@@ -302,4 +323,5 @@ def _package_language(opf: bytes, language: str) -> bytes:
     from lxml import etree
     root = etree.fromstring(opf)
     root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    written: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return written

@@ -49,8 +49,9 @@ class EpubMarkup(Markup):
 
     def inline(self, node: m.Inline) -> str:
         if isinstance(node, m.Text):
-            numbers = self.breaks_before.pop(text_key(node), [])
-            splits = self.breaks_within.pop(text_key(node), [])
+            key = text_key(node)  # a run without a position has no page break before it
+            numbers = self.breaks_before.pop(key, []) if key is not None else []
+            splits = self.breaks_within.pop(key, []) if key is not None else []
             words = self._split_text(node, splits) if splits else super().inline(node)
             return "".join(pagebreak(n) for n in numbers) + words
         if isinstance(node, m.PersonaRef):
@@ -101,11 +102,12 @@ def possessives_inside(inlines: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
     return tuple(out)
 
 
-def _recurse(node):
-    for name in ("children", "inlines"):
-        if hasattr(node, name) and not isinstance(node, m.Image):
-            return dataclasses.replace(node, **{name: possessives_inside(getattr(node, name))})
-    return node
+def _recurse(node: m.Inline) -> m.Inline:
+    if isinstance(node, (m.Emph, m.Strong, m.Strikeout, m.Link, m.PersonaRef)):
+        return dataclasses.replace(node, children=possessives_inside(node.children))
+    if isinstance(node, (m.StageDirection, m.InlineNote)):
+        return dataclasses.replace(node, inlines=possessives_inside(node.inlines))
+    return node  # no child inlines to look in (an image's alt text is left as written)
 
 
 # ---------------------------------------------------------------- drama
@@ -115,7 +117,8 @@ def speech_row(speech: m.Speech, markup: EpubMarkup) -> str:
     # A print page that begins with this speech begins at its speaker's name.
     first = next((n for n in m.walk((speech.delivery, speech.paragraphs))
                   if isinstance(n, m.Text) and n.span is not None), None)
-    numbers = markup.breaks_before.pop(text_key(first), []) if first else []
+    key = text_key(first) if first else None
+    numbers = markup.breaks_before.pop(key, []) if key is not None else []
     breaks = "".join(pagebreak(n) for n in numbers)
     persona = f'<td epub:type="z3998:persona">{breaks}{escape(speech.label)}</td>'
     return f"<tr>\n{persona}\n<td>{_speech_words(speech, markup)}</td>\n</tr>"
@@ -127,13 +130,14 @@ def _speech_words(speech: m.Speech, markup: EpubMarkup) -> str:
     blocks = list(speech.paragraphs)
     if not blocks:
         return delivery
-    single = len(blocks) == 1 and isinstance(blocks[0], m.Paragraph) and not _is_figure(blocks[0])
-    if single:
-        words = markup.inlines(blocks[0].inlines)
+    opening = blocks[0]
+    if len(blocks) == 1 and isinstance(opening, m.Paragraph) and not _is_figure(opening):
+        words = markup.inlines(opening.inlines)
         return f"{delivery} {words}" if delivery else words
     parts = []
-    if isinstance(blocks[0], m.Paragraph) and not _is_figure(blocks[0]):
-        first = markup.inlines(blocks.pop(0).inlines)
+    if isinstance(opening, m.Paragraph) and not _is_figure(opening):
+        blocks.pop(0)
+        first = markup.inlines(opening.inlines)
         parts.append(f"<p>{delivery} {first}</p>" if delivery else f"<p>{first}</p>")
     elif delivery:
         parts.append(f"<p>{delivery}</p>")

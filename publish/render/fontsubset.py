@@ -39,7 +39,8 @@ def subset_font(data: bytes, text: str) -> bytes:
     face = hb.subset(hb.Face(hb.Blob(data)), subset_input)
     if face is None:
         raise SubsetError("HarfBuzz could not subset the font")
-    return face.blob.data
+    subset: bytes = face.blob.data
+    return subset
 
 
 def _tag(name: str) -> int:

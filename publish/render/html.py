@@ -73,8 +73,9 @@ def render_speech(speech: m.Speech, markup: Markup, numbered: bool = False) -> s
     paragraphs = list(speech.paragraphs)
     empty = ' empty' if not paragraphs and not speech.delivery else ""
     first = ""
-    if paragraphs and isinstance(paragraphs[0], m.Paragraph):
-        first = " " + markup.inlines(paragraphs.pop(0).inlines)
+    if paragraphs and isinstance(opening := paragraphs[0], m.Paragraph):
+        paragraphs.pop(0)
+        first = " " + markup.inlines(opening.inlines)
     head = f'<p class="speech-first"{mark}>{number}{speaker}{delivery}{first}</p>'
     rest = "\n".join(markup.block(block, "speech-cont") for block in paragraphs)
     who = " ".join(speech.speakers)

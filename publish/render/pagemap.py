@@ -17,12 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from typing import Any, TypeVar
 
 from publish import model as m
 from publish.render.epub_markup import TextKey, text_key
 from publish.render.markup import Markup
 
 MARKER_PREFIX = "pm-"  # a block's anchor in the page map: pm-<its data-pm number>
+Place = TypeVar("Place")  # where a page begins: a text run's key, or an element's id
 
 
 @dataclass
@@ -50,8 +52,9 @@ class MarkedMarkup(Markup):
 
     def inline(self, node: m.Inline) -> str:
         rendered = super().inline(node)
-        if isinstance(node, m.Text) and node.span is not None and self.blocks_runs:
-            self.blocks_runs[-1].append((text_key(node), unescape(rendered)))
+        key = text_key(node) if isinstance(node, m.Text) else None
+        if key is not None and self.blocks_runs:
+            self.blocks_runs[-1].append((key, unescape(rendered)))
         return rendered
 
     @property
@@ -60,11 +63,12 @@ class MarkedMarkup(Markup):
         return [runs[0][0] if runs else None for runs in self.blocks_runs]
 
 
-def page_map(html: str, markup: MarkedMarkup, structural_ids: list[str], document) -> PageMap:
+def page_map(html: str, markup: MarkedMarkup, structural_ids: list[str], document: Any) -> PageMap:
     """Page starts from the laid-out (WeasyPrint) `document` of the marked print HTML;
     `structural_ids` are the play and scene ids."""
     structural = set(structural_ids)
-    anchors_by_page, first_lines = [], []
+    anchors_by_page: list[set[str]] = []
+    first_lines: list[list[str]] = []
     for page in document.pages:
         anchors: set[str] = set()
         _collect_anchors(page._page_box, structural, anchors)
@@ -91,7 +95,7 @@ def _positions(html: str, structural: set[str], keys: list[TextKey | None]) -> d
     return positions
 
 
-def _collect_anchors(box, structural: set[str], found: set[str]) -> None:
+def _collect_anchors(box: Any, structural: set[str], found: set[str]) -> None:
     """The marked blocks and structural ids that have a box on this page. Uses WeasyPrint's
     box tree (`_page_box`; each box knows its element); the pinned WeasyPrint version keeps
     it stable. Lines are not entered: no block begins inside a line."""
@@ -151,16 +155,21 @@ def _offset(text: str, fragments: list[str]) -> int | None:
 
 
 def _move_within(result: PageMap, number: int, key: TextKey, offset: int) -> None:
-    for places in (result.before_text, result.at_id):
-        for where, numbers in list(places.items()):
-            if number in numbers:
-                numbers.remove(number)
-                if not numbers:
-                    del places[where]
+    _forget(result.before_text, number)
+    _forget(result.at_id, number)
     if offset == 0:  # the page begins exactly where a later run of the block begins
         result.before_text.setdefault(key, []).append(number)
     else:
         result.within_text.setdefault(key, []).append((offset, [number]))
+
+
+def _forget(places: dict[Place, list[int]], number: int) -> None:
+    """Page `number` no longer begins at any of `places`."""
+    for where, numbers in list(places.items()):
+        if number in numbers:
+            numbers.remove(number)
+            if not numbers:
+                del places[where]
 
 
 def assign(anchors_by_page: list[set[str]], keys: list[TextKey | None], positions: dict[str, int],
@@ -199,12 +208,13 @@ def assign(anchors_by_page: list[set[str]], keys: list[TextKey | None], position
 def _place(result: PageMap, point: str, keys: list[TextKey | None], numbers: list[int]) -> None:
     if point.startswith(MARKER_PREFIX):
         key = keys[int(point[len(MARKER_PREFIX):])]
+        assert key is not None  # only the markers of blocks with a text run are placed (_positions)
         result.before_text.setdefault(key, []).extend(numbers)
     else:
         result.at_id.setdefault(point, []).extend(numbers)
 
 
-def _first_texts(page_box, limit: int = 3) -> list[str]:
+def _first_texts(page_box: Any, limit: int = 3) -> list[str]:
     """The page's first text fragments in the flow: running heads, page numbers (margin
     boxes) and footnotes are skipped. Uses WeasyPrint's box tree (`_page_box`), the only place
     the laid-out text is; pinned WeasyPrint version keeps it stable."""
@@ -212,7 +222,7 @@ def _first_texts(page_box, limit: int = 3) -> list[str]:
 
     found: list[str] = []
 
-    def walk(box) -> None:
+    def walk(box: Any) -> None:
         if len(found) >= limit or isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
             return
         if isinstance(box, boxes.TextBox):

@@ -8,6 +8,7 @@ lay it out again with a wider gutter before anything is written (build/outputs.p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def layout(html: str, base_dir: Path, files: ProjectFiles) -> Any:
 _STYLE = re.compile(r"<style>\n(.*?)\n</style>\n", re.S)
 
 
-def write(document, output: Path, bleed_box: float | None = None,
+def write(document: Any, output: Path, bleed_box: float | None = None,
           variant: str | None = None) -> int:
     """Write a laid-out document; returns its page count. `bleed_box` (inches), when given,
     sets every page's BleedBox that far outside its TrimBox: WeasyPrint caps it at 10pt and
@@ -51,16 +52,17 @@ def write(document, output: Path, bleed_box: float | None = None,
     return len(document.pages)
 
 
-def to_bytes(document) -> bytes:
+def to_bytes(document: Any) -> bytes:
     """A laid-out document as PDF bytes (a part of a PDF merged later)."""
     try:
-        return document.write_pdf()
+        written: bytes = document.write_pdf()
+        return written
     except (OSError, ValueError, AssertionError) as exc:
         raise ToolError(f"WeasyPrint could not write the PDF: {exc}") from exc
 
 
-def _bleed_box_setter(points: float):
-    def finish(document, pdf) -> None:
+def _bleed_box_setter(points: float) -> Callable[[Any, Any], None]:
+    def finish(document: Any, pdf: Any) -> None:
         import pydyf
         for obj in pdf.objects:
             if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page" and "TrimBox" in obj:

@@ -18,7 +18,7 @@ from html import escape
 
 from publish import model as m
 from publish.model.diagnostics import Diagnostic
-from publish.model.diff import PlayDiff, word_diff
+from publish.model.diff import PlayDiff, Unit, word_diff
 from publish.model.stats import cast_stats
 from publish.render.html import (
     ContentsLinks,
@@ -252,7 +252,7 @@ def _play(play: m.Play, index: int, markup: ProofMarkup, flags: dict[int | None,
 
 
 def _division(division: m.Division, element_id: str, markup: ProofMarkup,
-              flags: dict[int | None, list[Flag]], diff: PlayDiff | None, at_end: list) -> str:
+              flags: dict[int | None, list[Flag]], diff: PlayDiff | None, at_end: list[Unit]) -> str:
     parts = [f'<section class="division" id="{element_id}">', scene_heading(division)]
     parts.extend(_blocks(division.blocks, markup, flags, diff))
     parts.append(_removed(at_end))
@@ -270,15 +270,16 @@ def _blocks(blocks: tuple[m.DramaBlock, ...], markup: ProofMarkup,
         status = diff.status(block) if diff else None
         if diff:
             parts.append(_removed(diff.removed(block)))
-        if status == "changed":
-            _mark_words(markup, diff.old(block), block)
+        old = diff.old(block) if diff and status == "changed" else None
+        if old is not None and isinstance(block, (m.Speech, m.StageDirection)):
+            _mark_words(markup, old, block)
         body = render_drama(block, markup, numbered=True)
         markup.inserted.clear()
         markup.deleted.clear()
         classes = " ".join(["unit", *([status] if status else [])])
         id_attr = f' id="{anchor}"' if anchor else ""
         label = f'<span class="change-label">{_change_label(status, diff, block)}</span>' \
-            if status else ""
+            if status and diff else ""
         parts.append(f'<div class="{classes}"{id_attr}>{label}{body}</div>')
         parts.extend(_flag_html(f) for f in mine if f.anchor != anchor)
     return parts
@@ -293,7 +294,7 @@ def _change_label(status: str, diff: PlayDiff, block: m.DramaBlock) -> str:
     return status
 
 
-def _removed(units: list) -> str:
+def _removed(units: list[Unit]) -> str:
     """Removed speeches and directions, struck through where they stood."""
     if not units:
         return ""
@@ -307,7 +308,7 @@ def _removed(units: list) -> str:
             f'{"".join(items)}</div>')
 
 
-def _mark_words(markup: ProofMarkup, old: m.DramaBlock, new: m.DramaBlock) -> None:
+def _mark_words(markup: ProofMarkup, old: Unit, new: Unit) -> None:
     """Fill the markup's word marks with what changed between two versions of a unit:
     new words are inserted; old ones are shown deleted before the word that replaced them
     (or after the last word when they ended the unit)."""
@@ -324,10 +325,10 @@ def _mark_words(markup: ProofMarkup, old: m.DramaBlock, new: m.DramaBlock) -> No
             markup.deleted.setdefault(where, []).extend(removed_words)
 
 
-def _tokens(unit: m.DramaBlock) -> list[tuple[int, int, str]]:
+def _tokens(unit: Unit) -> list[tuple[int, int, str]]:
     """(id(text node), index within it, word) for every word of a unit, in reading order."""
     content = (unit.delivery, unit.paragraphs) if isinstance(unit, m.Speech) else unit.inlines
-    tokens = []
+    tokens: list[tuple[int, int, str]] = []
     for node in m.walk(content):
         if isinstance(node, m.Text):
             tokens.extend((id(node), index, word) for index, word in enumerate(node.text.split()))

@@ -20,11 +20,20 @@ import contextlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from publish.render.proof import PART_LINK, play_folio_prefix
 from publish.support.versions import installed_version
 
+if TYPE_CHECKING:
+    import pikepdf
+
 POINTS_PER_PX = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
+
+# Where an element stands: (page index, x, y), in PDF points from the page's bottom left.
+Place: TypeAlias = tuple[int, float, float]
+# An outline entry as WeasyPrint's make_bookmark_tree gives it: (label, place, children, state).
+Bookmark: TypeAlias = tuple[str, Place, list["Bookmark"], str]
 
 
 @dataclass(frozen=True)
@@ -36,8 +45,8 @@ class ProofPart:
     play: int  # the play's index in the book
     pdf: bytes = field(repr=False)
     pages: int
-    anchors: dict[str, tuple[int, float, float]]
-    bookmarks: list = field(default_factory=list)
+    anchors: dict[str, Place]
+    bookmarks: list[Bookmark] = field(default_factory=list)
     changes: tuple[int, int, int] = (0, 0, 0)  # units added, changed, removed (--since)
 
     def page_labels(self) -> dict[str, str]:
@@ -46,9 +55,9 @@ class ProofPart:
         return {name: f"{prefix}{page + 1}" for name, (page, _, _) in self.anchors.items()}
 
 
-def anchors_in(document, wanted: set[str]) -> dict[str, tuple[int, float, float]]:
+def anchors_in(document: Any, wanted: set[str]) -> dict[str, Place]:
     """Where each id of `wanted` stands in a laid-out WeasyPrint document (first place)."""
-    found: dict[str, tuple[int, float, float]] = {}
+    found: dict[str, Place] = {}
     for index, page in enumerate(document.pages):
         height = page.height * POINTS_PER_PX
         for name, (x, y, *_) in page.anchors.items():  # (x1, y1, x2, y2): the box's corners
@@ -57,9 +66,10 @@ def anchors_in(document, wanted: set[str]) -> dict[str, tuple[int, float, float]
     return found
 
 
-def bookmarks_in(document) -> list:
+def bookmarks_in(document: Any) -> list[Bookmark]:
     """The document's outline, in PDF points from each page's bottom left."""
-    return document.make_bookmark_tree(POINTS_PER_PX, transform_pages=True)
+    tree: list[Bookmark] = document.make_bookmark_tree(POINTS_PER_PX, transform_pages=True)
+    return tree
 
 
 def merge(front_pdf: bytes, parts: list[ProofPart], output: Path) -> int:
@@ -71,7 +81,7 @@ def merge(front_pdf: bytes, parts: list[ProofPart], output: Path) -> int:
     with contextlib.ExitStack() as open_parts:
         proof = open_parts.enter_context(pikepdf.Pdf.open(io.BytesIO(front_pdf)))
         front_pages = len(proof.pages)
-        starts = []
+        starts: list[int] = []
         for part in parts:
             starts.append(len(proof.pages))
             laid_out = open_parts.enter_context(pikepdf.Pdf.open(io.BytesIO(part.pdf)))
@@ -89,13 +99,13 @@ def merge(front_pdf: bytes, parts: list[ProofPart], output: Path) -> int:
         return len(proof.pages)
 
 
-def _destination(proof, place: tuple[int, float, float]):
+def _destination(proof: pikepdf.Pdf, place: Place) -> pikepdf.Array:
     import pikepdf
     index, x, y = place
     return pikepdf.Array([proof.pages[index].obj, pikepdf.Name.XYZ, round(x, 3), round(y, 3), 0])
 
 
-def _resolve_front_links(proof, front_pages: int, places: dict) -> None:
+def _resolve_front_links(proof: pikepdf.Pdf, front_pages: int, places: dict[str, Place]) -> None:
     """Each `publish-proof-part:<id>` link of the front becomes a link to where <id> stands;
     a link to an id no part has (none should) is removed rather than left pointing nowhere."""
     import pikepdf
@@ -114,7 +124,7 @@ def _resolve_front_links(proof, front_pages: int, places: dict) -> None:
         page.obj.Annots = kept
 
 
-def _part_link_target(annotation) -> str | None:
+def _part_link_target(annotation: pikepdf.Object) -> str | None:
     action = annotation.get("/A")
     if annotation.get("/Subtype") != "/Link" or action is None or action.get("/S") != "/URI":
         return None
@@ -122,7 +132,7 @@ def _part_link_target(annotation) -> str | None:
     return uri[len(PART_LINK):] if uri.startswith(PART_LINK) else None
 
 
-def _name_destinations(proof, places: dict) -> None:
+def _name_destinations(proof: pikepdf.Pdf, places: dict[str, Place]) -> None:
     import pikepdf
     names = pikepdf.NameTree.new(proof)
     for name in sorted(places):
@@ -130,10 +140,10 @@ def _name_destinations(proof, places: dict) -> None:
     proof.Root.Names = pikepdf.Dictionary(Dests=names.obj)
 
 
-def _outline(proof, parts: list[ProofPart], starts: list[int]) -> None:
+def _outline(proof: pikepdf.Pdf, parts: list[ProofPart], starts: list[int]) -> None:
     from pikepdf import OutlineItem
 
-    def item(bookmark, start: int) -> OutlineItem:
+    def item(bookmark: Bookmark, start: int) -> OutlineItem:
         label, (page, x, y), children, state = bookmark
         entry = OutlineItem(label, start + page, "XYZ", left=round(x, 3), top=round(y, 3))
         entry.is_closed = state == "closed"
@@ -145,10 +155,10 @@ def _outline(proof, parts: list[ProofPart], starts: list[int]) -> None:
             outline.root.extend(item(bookmark, start) for bookmark in part.bookmarks)
 
 
-def _label_pages(proof, front_pages: int, parts: list[ProofPart], starts: list[int]) -> None:
+def _label_pages(proof: pikepdf.Pdf, front_pages: int, parts: list[ProofPart], starts: list[int]) -> None:
     """The folios the pages show, as PDF page labels: i, ii... then 1-1, 1-2..., 2-1..."""
     import pikepdf
-    numbers = []
+    numbers: list[int | pikepdf.Dictionary] = []
     if front_pages:
         numbers += [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
     for part, start in zip(parts, starts, strict=True):

@@ -176,7 +176,7 @@ def project_fetcher(files: ProjectFiles) -> Any:
     everything else."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class ProjectOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class ProjectOnlyFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith("file://"):
                 raise ValueError(f"not fetched (only project files are read): {url}")
@@ -198,6 +198,8 @@ class _PageListener(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if isinstance(record.msg, str) and record.msg.endswith("Page %d") and record.args:
+            # WeasyPrint's args are a tuple whose first item is the page number; logging types
+            # them as any tuple or mapping of objects.
             self.report(int(record.args[0]))  # type: ignore[index, call-overload]
 
 

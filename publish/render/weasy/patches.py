@@ -46,6 +46,9 @@ from __future__ import annotations
 import inspect
 import itertools
 import textwrap
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
 FIXES_MODULE = "publish/render/weasy/patches.py"
 
@@ -125,8 +128,8 @@ def apply(linear_time: bool = True) -> None:
              helpers={"_publish_page_type_keys": _page_type_keys})
 
 
-def _rewrite(module, name: str, replacements: list[tuple[str, str]],
-             helpers: dict | None = None, importers: list | None = None) -> None:
+def _rewrite(module: ModuleType, name: str, replacements: list[tuple[str, str]],
+             helpers: dict[str, object] | None = None, importers: list[ModuleType] | None = None) -> None:
     """Replace each `old` (present exactly once) by `new` in `module.name`'s source; the
     `importers`, modules that imported the function by name, get the new one too."""
     function = getattr(module, name)
@@ -144,7 +147,7 @@ def _rewrite(module, name: str, replacements: list[tuple[str, str]],
         setattr(importer, name, patched)
 
 
-def _rewrite_property(module, cls: type, name: str, replacements: list[tuple[str, str]]) -> None:
+def _rewrite_property(module: ModuleType, cls: type, name: str, replacements: list[tuple[str, str]]) -> None:
     """As `_rewrite`, for the property `cls.name` defined in `module`."""
     original = cls.__dict__[name]
     if getattr(original.fget, "_publish_patched", False):
@@ -156,7 +159,8 @@ def _rewrite_property(module, cls: type, name: str, replacements: list[tuple[str
     setattr(cls, name, patched)
 
 
-def _recompiled(function, module, name: str, replacements: list[tuple[str, str]], shown: str):
+def _recompiled(function: Callable[..., Any], module: ModuleType, name: str,
+                replacements: list[tuple[str, str]], shown: str) -> Any:
     """What `function`'s source defines as `name` once each `old` (present exactly once) is
     replaced by `new`, compiled in `module` at the source's own line numbers (a traceback
     through it still points into the library's file)."""
@@ -172,13 +176,13 @@ def _recompiled(function, module, name: str, replacements: list[tuple[str, str]]
         if source.count(old) != 1:
             raise WeasyPrintFixError(f"{shown} changed; review {FIXES_MODULE} for this version")
         source = source.replace(old, new)
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     code = compile("\n" * (first_line - 1) + source, filename or shown, "exec")
     exec(code, module.__dict__, namespace)  # noqa: S102 - the library's own code, lines changed
     return namespace[name]
 
 
-def _index_page_type_styles(style_for_class) -> None:
+def _index_page_type_styles(style_for_class: Any) -> None:
     """Make `StyleFor.add_page_declarations` also note, by page type, the keys it adds to
     the cascaded styles (WeasyPrint adds page types' keys nowhere else once the document's
     styles are computed and the dict cleared)."""
@@ -195,7 +199,7 @@ def _index_page_type_styles(style_for_class) -> None:
             "WeasyPrint's StyleFor.add_page_declarations changed; review "
             f"{FIXES_MODULE} for this WeasyPrint version")
 
-    def add_page_declarations(self, page_type):
+    def add_page_declarations(self: Any, page_type: Any) -> None:
         cascaded = self._cascaded_styles
         before = len(cascaded)
         original(self, page_type)
@@ -204,7 +208,7 @@ def _index_page_type_styles(style_for_class) -> None:
         for key in added:
             index.setdefault(key[0], []).append(key)
 
-    add_page_declarations._publish_patched = True
+    add_page_declarations.__dict__["_publish_patched"] = True
     style_for_class.add_page_declarations = add_page_declarations
 
 
@@ -222,7 +226,7 @@ class EarlierPages:
     set of this page's own: its list holds it too, gathered from the next page on.
     """
 
-    def __init__(self, context, page_maker: list, index: int, key: str) -> None:
+    def __init__(self, context: Any, page_maker: list[Any], index: int, key: str) -> None:
         kept = context.__dict__.setdefault("_publish_earlier_pages", {})
         if key not in kept or kept[key][0] > index:
             kept[key] = [0, set()]  # [pages covered, their items]
@@ -230,23 +234,24 @@ class EarlierPages:
         self._page_maker = page_maker
         self._index = index
         self._key = key
-        self._added: set = set()
+        self._added: set[object] = set()
 
-    def _gathered(self) -> set:
-        covered, items = self._kept
+    def _gathered(self) -> set[object]:
+        covered: int = self._kept[0]
+        items: set[object] = self._kept[1]
         for entry in self._page_maker[covered:self._index]:
             items.update(entry[-1].get(self._key, ()))
         self._kept[0] = max(covered, self._index)
         return items
 
-    def __contains__(self, item) -> bool:
+    def __contains__(self, item: object) -> bool:
         return item in self._added or item in self._gathered()
 
-    def append(self, item) -> None:
+    def append(self, item: object) -> None:
         self._added.add(item)
 
 
-def fixed_box_pages(context, pages: list, start: int, stop: int) -> list:
+def fixed_box_pages(context: Any, pages: list[Any], start: int, stop: int) -> list[Any]:
     """The pages of pages[start:stop] that have fixed boxes, in order; which pages have any
     is found once per layout (`pages` is the finished list of the layout's pages)."""
     found = context.__dict__.get("_publish_fixed_box_pages")
@@ -256,7 +261,8 @@ def fixed_box_pages(context, pages: list, start: int, stop: int) -> list:
     return [pages[index] for index in found[1] if start <= index < stop]
 
 
-def _page_type_keys(style_for, page_type) -> list:
+def _page_type_keys(style_for: Any, page_type: Any) -> list[Any]:
     """The cascaded-style keys of `page_type`, in the order they were added: the entries
     of `style_for.get_cascaded_styles()` whose element is `page_type`."""
-    return style_for.__dict__.get("_publish_page_type_keys", {}).get(page_type, [])
+    keys: list[Any] = style_for.__dict__.get("_publish_page_type_keys", {}).get(page_type, [])
+    return keys
