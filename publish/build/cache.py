@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from publish.support.digests import code_identity, digest, file_digest
 from publish.support.versions import installed_version
@@ -94,8 +95,9 @@ class Cache:
 
     # ------------------------------------------------------------ objects
 
-    def load(self, kind: str, key: str):
-        """The object stored under `key`, or None. A damaged entry is treated as missing."""
+    def load(self, kind: str, key: str) -> Any:
+        """The object stored under `key`, or None. A damaged entry is treated as missing.
+        Unpickled, so of no type known here: the caller knows what it keeps under `kind`."""
         if self.folder is None:
             return None
         try:
@@ -106,13 +108,13 @@ class Cache:
     def has(self, kind: str, key: str) -> bool:
         return self.folder is not None and self._path(kind, key).is_file()
 
-    def store(self, kind: str, key: str, value) -> None:
+    def store(self, kind: str, key: str, value: object) -> None:
         if self.folder is not None:
             self._write(self._path(kind, key), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
     # ------------------------------------------------------------ files
 
-    def file(self, kind: str, key: str) -> tuple[Path, dict] | None:
+    def file(self, kind: str, key: str) -> tuple[Path, dict[str, Any]] | None:
         """A stored output file and its metadata (page count), or None."""
         if self.folder is None:
             return None
@@ -123,13 +125,13 @@ class Cache:
             return None
         return (path, info) if path.is_file() else None
 
-    def keep_file(self, kind: str, key: str, source: Path, info: dict) -> None:
+    def keep_file(self, kind: str, key: str, source: Path, info: dict[str, Any]) -> None:
         """Copy a finished output into the store; its metadata is written last, so an entry
         is only found once its file is complete."""
         if self.folder is not None:
             self.keep_bytes(kind, key, source.read_bytes(), info)
 
-    def keep_bytes(self, kind: str, key: str, data: bytes, info: dict) -> None:
+    def keep_bytes(self, kind: str, key: str, data: bytes, info: dict[str, Any]) -> None:
         """Keep `data` as a file entry (a part of an output), found again by `file`; its
         metadata is written last."""
         if self.folder is None:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from publish import model as m
 from publish.build.cache import Cache
 from publish.build.jobs import OUTPUTS, Artifact, BookJob
 from publish.build.keys import image_identities
 from publish.config import TRIMS, PrintConfig
-from publish.model.diff import diff_play
+from publish.model.diff import PlayDiff, diff_play
 from publish.reading.files import IMAGE_TYPES, ProjectFiles
 from publish.reading.revision import play_at
 from publish.render import page, pdf
@@ -24,7 +26,7 @@ from publish.render.assets import font_face_css, stylesheet
 from publish.render.epub import EpubOptions, write_epub
 from publish.render.html import Stamp, division_id, play_id, render_book
 from publish.render.markup import Markup
-from publish.render.pagemap import MarkedMarkup, page_map
+from publish.render.pagemap import MarkedMarkup, PageMap, page_map
 from publish.render.proof import (
     ProofMarkup,
     anchors_of,
@@ -39,7 +41,8 @@ from publish.support.collector import release_garbage
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
            target: Path, settings: PrintConfig, since: str | None, cache: Cache | None = None,
-           layout_key: str = "", page_map=None, parts: tuple = ()) -> Artifact:
+           layout_key: str = "", page_map: PageMap | None = None,
+           parts: Sequence[ProofPart | None] = ()) -> Artifact:
     """Render one output of one book to `target`, atomically. The print PDF also returns the
     page map of its layout (where each print page begins, for the EPUB's page-list) and keeps
     it in `cache` under `layout_key`; the EPUB takes it as `page_map`, or from the cache, and
@@ -48,14 +51,14 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
     out its front and merges them."""
     cache = cache or Cache(None)
     with _source_date(modified), atomic_output(target) as temporary:
-        pages = None
+        pages: int | None = None
         rebuilt = tuple(job.manuscripts)
         if kind == "epub":
             options = _epub_options(job, files, stamp, settings, cache, layout_key, page_map)
             rebuilt = tuple(write_epub(job.book, files, job.manuscripts, temporary, modified,
                                        options))
         elif kind == "proof":
-            pages = _proof_pdf(job, files, stamp, since, parts, temporary)
+            pages = _proof_pdf(job, files, stamp, since, _all_laid_out(parts), temporary)
         elif kind == "pdf":
             pages, page_map = _print_pdf(job, files, stamp, settings, temporary)
             cache.store("pagemap", layout_key, page_map)
@@ -69,7 +72,7 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
 
 
 @contextlib.contextmanager
-def _source_date(modified: dt.datetime):
+def _source_date(modified: dt.datetime) -> Iterator[None]:
     """SOURCE_DATE_EPOCH set to the build's date while rendering: fontTools, which WeasyPrint
     uses to subset fonts, stamps each subset with the current time unless it is set, so
     without it two builds of the same commit differed inside their fonts."""
@@ -84,7 +87,8 @@ def _source_date(modified: dt.datetime):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig):
+def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp,
+                 settings: PrintConfig) -> tuple[str, MarkedMarkup, Any]:
     """The print edition laid out: (html, its MarkedMarkup, WeasyPrint document). Laid out
     with the gutter its estimated length calls for, then again while the page count calls
     for another gutter. Pages only grow with the gutter, so the search moves one way (wider,
@@ -109,7 +113,7 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Prin
 
 
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-               target: Path):
+               target: Path) -> tuple[int, PageMap]:
     """The print PDF, and the page map of its layout: (page count, PageMap)."""
     html, markup, document = print_layout(job, files, stamp, settings)
     pages = _page_map(job, html, markup, document)
@@ -118,14 +122,14 @@ def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintC
                      variant=settings.pdf_variant), pages
 
 
-def _page_map(job: BookJob, html: str, markup, document):
+def _page_map(job: BookJob, html: str, markup: MarkedMarkup, document: Any) -> PageMap:
     structural = [element_id for index, play in enumerate(job.book.plays)
                   for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
     return page_map(html, markup, structural, document)
 
 
 def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-                  cache: Cache, layout_key: str, page_map=None):
+                  cache: Cache, layout_key: str, page_map: PageMap | None = None) -> EpubOptions:
     """The EPUB's metadata, cover and the print edition's page starts (for its page-list):
     given by the print PDF's render, or from the cache, else from a layout of its own."""
 
@@ -148,7 +152,7 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
         play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
 
 
-def _image_src(job: BookJob, files: ProjectFiles):
+def _image_src(job: BookJob, files: ProjectFiles) -> Callable[[m.Image], str | None]:
     def image_src(node: m.Image) -> str | None:
         manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
         local = files.image(node.url, manuscript)
@@ -192,7 +196,7 @@ def _proof_paper(job: BookJob) -> str:
 
 
 def proof_play_html(job: BookJob, files: ProjectFiles, stamp: Stamp, index: int,
-                    since_commit: str = "", diff=None) -> str:
+                    since_commit: str = "", diff: PlayDiff | None = None) -> str:
     """The HTML of the proof of play `index` (one part of the proof); with `since_commit`
     (a full commit id), its changes since then marked (`diff`, when known already)."""
 
@@ -204,7 +208,7 @@ def proof_play_html(job: BookJob, files: ProjectFiles, stamp: Stamp, index: int,
 
 
 def render_proof_part(job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-                      index: int, since_commit: str = ""):
+                      index: int, since_commit: str = "") -> ProofPart:
     """The proof of play `index`, laid out: a ProofPart (its PDF, pages, anchors, and the
     count of its changes since `since_commit`, for the summary)."""
 
@@ -227,20 +231,30 @@ def proof_front_html(job: BookJob, stamp: Stamp, since: str | None, pages: dict[
                               changes if since else None, since or "", _proof_paper(job))
 
 
+def _all_laid_out(parts: Sequence[ProofPart | None]) -> list[ProofPart]:
+    """The proof's parts, every one laid out by now (RenderTask.given fills in those the
+    cache did not hold)."""
+    laid_out = [part for part in parts if part is not None]
+    if len(laid_out) != len(parts):
+        raise ValueError("a part of the proof was never laid out")
+    return laid_out
+
+
 def _proof_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, since: str | None,
-               parts: tuple, output: Path) -> int:
+               parts: list[ProofPart], output: Path) -> int:
     """The front laid out with the pages the parts give, then merged with them into
     `output`; returns the page count."""
 
     pages: dict[str, str] = {}
     for part in parts:
         pages.update(part.page_labels())
-    changes = tuple(sum(counts) for counts in zip((0, 0, 0), *(part.changes for part in parts), strict=True))
-    html = proof_front_html(job, stamp, since, pages, changes)
+    added, changed, removed = (sum(counts) for counts in
+                               zip((0, 0, 0), *(part.changes for part in parts), strict=True))
+    html = proof_front_html(job, stamp, since, pages, (added, changed, removed))
     front = pdf.to_bytes(pdf.layout(html, job.root, files))
-    return merge(front, list(parts), output)
+    return merge(front, parts, output)
 
 
-def _play_diff(job: BookJob, play: m.Play, commit: str):
+def _play_diff(job: BookJob, play: m.Play, commit: str) -> PlayDiff:
     """The play's diff against its manuscript at `commit` (a full commit id)."""
     return diff_play(play_at(job.root, commit, play), play)

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publish.build.cache import Cache, copy_out
 from publish.build.jobs import OUTPUTS, Artifact, BookJob, Progress
@@ -25,6 +26,9 @@ from publish.reading.files import ProjectFiles
 from publish.render.html import Stamp
 from publish.render.proof_parts import ProofPart
 from publish.support.atomic import clean_stale
+
+if TYPE_CHECKING:
+    from publish.render.pagemap import PageMap
 
 
 def build(job: BookJob, outputs: tuple[str, ...], outdir: Path, strict: bool = False,
@@ -127,11 +131,11 @@ class RenderTask:
     key: str  # the output's cache key
     cache_folder: Path | None
     layout_key: str = ""  # the print layout's key, under which the EPUB keeps its page map
-    page_map: object = None  # for the EPUB: the print PDF's page map, when rendered before it
+    page_map: PageMap | None = None  # for the EPUB: the print PDF's page map, when rendered before it
     text_size: int = 0  # the text laid out, in model nodes: what its layout costs
     play: int = -1  # a proof part: the index of its play
     # The proof: each play's laid-out part (ProofPart), None for those still to lay out.
-    parts: tuple = ()
+    parts: tuple[ProofPart | None, ...] = ()
     since_commit: str = ""  # the commit `since` names
 
     def given(self, prerequisites: list[Artifact]) -> RenderTask:

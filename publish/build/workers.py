@@ -14,15 +14,37 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import TypeVar
+from collections.abc import Callable, Hashable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from publish.render import weasy
 from publish.support.collector import collector_paused, earlier_frozen, freeze_inherited, release_garbage
 
+
+class Task(Protocol):
+    """What the scheduling needs of a task (build/plan.RenderTask is one)."""
+
+    def label(self) -> str: ...
+
+    def weight(self) -> int: ...
+
+    def lays_out(self) -> bool: ...
+
+    def given(self, prerequisites: list[Any]) -> Self: ...
+
+
+class Made(Protocol):
+    """What running a task gives (build/jobs.Artifact is one): the pages it laid out."""
+
+    @property
+    def pages(self) -> int | None: ...
+
+
 T = TypeVar("T")
-R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
+TaskT = TypeVar("TaskT", bound=Task)
+R = TypeVar("R", bound=Made)
 
 
 def default_workers() -> int:
@@ -33,7 +55,7 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_tasks(tasks: list[T], run: Callable[[T], R], workers: int, notify: Callable[[str], None],
+def run_tasks(tasks: list[TaskT], run: Callable[[TaskT], R], workers: int, notify: Callable[[str], None],
               waits: dict[int, list[int]] | None = None) -> dict[int, R]:
     """`run(task)` for each of `tasks` (build/plan.RenderTask), returning {position: result}.
     `waits` maps a task's position to the positions of the tasks it must wait for; it starts
@@ -43,24 +65,24 @@ def run_tasks(tasks: list[T], run: Callable[[T], R], workers: int, notify: Calla
     are forked with it)."""
     global _run
     _run = run
-    schedule = _Schedule(tasks, waits or {})
+    schedule: _Schedule[TaskT, R] = _Schedule(tasks, waits or {})
     progress = _PageProgress(notify)
     if workers <= 1 or len(tasks) <= 1:
         return _run_here(schedule, notify, progress)
     return _run_in_pool(schedule, min(workers, len(tasks)), notify, progress)
 
 
-class _Schedule:
+class _Schedule(Generic[TaskT, R]):
     """Which task starts next: the longest of those whose prerequisites are all done."""
 
-    def __init__(self, tasks: list, waits: dict[int, list[int]]) -> None:
+    def __init__(self, tasks: list[TaskT], waits: dict[int, list[int]]) -> None:
         self.tasks = tasks
         self.waits = waits
         self.waiting = {p: [w for w in waits if p in waits[w]] for ps in waits.values() for p in ps}
-        self.done: dict = {}
+        self.done: dict[int, R] = {}
         self.ready = [i for i in range(len(tasks)) if not waits.get(i)]
 
-    def next(self):
+    def next(self) -> tuple[int, list[R]] | None:
         """(position, the artifacts of its prerequisites) of the longest ready task, or None
         when none is ready."""
         if not self.ready:
@@ -69,7 +91,7 @@ class _Schedule:
         self.ready.remove(i)
         return i, [self.done[p] for p in self.waits.get(i, ())]
 
-    def finished(self, i: int, artifact) -> None:
+    def finished(self, i: int, artifact: R) -> None:
         self.done[i] = artifact
         for waiter in self.waiting.get(i, ()):
             if all(p in self.done for p in self.waits[waiter]):
@@ -90,7 +112,8 @@ class _PageProgress:
             self.notify(f"{label}, {page} pages laid out")
 
 
-def _run_here(schedule: _Schedule, notify, progress) -> dict:
+def _run_here(schedule: _Schedule[TaskT, R], notify: Callable[[str], None],
+              progress: _PageProgress) -> dict[int, R]:
     _report_layout_to(progress)
     # As in a render process, what the build holds is frozen while the renders run. This
     # process goes on (`publish watch` builds again): unfrozen after, its collector takes
@@ -107,7 +130,8 @@ def _run_here(schedule: _Schedule, notify, progress) -> dict:
     return schedule.done
 
 
-def _run_in_pool(schedule: _Schedule, workers: int, notify, progress) -> dict:
+def _run_in_pool(schedule: _Schedule[TaskT, R], workers: int, notify: Callable[[str], None],
+                 progress: _PageProgress) -> dict[int, R]:
     context = multiprocessing.get_context("fork")
     pages_laid_out = context.SimpleQueue()  # (task label, page) from the render processes
     build = os.getpid()
@@ -128,8 +152,8 @@ def _run_in_pool(schedule: _Schedule, workers: int, notify, progress) -> dict:
     _forked_tasks = schedule.tasks
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=start_render_process) as pool:
-        futures: dict = {}
-        running = set()
+        futures: dict[Future[R], int] = {}
+        running: set[int] = set()
 
         # No more tasks in the pool than it has processes: a task that becomes ready later
         # (a proof's front, an EPUB) then starts as soon as a process is free, rather than
@@ -141,7 +165,7 @@ def _run_in_pool(schedule: _Schedule, workers: int, notify, progress) -> dict:
                 futures[pool.submit(_run_forked, i, prerequisites)] = i
                 running.add(i)
 
-        def then(i: int, artifact) -> None:
+        def then(i: int, artifact: R) -> None:
             running.discard(i)
             schedule.finished(i, artifact)
             start_ready()
@@ -154,14 +178,16 @@ def _run_in_pool(schedule: _Schedule, workers: int, notify, progress) -> dict:
     return schedule.done
 
 
-_forked_tasks: list = []  # the tasks of the pool this render process was forked for
+_forked_tasks: list[Any] = []  # the tasks of the pool this render process was forked for
 
 
-def _run_forked(position: int, prerequisites: list):
+# What these return is what `_run` returns: the result type of the function run_tasks was
+# given, which a module-level variable (inherited by the forked processes) cannot carry.
+def _run_forked(position: int, prerequisites: list[Any]) -> Any:
     return _run_given(_forked_tasks[position], prerequisites)
 
 
-def _run_given(task, prerequisites: list):
+def _run_given(task: Task, prerequisites: list[Any]) -> Any:
     """Run `task`, given what the tasks it waited for made."""
     return _run_labelled(task.given(prerequisites) if prerequisites else task)
 
@@ -194,17 +220,17 @@ _pages_unreleased = 0  # pages laid out here since the last release_garbage()
 RELEASE_AFTER_PAGES = 100
 
 
-_run: Callable = lambda task: None  # noqa: E731  (the task function run_tasks was given)
+_run: Callable[[Any], Any] = lambda task: None  # noqa: E731  (the task function run_tasks was given)
 
 
-def _run_labelled(task):
+def _run_labelled(task: Task) -> Any:
     global _current_label, _pages_unreleased
     _current_label = task.label()
     if _pages_unreleased >= RELEASE_AFTER_PAGES:
         release_garbage()
         _pages_unreleased = 0
     with collector_paused():
-        artifact = _run(task)
+        artifact: Made = _run(task)
     if task.lays_out():
         _pages_unreleased += artifact.pages or 0
     return artifact
@@ -215,8 +241,8 @@ def _report_layout_to(report: Callable[[str, int], None]) -> None:
     weasy.report_pages_to(lambda page: report(_current_label, page))
 
 
-def parallel_map(function: Callable, args: list[tuple], workers: int,
-                 meanwhile: Callable[[], None] | None = None) -> list:
+def parallel_map(function: Callable[..., T], args: list[tuple[Any, ...]], workers: int,
+                 meanwhile: Callable[[], None] | None = None) -> list[T]:
     """`function(*a)` for each `a` of `args`, in up to `workers` forked processes, in order;
     `meanwhile()` runs here once they have started (the processes are forked first, so
     nothing it loads or starts is copied into them)."""
@@ -230,12 +256,13 @@ def parallel_map(function: Callable, args: list[tuple], workers: int,
     return [results[index] for index in range(len(args))]
 
 
-def _collect(futures: dict, then: Callable | None = None, poll: Callable | None = None) -> dict:
+def _collect(futures: dict[Future[T], K], then: Callable[[K, T], None] | None = None,
+             poll: Callable[[], None] | None = None) -> dict[K, T]:
     """Wait for every future of `futures` ({future: key}); `then(key, result)` may add more
     to it; `poll()` runs a few times a second meanwhile. On the first failure, cancel what
     has not started and raise it (the renders already running finish, and write only their
     own temporary files)."""
-    results = {}
+    results: dict[K, T] = {}
     pending = set(futures)
     while pending:
         finished, pending = wait(pending, timeout=0.25 if poll else None,

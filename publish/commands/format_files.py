@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish import model as m
 from publish.config import Config
 from publish.reading.fmt import format_play
 from publish.reading.normalize import normalize
@@ -21,7 +22,7 @@ class FormatResult:
     changed: bool
 
 
-def format_text(text: str, shown: str, cast=()) -> str:
+def format_text(text: str, shown: str, cast: tuple[m.CastMember, ...] = ()) -> str:
     """The canonical form of one manuscript's text. The cast matters for the plain dialect;
     the title override of book.yaml does not (the file keeps its own heading)."""
     play, _ = normalize(parse_markdown(text, shown), shown, cast)

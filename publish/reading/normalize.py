@@ -32,6 +32,7 @@ from publish.reading.atoms import (
     strip_blank_edges,
     unwrap_blocks,
 )
+from publish.reading.pandoc_ast import PandocAst
 from publish.reading.recognize import (
     DIVISION_HEADING,
     NOTE_START,
@@ -48,7 +49,7 @@ from publish.reading.recognize import (
 )
 
 
-def normalize(ast: dict, path: str, cast: tuple[m.CastMember, ...] = (),
+def normalize(ast: PandocAst, path: str, cast: tuple[m.CastMember, ...] = (),
               title: str | None = None) -> tuple[m.Play, list[Diagnostic]]:
     """One manuscript's pandoc AST as a Play, with the diagnostics met on the way."""
     blocks = unwrap_blocks(ast["blocks"])
