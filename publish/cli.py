@@ -15,13 +15,26 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import click
 
 from publish import __version__, model as m
 from publish.model.diagnostics import Diagnostic, Severity, fails
 from publish.model.errors import ConfigError, InputError, PublishError
+
+if TYPE_CHECKING:  # imported where used: each command loads only what it needs
+    from rich.console import Console
+
+    from publish.build.cache import Cache
+    from publish.build.jobs import BookJob
+    from publish.commands.watch import Failed, Rebuilt
+    from publish.config import Config
+
+# A click command's function, as its option decorators take and give it back.
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 # Colours and styles only on a terminal (rich's detection), and never with NO_COLOR set: rich
 # alone would drop the colours but keep bold and italic, which NO_COLOR users do not want
@@ -33,11 +46,11 @@ class _Console:
     """A rich Console, made when first used: `publish all -q` prints nothing, and importing
     rich would only delay the build, whose first steps all wait for this process."""
 
-    def __init__(self, **options) -> None:
+    def __init__(self, **options: Any) -> None:
         self._options = options
-        self._console = None
+        self._console: Console | None = None
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         if self._console is None:
             from rich.console import Console
             self._console = Console(**self._options)
@@ -48,7 +61,11 @@ stdout = _Console(highlight=False, soft_wrap=True, color_system=_COLOURS)
 stderr = _Console(stderr=True, highlight=False, soft_wrap=True, color_system=_COLOURS)
 
 
-def _project(required: bool):
+@overload
+def _project(required: Literal[True]) -> Config: ...
+@overload
+def _project(required: bool) -> Config | None: ...
+def _project(required: bool) -> Config | None:
     from publish.config import find_root, load
     root = find_root(Path.cwd())
     if root is None:
@@ -58,13 +75,13 @@ def _project(required: bool):
     return load(root)
 
 
-def _books(files: tuple[str, ...], book: str | None):
+def _books(files: tuple[str, ...], book: str | None) -> list[BookJob]:
     """The books to build: from FILES (one-play books) or from book.yaml."""
     return _jobs_and_cache(files, book, use_cache=False)[0]
 
 
 def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool, workers: int = 1,
-                    meanwhile=None):
+                    meanwhile: Callable[[], None] | None = None) -> tuple[list[BookJob], Cache | None]:
     """The books to build and the project's build cache (disabled without `use_cache`;
     None outside a project); manuscripts are parsed by `workers` processes, while this one
     runs `meanwhile`."""
@@ -73,10 +90,12 @@ def _jobs_and_cache(files: tuple[str, ...], book: str | None, use_cache: bool, w
     config = _project(required=not files or bool(book))
     cache = Cache.for_project(config.root, use_cache) if config else None
     if files and book:
+        assert config is not None  # required with --book
         jobs = [assemble_part(config, config.book(book), files, cache)]
     elif files:
         jobs = [assemble_file(Path(f), config, cache) for f in files]
     else:
+        assert config is not None  # required without FILES
         books = [config.book(book)] if book else list(config.books)
         jobs = assemble_books(config, books, cache, workers, meanwhile)
     return jobs, cache
@@ -100,7 +119,7 @@ def _report(diagnostics: list[Diagnostic], verbose: bool, console: _Console = st
         console.print(diagnostic.format(), style=style, markup=False)
 
 
-def _run(action, verbose: bool = False) -> None:
+def _run(action: Callable[[], None], verbose: bool = False) -> None:
     """Run a command body; turn project errors into one line and an exit status. A tool's
     own error output (pandoc's, WeasyPrint's) is shown with --verbose or PUBLISH_VERBOSE=1."""
     try:
@@ -136,7 +155,7 @@ def main() -> None:
     """
 
 
-def _since_option(proof: bool):
+def _since_option(proof: bool) -> Callable[[Command], Command]:
     """`--since REF` for the commands that build a proof; the others do not take it."""
     if proof:
         return click.option("--since", "since", metavar="REF", default=None,
@@ -144,14 +163,14 @@ def _since_option(proof: bool):
     return lambda command: command
 
 
-def _jobs_option(command):
+def _jobs_option(command: Command) -> Command:
     return click.option(
         "-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
         help="At most N processes at once for parsing and rendering (default: one per CPU)."
     )(command)
 
 
-def _build_command(name: str, outputs: tuple[str, ...], summary: str):
+def _build_command(name: str, outputs: tuple[str, ...], summary: str) -> click.Command:
     @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
     @_since_option("proof" in outputs)
     @click.option("--book", "book", metavar="NAME", help="Build only this book of book.yaml.")
@@ -167,8 +186,10 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
     @_jobs_option
     @_profile_option(outputs)
     @click.option("--no-cache", is_flag=True, help="Render everything; neither read nor fill .cache/.")
-    def command(files, book, outdir, strict, quiet, verbose, jobs, no_cache, since=None, profile=None):
-        def action():
+    def command(files: tuple[str, ...], book: str | None, outdir: str | None, strict: bool,
+                quiet: bool, verbose: bool, jobs: int | None, no_cache: bool,
+                since: str | None = None, profile: str | None = None) -> None:
+        def action() -> None:
             from publish.build.plan import build_all
             from publish.build.workers import default_workers
             processes = jobs or default_workers()
@@ -186,7 +207,7 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
                   else contextlib.nullcontext()) as status:
                 results = build_all(books, outputs, target, strict, since=since, profile=profile,
                                     cache=cache, workers=processes,
-                                    progress=status.update if not quiet else None)
+                                    progress=status.update if status is not None else None)
             rows = [(a.path, a.pages, a.size, _warnings(job.diagnostics))
                     for job, artifacts in zip(books, results, strict=True) for a in artifacts]
             if not quiet:
@@ -213,7 +234,7 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str):
     return main.command(name)(command)
 
 
-def _unique(books) -> list[Diagnostic]:
+def _unique(books: list[BookJob]) -> list[Diagnostic]:
     """The diagnostics of all books, a manuscript in two books reported once."""
     return list(dict.fromkeys(d for job in books for d in job.diagnostics))
 
@@ -222,7 +243,7 @@ def _warnings(diagnostics: list[Diagnostic]) -> int:
     return sum(d.severity is Severity.WARNING for d in diagnostics)
 
 
-def _profile_option(outputs: tuple[str, ...]):
+def _profile_option(outputs: tuple[str, ...]) -> Callable[[Command], Command]:
     """--profile only where a print PDF is built (pdf, all)."""
     if "pdf" not in outputs:
         return lambda command: command
@@ -246,7 +267,7 @@ def ast_command(file: str) -> None:
     Example:
       publish ast manuscript/shoggoths.md > shoggoths.json
     """
-    def action():
+    def action() -> None:
         from publish.build.assemble import assemble_file
         job = assemble_file(Path(file), _project(required=False))
         click.echo(json.dumps(m.to_json(job.book.plays[0]), ensure_ascii=False, indent=1))
@@ -290,7 +311,7 @@ def check_command(files: tuple[str, ...], book: str | None, strict: bool, verbos
       publish check manuscript/drafts/*.md
       publish check --strict --book collected
     """
-    def action():
+    def action() -> None:
         diagnostics: list[Diagnostic] = []
         for job in _books(files, book):
             diagnostics += job.diagnostics
@@ -320,11 +341,13 @@ def fmt_command(files: tuple[str, ...], check_only: bool) -> None:
       publish fmt --check
       publish fmt manuscript/drafts/llm-successes.md
     """
-    def action():
+    def action() -> None:
         from publish.commands.format_files import format_files
         config = _project(required=not files)
-        paths = [Path(f) for f in files] if files else [
-            config.root / rel for book in config.books for rel in book.manuscripts]
+        paths = [Path(f) for f in files]
+        if not files:
+            assert config is not None  # required without FILES
+            paths = [config.root / rel for book in config.books for rel in book.manuscripts]
         results = format_files(list(dict.fromkeys(paths)), config, write=not check_only)
         changed = [result for result in results if result.changed]
         for result in changed:
@@ -354,7 +377,7 @@ def stats_command(targets: tuple[str, ...], as_json: bool) -> None:
       publish stats collected
       publish stats manuscript/shoggoths.md --json
     """
-    def action():
+    def action() -> None:
         from publish.model.stats import cast_stats, play_stats_json
         plays = _plays(targets)
         if as_json:
@@ -372,10 +395,11 @@ def _plays(targets: tuple[str, ...]) -> list[m.Play]:
     a play in two books is counted once."""
     from publish.build.assemble import assemble, assemble_file
     config = _project(required=not targets)
-    books = {book.id for book in config.books} if config else set()
+    declared = list(config.books) if config else []
+    books = {book.id for book in declared}
     jobs = []
-    for target in targets or tuple(sorted(books, key=[b.id for b in config.books].index)):
-        if target in books and not Path(target).is_file():
+    for target in targets or tuple(sorted(books, key=[b.id for b in declared].index)):
+        if config and target in books and not Path(target).is_file():
             jobs.append(assemble(config, config.book(target)))
         else:
             jobs.append(assemble_file(Path(target), config))
@@ -392,7 +416,8 @@ def _plays(targets: tuple[str, ...]) -> list[m.Play]:
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print info diagnostics.")
 @_jobs_option
-def watch_command(files, book, outdir, quiet, verbose, jobs) -> None:
+def watch_command(files: tuple[str, ...], book: str | None, outdir: str | None, quiet: bool,
+                  verbose: bool, jobs: int | None) -> None:
     """Rebuild the proof of the play being edited on every save.
 
     The proof is rebuilt when the manuscript, book.yaml or a style changes.
@@ -405,7 +430,7 @@ def watch_command(files, book, outdir, quiet, verbose, jobs) -> None:
     Example:
       publish watch manuscript/shoggoths.md
     """
-    def action():
+    def action() -> None:
         import logging
 
         from watchfiles import watch
@@ -436,7 +461,7 @@ def _inside(root: Path, path: Path) -> str:
     return resolved.relative_to(root.resolve()).as_posix()
 
 
-def _print_rebuild(event, quiet: bool, verbose: bool) -> None:
+def _print_rebuild(event: Rebuilt | Failed, quiet: bool, verbose: bool) -> None:
     from publish.commands.tables import shown_path
     from publish.commands.watch import Failed
     if isinstance(event, Failed):
@@ -472,7 +497,7 @@ def new_command(title: str, cast: tuple[str, ...], book: str | None) -> None:
     Example:
       publish new "The Alignment Tax" --cast Simplicia --cast Doomimir
     """
-    def action():
+    def action() -> None:
         from publish.commands.project import new_play
         created = new_play(_project(required=True).root, title, list(cast), book)
         names = ", ".join(member.name for member in created.cast) or "none yet"
@@ -492,7 +517,7 @@ def clean_command(quiet: bool) -> None:
     Example:
       publish clean
     """
-    def action():
+    def action() -> None:
         from publish.commands.project import clean
         root = _project(required=True).root
         removed = clean(root)

@@ -9,6 +9,7 @@ import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeAlias
 
 from publish import model as m
 from publish.build.cache import Cache
@@ -25,6 +26,9 @@ from publish.reading.pandoc import parse_markdown
 from publish.reading.source import read_manuscript
 from publish.support.collector import collector_paused, made_frozen
 
+# A manuscript parsed and normalized: its play and what normalizing it found.
+Parsed: TypeAlias = tuple[m.Play, list[Diagnostic]]
+
 
 def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig,
               release: bool = True, cache: Cache | None = None) -> tuple[m.Play, list[Diagnostic]]:
@@ -35,7 +39,7 @@ def read_play(root: Path, path: Path, shown: str, play_config: PlayConfig,
 
 
 def _read_play(root: Path, path: Path, shown: str, play_config: PlayConfig, release: bool,
-               cache: Cache | None, parsed: tuple | None = None) -> tuple[m.Play, list[Diagnostic], str]:
+               cache: Cache | None, parsed: Parsed | None = None) -> tuple[m.Play, list[Diagnostic], str]:
     """read_play, also returning the play's cache key. The parsed play comes from the cache
     when the same bytes were parsed with the same cast and pandoc (or was `parsed` already
     by a parsing process); images are checked every time, since they are files of their own
@@ -60,7 +64,7 @@ def book_meta(config: BookConfig) -> m.BookMeta:
 
 
 def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None,
-             workers: int = 1, parsed: dict | None = None) -> BookJob:
+             workers: int = 1, parsed: dict[str, Parsed] | None = None) -> BookJob:
     """The book's model: each manuscript parsed (`workers` at once), found in the cache, or
     taken from `parsed` (what `assemble_books` parsed for every book at once)."""
     plays, diagnostics, manuscripts, keys = [], [], {}, {}
@@ -94,7 +98,7 @@ def assemble_books(config: Config, book_configs: list[BookConfig], cache: Cache 
 
 def _parse_in_parallel(config: Config, rel_paths: tuple[str, ...], cache: Cache | None,
                        workers: int, meanwhile: Callable[[], None] | None = None
-                       ) -> dict[str, tuple[m.Play, list[Diagnostic]]]:
+                       ) -> dict[str, Parsed]:
     """Parse the manuscripts the cache lacks in `workers` processes: normalizing is Python
     and takes a core per file; pandoc too runs once per file, several at once."""
     todo = [p for p in dict.fromkeys(rel_paths)
@@ -115,7 +119,7 @@ def _size(path: Path) -> int:
         return 0  # read_manuscript reports it
 
 
-def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> tuple[m.Play, list[Diagnostic]]:
+def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> Parsed:
     text = read_manuscript(path, shown)
     try:
         with collector_paused():

@@ -58,7 +58,7 @@ class Diagnostic:
         line = f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
         return f"{line}\n    hint: {self.hint}" if self.hint else line
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.path, self.location.line, self.location.col, self.code)
 
 

@@ -57,7 +57,7 @@ def words(unit: Unit) -> list[str]:
     return ["[", *m.plain_text(unit.inlines).split()]
 
 
-def _key(unit: Unit) -> tuple:
+def _key(unit: Unit) -> tuple[str, ...]:
     return (unit.TYPE, *words(unit))
 
 

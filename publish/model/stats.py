@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from publish import model as m
 
@@ -98,7 +99,7 @@ def cast_stats(play: m.Play) -> CastStats:
     return CastStats(tuple(rows), labels, total_speeches, total_words)
 
 
-def play_stats_json(play: m.Play) -> dict:
+def play_stats_json(play: m.Play) -> dict[str, Any]:
     """`publish stats --json` for one play: its totals, its scenes, and per character the
     counts, shares (0..1, rounded to 4 places) and the labels of the scenes they appear in."""
     stats = cast_stats(play)

@@ -74,7 +74,7 @@ class Cast:
             return f"did you mean {close[0]!r}? Or add {label!r} to the cast's aliases in book.yaml"
         return f"add {label!r} to the play's cast in book.yaml (as a member or an alias)"
 
-    def name_pattern(self) -> re.Pattern | None:
+    def name_pattern(self) -> re.Pattern[str] | None:
         names = {n for member in self.members for n in (member.name, *member.aliases) if n}
         names |= {_first_name(member.name) for member in self.members}
         names.discard("")
