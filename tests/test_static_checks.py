@@ -2,9 +2,9 @@
 
 Both are configured in pyproject.toml (`make lint` runs the same two commands). Each check is
 also run once on a probe written here with the mistakes it exists to catch (a field typed
-`object` used as what it holds, an Optional used unchecked, a signature half annotated; an
-unsorted import, a `zip` that drops items silently...), so a configuration that lost its
-strictness fails here rather than passing everything.
+`object` used as what it holds, an Optional used unchecked, a signature left unannotated, a
+bare `dict`; an unsorted import, a `zip` that drops items silently...), so a configuration
+that lost its strictness fails here rather than passing everything.
 """
 
 from __future__ import annotations
@@ -59,6 +59,14 @@ def label(name: str = None) -> str:  # expect: assignment
 
 def scale(value, factor: int):  # expect: no-untyped-def
     return value * factor
+
+
+def untyped(value):  # expect: no-untyped-def
+    return value
+
+
+def counts(words: list[str]) -> dict:  # expect: type-arg
+    return {word: words.count(word) for word in words}
 
 
 def parse(text: str) -> dict[str, int]:
