@@ -117,9 +117,9 @@ def long_play_text(sources: list[Path], size: int = LONG_PLAY_BYTES) -> str:
         for source in sources:
             number += 1
             lines = source.read_text(encoding="utf-8").splitlines()
-            title = next((l.lstrip("# ").strip() for l in lines if l.startswith("#")), source.stem)
-            body = [l for l in lines if not l.startswith("## ") and not l.startswith("# ")]
-            body = [f"**{l.lstrip('#').strip()}**" if l.startswith("###") else l for l in body]
+            title = next((line.lstrip("# ").strip() for line in lines if line.startswith("#")), source.stem)
+            body = [line for line in lines if not line.startswith("## ") and not line.startswith("# ")]
+            body = [f"**{line.lstrip('#').strip()}**" if line.startswith("###") else line for line in body]
             chunk = f"### Part {number}: {title}\n\n" + "\n".join(body) + "\n"
             parts.append(chunk)
             total += len(chunk.encode("utf-8"))

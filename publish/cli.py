@@ -276,7 +276,8 @@ def ast_command(file: str) -> None:
 
 @main.command("schema")
 @click.argument("what", type=click.Choice(["book", "model"]))
-@click.option("--doc", is_flag=True, help="The reference page in Markdown rather than the JSON Schema (book only).")
+@click.option("--doc", is_flag=True,
+              help="The reference page in Markdown rather than the JSON Schema (book only).")
 def schema_command(what: str, doc: bool) -> None:
     """Print the JSON Schema of book.yaml (`book`) or of `publish ast`'s model (`model`).
 
@@ -285,7 +286,7 @@ def schema_command(what: str, doc: bool) -> None:
       publish schema book > schema/book.schema.json
       publish schema book --doc > docs/book-yaml.md
     """
-    def action():
+    def action() -> None:
         if what == "model":
             from publish.model.schema import model_schema
             click.echo(json.dumps(model_schema(), indent=2))

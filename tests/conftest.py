@@ -69,7 +69,7 @@ def check_golden(name: str, actual: str, golden: Path, update: bool) -> None:
         return
     assert golden.is_file(), f"{golden} is missing; run pytest with --update-golden once"
     a_lines, e_lines = actual.splitlines(), golden.read_text(encoding="utf-8").splitlines()
-    for number, (a, e) in enumerate(zip(a_lines, e_lines), start=1):
+    for number, (a, e) in enumerate(zip(a_lines, e_lines, strict=False), start=1):
         if a != e:
             context = "\n".join(a_lines[max(0, number - 15):number + 5])
             pytest.fail(f"{name}: model differs from {golden.name} at line {number}:\n"

@@ -16,7 +16,16 @@ from conftest import REPO_ROOT, run_cli
 from publish.config import load
 from publish.config.schema import book_yaml_reference, book_yaml_schema
 from publish.config.settings import (
-    BOOK_KEYS, BOOK_SETTINGS, CHOICE, DEFAULT_KEYS, PRINT_KEYS, SECTION, BookConfig, PrintConfig,
+    BOOK_KEYS,
+    BOOK_SETTINGS,
+    CHOICE,
+    DEFAULT_KEYS,
+    PRINT_KEYS,
+    SECTION,
+    BookConfig,
+    PrintConfig,
+    section_class,
+    settings_of,
 )
 from publish.model.errors import ConfigError
 
@@ -44,7 +53,7 @@ def test_the_command_prints_them(tmp_path: Path):
 
 
 def test_key_lists_are_the_typed_config():
-    assert BOOK_KEYS == tuple(BOOK_SETTINGS)
+    assert tuple(BOOK_SETTINGS) == BOOK_KEYS
     assert set(BOOK_KEYS) < {f for f in BookConfig.__dataclass_fields__}
     assert {"id", "location"}.isdisjoint(BOOK_KEYS)  # not written in book.yaml
     assert PRINT_KEYS == ("trim", "profile", "style", "pdf_variant")
@@ -77,8 +86,8 @@ def example_value(name: str, cls: type = BookConfig) -> str:
     if kind == CHOICE:
         return str(declared.metadata["choices"][-1])
     if kind == SECTION:
-        inner = type(declared.default_factory())  # type: ignore[misc]
-        key = next(iter(f for f in inner.__dataclass_fields__ if "kind" in inner.__dataclass_fields__[f].metadata))
+        inner = section_class(declared)
+        key = next(iter(settings_of(inner)))
         return "{" + f"{key}: {example_value(key, inner)}" + "}"
     return {"text": "Some text", "texts": "[A, B]", "paths": "[play.md]", "path": "cover.png",
             "flag": "true", "isbn": "978-0-306-40615-7"}[kind]

@@ -15,12 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_FILES, FIXTURES_DIR
+from conftest import FIXTURE_FILES, FIXTURES_DIR, check_golden
 from publish import model as m
 from publish.build.assemble import read_play
 from publish.config import load
-
-from conftest import FIXTURE_FILES, FIXTURES_DIR, check_golden
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "fixtures"
 

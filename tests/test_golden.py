@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS_DIR, SHARED_PRESENT, needs_shared
+from conftest import SEEDS_DIR, SHARED_PRESENT, check_golden, needs_shared
 from publish import model as m
 from publish.build.assemble import read_play
 from publish.config import PlayConfig
-
-from conftest import SEEDS_DIR, SHARED_PRESENT, check_golden, needs_shared
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 # The author's seeds where ../shared is beside the checkout; tests/test_fixtures.py holds the

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from publish import model as m
 from publish.config import CONFIG_NAME, Config, load
+from publish.config.yaml_edit import add_play
 from publish.model.errors import InputError
 from publish.reading.fmt import format_play
-from publish.config.yaml_edit import add_play
 
 MANUSCRIPT_DIR = "manuscript"
 KEEP = ".gitkeep"  # dist/ is in git through this file

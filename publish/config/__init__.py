@@ -10,8 +10,19 @@ May import: publish.support, publish.model.
 
 from publish.config.reader import find_root, load
 from publish.config.settings import (
-    BOOK_NAMESPACE, CONFIG_NAME, PAPERS, PDF_VARIANTS, PROFILES, STYLE_TRIMS, STYLES, TRIMS,
-    BookConfig, Config, PlayConfig, PrintConfig, ProofConfig,
+    BOOK_NAMESPACE,
+    CONFIG_NAME,
+    PAPERS,
+    PDF_VARIANTS,
+    PROFILES,
+    STYLE_TRIMS,
+    STYLES,
+    TRIMS,
+    BookConfig,
+    Config,
+    PlayConfig,
+    PrintConfig,
+    ProofConfig,
 )
 
 __all__ = ["BOOK_NAMESPACE", "CONFIG_NAME", "PAPERS", "PDF_VARIANTS", "PROFILES", "STYLES",

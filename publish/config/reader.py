@@ -15,9 +15,29 @@ from typing import Any
 import yaml
 
 from publish.config.settings import (
-    BOOK_NAMESPACE, BOOK_SETTINGS, CAST_KEYS, CHOICE, CONFIG_NAME, COVER_TYPES, DEFAULT_KEYS,
-    FLAG, ISBN, PATH, PATHS, PLAY_KEYS, SECTION, STYLE_TRIMS, TEXT, TEXTS, TOP_KEYS, BookConfig,
-    Config, PlayConfig, PrintConfig, settings_of,
+    BOOK_NAMESPACE,
+    BOOK_SETTINGS,
+    CAST_KEYS,
+    CHOICE,
+    CONFIG_NAME,
+    COVER_TYPES,
+    DEFAULT_KEYS,
+    FLAG,
+    ISBN,
+    PATH,
+    PATHS,
+    PLAY_KEYS,
+    SECTION,
+    STYLE_TRIMS,
+    TEXT,
+    TEXTS,
+    TOP_KEYS,
+    BookConfig,
+    Config,
+    PlayConfig,
+    PrintConfig,
+    section_class,
+    settings_of,
 )
 from publish.model import CastMember
 from publish.model.errors import ConfigError, Location
@@ -173,7 +193,7 @@ class _Reader:
             if kind == SECTION:
                 nodes = [(source[name][1], f"{where}.{name}")
                          for source, where in ((defaults, "defaults"), (entries, what)) if name in source]
-                values[name] = self.section(type(declared.default_factory()), nodes)
+                values[name] = self.section(section_class(declared), nodes)
                 continue
             found = entries.get(name) or defaults.get(name)
             if found is not None:
@@ -227,7 +247,7 @@ class _Reader:
                 assert declared[key].metadata["kind"] == CHOICE
                 values[key] = self.choice(value_node, f"{what}.{key}", declared[key].metadata["choices"])
         if cls is PrintConfig:
-            style = values.get("style", "book")
+            style = values.get("style") or "book"  # a choice when given: never empty
             values.setdefault("trim", STYLE_TRIMS[style])
             if values.get("pdf_variant") == "none":
                 values["pdf_variant"] = None  # "none" is no variant

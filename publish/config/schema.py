@@ -12,9 +12,19 @@ import dataclasses
 from typing import Any
 
 from publish.config.settings import (
-    BOOK_SETTINGS, CAST_KEYS, CHOICE, FLAG, ISBN, PATH, PATHS, SECTION, TEXT, TEXTS, settings_of,
+    BOOK_SETTINGS,
+    CAST_KEYS,
+    CHOICE,
+    FLAG,
+    ISBN,
+    PATH,
+    PATHS,
+    SECTION,
+    TEXT,
+    TEXTS,
+    section_class,
+    settings_of,
 )
-
 
 
 def _string(doc: str) -> dict[str, Any]:
@@ -49,7 +59,7 @@ def book_yaml_schema() -> dict[str, Any]:
     book = {name: _value_schema(f) for name, f in BOOK_SETTINGS.items()}
     defaults = {name: value for name, value in book.items() if BOOK_SETTINGS[name].metadata["in_defaults"]}
     required = [name for name, f in BOOK_SETTINGS.items() if f.metadata["required"]]
-    sections = {name: _section_schema(type(f.default_factory()))  # type: ignore[misc]
+    sections = {name: _section_schema(section_class(f))
                 for name, f in BOOK_SETTINGS.items() if f.metadata["kind"] == SECTION}
     cast_member = {
         "type": "object", "additionalProperties": False, "required": ["id", "name"],
@@ -103,7 +113,7 @@ def book_yaml_reference() -> str:
     for name, declared in BOOK_SETTINGS.items():
         if declared.metadata["kind"] != SECTION:
             continue
-        cls = type(declared.default_factory())  # type: ignore[misc]
+        cls = section_class(declared)
         lines += ["", f"## `{name}:`", "", "| key | value | default | meaning |", "|---|---|---|---|"]
         for key, inner in settings_of(cls).items():
             lines.append(_row(key, inner, with_defaults_column=False))

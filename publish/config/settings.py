@@ -149,6 +149,15 @@ def settings_of(cls: type) -> dict[str, dataclasses.Field[Any]]:
     return {f.name: f for f in dataclasses.fields(cls) if "kind" in f.metadata}
 
 
+def section_class(declared: dataclasses.Field[Any]) -> type:
+    """The settings class a SECTION key holds (PrintConfig, ProofConfig): the class its
+    default is made by."""
+    factory = declared.default_factory
+    if not callable(factory):
+        raise TypeError(f"{declared.name} is not a section of settings")
+    return type(factory())
+
+
 BOOK_SETTINGS = settings_of(BookConfig)
 BOOK_KEYS = tuple(BOOK_SETTINGS)
 # The keys `defaults:` may set, which every book inherits unless it sets its own.

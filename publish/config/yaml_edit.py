@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import re
 from typing import Any
 
@@ -63,7 +64,7 @@ def _indentation(text: str) -> tuple[int, int]:
     them; 2 and 2 where it shows none."""
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     mapping = offset = None
-    for before, line in zip(lines, lines[1:]):
+    for before, line in itertools.pairwise(lines):
         key = re.match(r"^( *)[^\s-][^:]*:\s*(#.*)?$", before)
         if not key:
             continue

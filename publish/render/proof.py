@@ -4,7 +4,8 @@ play and one for the front (see "the documents" below; `proof_parts.py` merges t
 
 - a summary page at the front: every diagnostic and editorial note, with its page number;
 - every diagnostic flagged where it stands, every note boxed with its source line;
-- speeches numbered within each scene (`Speech.number`, set by model/numbering.py: the numbers `publish ast` shows);
+- speeches numbered within each scene (`Speech.number`, set by model/numbering.py: the
+  numbers `publish ast` shows);
 - a cast table per play (`publish/stats.py`);
 - with a diff (`publish/diff.py`): a bar beside added and changed speeches and directions,
   changed words marked, removed ones listed, struck through, where they stood.
