@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 import cssselect2
 import tinycss2
 from weasyprint.css import parse_page_selectors
+from weasyprint.css.tokens import InvalidValues, remove_whitespace
 from weasyprint.css.validation import NOT_PRINT_MEDIA
 from weasyprint.css.validation.descriptors import DESCRIPTORS
 from weasyprint.css.validation.expanders import EXPANDERS
 from weasyprint.css.validation.properties import PREFIX, PROPRIETARY, UNSTABLE, validate_non_shorthand
-from weasyprint.css.tokens import InvalidValues, remove_whitespace
 
 # At-rules a current browser or WeasyPrint knows, by what their block holds.
 GROUP_AT_RULES = {"media", "supports", "layer", "container", "scope", "starting-style", "document"}
@@ -170,7 +170,8 @@ class _Checker:
     def descriptors(self, rule, keyword: str) -> None:
         known = DESCRIPTORS.get(keyword, {})
         names = set()
-        for node in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True):
+        content = tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True)
+        for node in content:
             if node.type == "error":
                 self.report(node, f"parse error: {node.message}")
             elif node.type == "declaration":

@@ -1,21 +1,21 @@
 """Issue 25: the EPUBs as readers see them, in a real browser engine.
 
 Every content document of the built EPUBs (the default books, the one-play book, the fixture
-book of every manuscript convention, and a generated play with a word, a URL, a speaker's name and a line of code longer than a phone is
-wide, and an image wider than any screen) is opened in Debian's headless Chromium at 320, 360,
-768 and 1280 CSS pixels (loaded once, laid out again at each width) in one browser session
-for the whole module
-(`tests/browser_support.py`); `tests/browser_measure.js` reads the computed styles and the
-layout. From those the tests assert what a reader sees: speaker names in small caps and never
-italic, stacked above the speech on narrow screens and in a right-aligned column on wide ones;
-stage directions italic between upright, visible brackets; the dramatis personae a centred
-list without bullets; scene headings centred; nothing wider than the screen; every internal
-link landing on an element that exists and says what the link says; every rule of every
-stylesheet kept by the browser; the fonts loaded; the book's language on every document.
+book of every manuscript convention, and a generated play with a word, a URL, a speaker's name
+and a line of code longer than a phone is wide, and an image wider than any screen) is opened
+in Debian's headless Chromium at 320, 360, 768 and 1280 CSS pixels (loaded once, laid out
+again at each width) in one browser session for the whole module (`tests/browser_support.py`);
+`tests/browser_measure.js` reads the computed styles and the layout. From those the tests
+assert what a reader sees: speaker names in small caps and never italic, stacked above the
+speech on narrow screens and in a right-aligned column on wide ones; stage directions italic
+between upright, visible brackets; the dramatis personae a centred list without bullets; scene
+headings centred; nothing wider than the screen; every internal link landing on an element
+that exists and says what the link says; every rule of every stylesheet kept by the browser;
+the fonts loaded; the book's language on every document.
 
 Without `chromium` and `chromedriver` the browser tests are SKIPPED with the reason
-(`pytest -rs`); `.ci/run` installs both. `pytest --update-screenshots` also writes the phone and tablet
-screenshots of a chapter into docs/images/ (the README shows them).
+(`pytest -rs`); `.ci/run` installs both. `pytest --update-screenshots` also writes the phone
+and tablet screenshots of a chapter into docs/images/ (the README shows them).
 """
 
 from __future__ import annotations
@@ -202,10 +202,13 @@ def test_nothing_is_wider_than_the_screen(rendered: Rendered, width: int):
     for key, page in rendered.at(width).items():
         assert page["viewport"] == width, f"{where(key, width)}: the viewport is {page['viewport']}px"
         if page["scrollWidth"] > page["viewport"] or page["wider"]:
-            problems.append(f"{where(key, width)}: {page['scrollWidth']}px wide; sticking out: {page['wider']}")
+            problems.append(f"{where(key, width)}: {page['scrollWidth']}px wide; "
+                            f"sticking out: {page['wider']}")
         for image in page["images"]:
-            if not image["loaded"] or image["box"]["left"] < -TOLERANCE or image["box"]["right"] > width + TOLERANCE:
-                problems.append(f"{where(key, width)}: image {image['what']} at {image['box']}, loaded: {image['loaded']}")
+            inside = image["box"]["left"] >= -TOLERANCE and image["box"]["right"] <= width + TOLERANCE
+            if not image["loaded"] or not inside:
+                problems.append(f"{where(key, width)}: image {image['what']} at {image['box']}, "
+                                f"loaded: {image['loaded']}")
     assert not problems, "\n".join(problems)
 
 
@@ -377,9 +380,10 @@ def test_the_link_check_finds_links_that_go_nowhere_or_elsewhere():
     wrong = [("play-1.xhtml#play-1-scene-2", "Scene 2", ()), ("play-2.xhtml", "Another Play", ()),
              ("play-1.xhtml#page-7", "8", ()), ("play-1.xhtml", "Cover", ("cover",)),
              ("play-1.xhtml#play-1-scene-1", "Scene 1: The Lemons", ())]
-    checked, problems = link_problems([chapter, page("nav.xhtml", "Contents", "Contents", links=right + wrong)], base)
+    nav = page("nav.xhtml", "Contents", "Contents", links=right + wrong)
+    checked, problems = link_problems([chapter, nav], base)
     assert checked == 9 and len(problems) == 5, problems
-    assert all(href in problem for (href, _, _), problem in zip(wrong, problems)), problems
+    assert all(href in problem for (href, _, _), problem in zip(wrong, problems, strict=True)), problems
 
 
 # ---------------------------------------------------------------- styles, fonts, language
@@ -395,7 +399,8 @@ def rule_count(css: str) -> int:
         if rule.type == "at-rule" and rule.lower_at_keyword == "charset":
             continue
         count += 1
-        if rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer") and rule.content:
+        grouping = rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer")
+        if grouping and rule.content:
             count += rule_count(tinycss2.serialize(rule.content))
     return count
 
@@ -408,7 +413,8 @@ def test_the_browser_keeps_every_rule_of_every_stylesheet(rendered: Rendered):
             path = rendered.folder / unquote(urlsplit(sheet["href"]).path).lstrip("/")
             expected = rule_count(path.read_text(encoding="utf-8"))
             if sheet["rules"] != expected:
-                problems.append(f"{where(key)}: Chromium keeps {sheet['rules']} of the {expected} rules of {sheet['href']}")
+                problems.append(f"{where(key)}: Chromium keeps {sheet['rules']} of the {expected} "
+                                f"rules of {sheet['href']}")
     assert sheets and not problems, "\n".join(problems)
 
 
@@ -421,9 +427,11 @@ def test_fonts_load_and_documents_hyphenate_in_the_books_language(rendered: Rend
             problems.append(f"{book}/{doc}: fonts failed {failed}, loaded {loaded}")
         language = rendered.languages[book]
         if page["lang"] != language or page["xmlLang"] != language:
-            problems.append(f"{book}/{doc}: lang {page['lang']!r}, xml:lang {page['xmlLang']!r}, book {language!r}")
-        if page["body"]["hyphens"] != "auto" or page["body"]["overflowWrap"] not in ("break-word", "anywhere"):
-            problems.append(f"{book}/{doc}: hyphens {page['body']['hyphens']}, overflow-wrap {page['body']['overflowWrap']}")
+            problems.append(f"{book}/{doc}: lang {page['lang']!r}, xml:lang {page['xmlLang']!r}, "
+                            f"book {language!r}")
+        hyphens, overflow_wrap = page["body"]["hyphens"], page["body"]["overflowWrap"]
+        if hyphens != "auto" or overflow_wrap not in ("break-word", "anywhere"):
+            problems.append(f"{book}/{doc}: hyphens {hyphens}, overflow-wrap {overflow_wrap}")
     assert not problems, "\n".join(problems)
 
 

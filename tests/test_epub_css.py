@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 import tinycss2
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from lxml import etree
 
 from css_support import stylesheet_problems
@@ -94,7 +93,8 @@ def test_the_checker_accepts_valid_css_in_the_required_order():
            '@font-face { font-family: "F"; font-style: italic; src: url("../fonts/f.otf"); }\n'
            '[epub|type~="z3998:stage-direction"]::before { content: "["; font-style: normal; }\n'
            "td:first-child:not([epub|type]) + td { margin-top: 1.2em; }\n"
-           "@media (max-width: 400px) { p { hyphens: auto; -epub-hyphens: auto; overflow-wrap: break-word; } }\n"
+           "@media (max-width: 400px) {\n"
+           "  p { hyphens: auto; -epub-hyphens: auto; overflow-wrap: break-word; } }\n"
            "@page :left { margin: 1in; @top-center { content: none; } }\n"
            "img { max-width: 100%; height: auto; } pre { white-space: pre-wrap; }")
     assert stylesheet_problems(css) == []
@@ -145,7 +145,8 @@ def test_joined_stylesheets_keep_every_rule_in_the_required_order(parts: list[st
 
 def test_concatenation_is_what_broke_and_joining_mends_it():
     fonts = '@font-face { font-family: "F"; src: url(f.otf); }'
-    sheet = '/* epub */\n@namespace epub "http://www.idpf.org/2007/ops";\n[epub|type~="part"] h2 { margin: 0; }'
+    sheet = ('/* epub */\n@namespace epub "http://www.idpf.org/2007/ops";\n'
+             '[epub|type~="part"] h2 { margin: 0; }')
     assert any("@namespace after other rules" in p for p in stylesheet_problems(fonts + "\n" + sheet))
     joined = join_stylesheets(fonts, sheet)
     assert stylesheet_problems(joined) == []
