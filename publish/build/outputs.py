@@ -18,6 +18,8 @@ from publish.build.keys import image_identities
 from publish.build.cache import Cache
 from publish.support.collector import release_garbage
 from publish.config import PrintConfig
+from publish.model.errors import ConfigError
+from publish.support.images import bytes_problem, image_bytes
 from publish.render import page
 from publish.reading.files import IMAGE_TYPES, ProjectFiles
 from publish.render.assets import font_face_css, stylesheet
@@ -131,8 +133,7 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
     config = job.config
     cover, cover_type = None, "image/png"
     if config and config.cover:
-        path = job.root / config.cover
-        cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
+        cover, cover_type = read_cover(job.root / config.cover, config.cover)
     return EpubOptions(
         description=config.description if config else "",
         author_file_as=config.author_file_as if config else "",
@@ -140,6 +141,17 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
         cover=cover, cover_type=cover_type, pages=pages,
         chapters=cache, play_keys=dict(job.keys),
         play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
+
+
+def read_cover(path: Path, shown: str) -> tuple[bytes, str]:
+    """The cover's bytes and media type, read with the bound and checked as book.yaml's
+    loading checked the file (it may have changed since)."""
+    data = image_bytes(path)
+    problem = data if isinstance(data, str) else bytes_problem(data, path.suffix.lower())
+    if problem is not None:
+        raise ConfigError(f"cover {shown!r} is unusable: {problem}")
+    assert isinstance(data, bytes)
+    return data, IMAGE_TYPES[path.suffix.lower()]
 
 
 def _image_src(job: BookJob, files: ProjectFiles):

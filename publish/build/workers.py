@@ -15,8 +15,10 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, TypeVar
 
+from publish.model.errors import ToolError
 from publish.render import weasy
 from publish.support.collector import collector_paused, earlier_frozen, freeze_inherited, release_garbage
 
@@ -247,6 +249,9 @@ def _collect(futures: dict, then: Callable | None = None, poll: Callable | None 
             if error is not None:
                 for other in pending:
                     other.cancel()
+                if isinstance(error, BrokenProcessPool):
+                    raise ToolError("a render process ended unexpectedly (killed, or out of memory?); "
+                                    "run again with --jobs 1 to see what failed") from error
                 raise error
             results[futures[future]] = future.result()
             if then:
