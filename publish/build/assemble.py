@@ -171,7 +171,7 @@ def assemble_file(path: Path, config: Config | None, cache: Cache | None = None,
     it is a draft (a missing or remote image is a warning and shows as a placeholder) or a
     release (it is an error); None decides from book.yaml, as the CLI does."""
     root = config.root if config and path.resolve().is_relative_to(config.root.resolve()) else path.parent.resolve()
-    shown = os.path.relpath(path.resolve(), root.resolve())
+    shown = _shown(path, root)
     play_config = config.play(shown) if config else PlayConfig(shown, None, ())
     # A file of a draft book stays a draft (images may be missing); any other is a release.
     books_with_file = [book for book in config.books if shown in book.manuscripts] if config else []
@@ -189,6 +189,13 @@ def assemble_file(path: Path, config: Config | None, cache: Cache | None = None,
     settings = config.print_defaults if config else PrintConfig()
     return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics,
                    settings, {shown: key})
+
+
+def _shown(path: Path, root: Path) -> str:
+    """The file as named from the root: by the path given (a link is named as itself, not
+    as what it points to), else by where it resolves."""
+    given = os.path.relpath(os.path.abspath(path), root.resolve())
+    return given if not given.startswith("..") else os.path.relpath(path.resolve(), root.resolve())
 
 
 def _file_identifier(stem: str) -> str:
