@@ -208,6 +208,8 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str) -> click.C
                 results = build_all(books, outputs, target, strict, since=since, profile=profile,
                                     cache=cache, workers=processes,
                                     progress=status.update if status is not None else None)
+            if verbose and cache is not None:
+                _report_cache(cache)
             rows = [(a.path, a.pages, a.size, _warnings(job.diagnostics))
                     for job, artifacts in zip(books, results, strict=True) for a in artifacts]
             if not quiet:
@@ -232,6 +234,16 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str) -> click.C
       publish {name} {second}
     """
     return main.command(name)(command)
+
+
+def _report_cache(cache: Cache) -> None:
+    """--verbose: the cache entries found damaged (discarded and made again) and those the
+    disk would not keep."""
+    for kind, name, why in cache.discarded:
+        stderr.print(f"cache: discarded a damaged {kind} entry ({name}): {why}; made again",
+                     style="yellow", markup=False)
+    for kind, why in cache.not_kept:
+        stderr.print(f"cache: a {kind} entry was not kept: {why}", style="dim", markup=False)
 
 
 def _unique(books: list[BookJob]) -> list[Diagnostic]:

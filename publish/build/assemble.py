@@ -17,10 +17,12 @@ from publish.build.jobs import BookJob
 from publish.build.keys import play_key
 from publish.build.workers import parallel_map
 from publish.config import BOOK_NAMESPACE, BookConfig, Config, PlayConfig, PrintConfig
-from publish.model.diagnostics import Diagnostic
+from publish.model.diagnostics import DRAFT_WARNINGS, Diagnostic, Severity
 from publish.model.errors import ConfigError, InputError, Location
+from publish.reading.characters import invalid_references, xml_characters
 from publish.reading.check import check_images
 from publish.reading.files import ProjectFiles
+from publish.reading.limits import check_play_limits
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
 from publish.reading.source import read_manuscript
@@ -45,7 +47,7 @@ def _read_play(root: Path, path: Path, shown: str, play_config: PlayConfig, rele
     by a parsing process); images are checked every time, since they are files of their own
     that may appear or vanish."""
     key = play_key(path, shown, play_config) if cache else ""
-    cached = cache.load("model", key) if cache and parsed is None else None
+    cached = cache.load("model", key, shown) if cache and parsed is None else None
     if cached is None:
         play, found = parsed or _parse_only(path, shown, play_config)
         if cache:
@@ -54,7 +56,7 @@ def _read_play(root: Path, path: Path, shown: str, play_config: PlayConfig, rele
         play, found = cached
     if cache:
         cache.note("model", shown, cached is not None)
-    diagnostics = list(found) + check_images(play, path, ProjectFiles(root), release)
+    diagnostics = _for_book(list(found), release) + check_images(play, path, ProjectFiles(root), release)
     return play, sorted(diagnostics, key=Diagnostic.sort_key), key
 
 
@@ -123,9 +125,22 @@ def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> Parsed:
     text = read_manuscript(path, shown)
     try:
         with collector_paused():
-            return normalize(parse_markdown(text, shown), shown, play_config.cast, play_config.title)
+            ast = parse_markdown(text, shown)
+            # M501: replaced by U+FFFD in `ast`; references pandoc itself replaced.
+            unrepresentable = invalid_references(text, shown) + xml_characters(ast, shown)
+            play, found = normalize(ast, shown, play_config.cast, play_config.title)
     except RecursionError as exc:  # a safety net behind source.check_nesting
         raise InputError("the manuscript is nested too deeply to read", Location(shown)) from exc
+    check_play_limits(play, shown)
+    return play, found + unrepresentable
+
+
+def _for_book(diagnostics: list[Diagnostic], release: bool) -> list[Diagnostic]:
+    """A character no output may hold (M501) fails a release book; a draft shows U+FFFD."""
+    if release:
+        return diagnostics
+    return [dataclasses.replace(d, severity=Severity.WARNING)
+            if d.code in DRAFT_WARNINGS and d.severity is Severity.ERROR else d for d in diagnostics]
 
 
 def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...],
@@ -139,8 +154,19 @@ def assemble_part(config: Config, book_config: BookConfig, files: tuple[str, ...
     part = dataclasses.replace(
         book_config, manuscripts=tuple(p for p in book_config.manuscripts if p in wanted))
     job = assemble(config, part, cache)
-    job.id = "-".join([book_config.id, *(Path(p).stem for p in part.manuscripts)])
+    job.id = "-".join([book_config.id, *(part_name(book_config, p) for p in part.manuscripts)])
     return job
+
+
+def part_name(book_config: BookConfig, rel_path: str) -> str:
+    """What names a manuscript's part of the book (`<book>-<part>-proof.pdf`): its file name
+    without suffix, or, when another manuscript of the book has the same one (`a/play.md`
+    and `b/play.md`), its path (`a-play`): two parts never share an output."""
+    stem = Path(rel_path).stem
+    same = [p for p in book_config.manuscripts if Path(p).stem.casefold() == stem.casefold()]
+    if len(same) <= 1:
+        return stem
+    return "-".join(Path(rel_path).with_suffix("").parts)
 
 
 def assemble_file(path: Path, config: Config | None, cache: Cache | None = None,
@@ -150,7 +176,7 @@ def assemble_file(path: Path, config: Config | None, cache: Cache | None = None,
     release (it is an error); None decides from book.yaml, as the CLI does."""
     root = (config.root if config and path.resolve().is_relative_to(config.root.resolve())
             else path.parent.resolve())
-    shown = os.path.relpath(path.resolve(), root.resolve())
+    shown = _shown(path, root)
     play_config = config.play(shown) if config else PlayConfig(shown, None, ())
     # A file of a draft book stays a draft (images may be missing); any other is a release.
     books_with_file = [book for book in config.books if shown in book.manuscripts] if config else []
@@ -168,6 +194,13 @@ def assemble_file(path: Path, config: Config | None, cache: Cache | None = None,
     settings = config.print_defaults if config else PrintConfig()
     return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics,
                    settings, {shown: key})
+
+
+def _shown(path: Path, root: Path) -> str:
+    """The file as named from the root: by the path given (a link is named as itself, not
+    as what it points to), else by where it resolves."""
+    given = os.path.relpath(os.path.abspath(path), root.resolve())
+    return given if not given.startswith("..") else os.path.relpath(path.resolve(), root.resolve())
 
 
 def _file_identifier(stem: str) -> str:

@@ -11,23 +11,25 @@ only eviction. Three kinds of entries:
   so editing one play of a book renders only that play's parts again.
 
 Entries are written to a temporary file and renamed into place, so parallel builds (and other
-developers' processes) never read half an entry. The cache holds pickles: it is trusted like
-the project's own files, and lives inside the project.
+developers' processes) never read half an entry. Every entry is verified before it is used
+(build/entries.py): its key and content digest, a PDF's or EPUB's structure, an object's type;
+its pickles are read by an unpickler that builds only the model's types. A damaged entry is
+discarded and made again, never copied to dist/.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import pickle
-import shutil
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from publish.build import entries
+from publish.model.errors import OutputError
+from publish.support.atomic import atomic_output
 from publish.support.digests import code_identity, digest, file_digest
+from publish.support.safe_io import LinkInTheWay, check_not_link
 from publish.support.versions import installed_version
 
 CACHE_DIR = ".cache"
@@ -75,19 +77,29 @@ def _digest_of_version(path: Path, size: int, mtime_ns: int) -> str:
 
 @dataclass
 class Cache:
-    """The store: `folder/<kind>/<key[:2]>/<key>`. A disabled cache finds nothing and keeps
-    nothing (`--no-cache`), so callers need no second code path."""
+    """The store: `folder/<kind>/<key[:2]>/<key>` (build/entries.py: every entry verified
+    before use). A disabled cache finds nothing and keeps nothing (`--no-cache`), so callers
+    need no second code path. The cache only ever speeds a build up: an entry that is
+    damaged is discarded (and listed in `discarded`, which `--verbose` prints) and made
+    again; one that cannot be written (a full or read-only disk) is simply not kept."""
 
     folder: Path | None
     events: list[tuple[str, str, bool]] = field(default_factory=list)  # (kind, name, hit)
+    discarded: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, name, why)
+    not_kept: list[tuple[str, str]] = field(default_factory=list)  # (kind, why)
 
     @classmethod
     def for_project(cls, root: Path, enabled: bool = True) -> Cache:
-        return cls(root / CACHE_DIR if enabled else None)
-
-    def _path(self, kind: str, key: str) -> Path:
-        assert self.folder is not None
-        return self.folder / kind / key[:2] / key
+        """The project's cache; an OutputError when `.cache` is a link or a file: the
+        cache is written in, and never through a link out of the project."""
+        if not enabled:
+            return cls(None)
+        try:
+            check_not_link(root / CACHE_DIR)
+        except LinkInTheWay as exc:
+            raise OutputError(f"{CACHE_DIR} is {exc.kind} where the build cache's folder belongs; "
+                              "remove it (or build with --no-cache)") from exc
+        return cls(root / CACHE_DIR)
 
     def note(self, kind: str, name: str, hit: bool) -> None:
         """Record what was reused and what was made, for the build report."""
@@ -95,35 +107,42 @@ class Cache:
 
     # ------------------------------------------------------------ objects
 
-    def load(self, kind: str, key: str) -> Any:
-        """The object stored under `key`, or None. A damaged entry is treated as missing.
-        Unpickled, so of no type known here: the caller knows what it keeps under `kind`."""
-        if self.folder is None:
+    def load(self, kind: str, key: str, name: str = "",
+             shape: Callable[[object], bool] | None = None) -> Any:
+        """The object stored under `key`, or None. A damaged entry is discarded; `shape(value)`
+        says whether the value is of the type this kind holds (default: SHAPES[kind]). Unpickled,
+        so of no type known here: the caller knows what it keeps under `kind`."""
+        if self.folder is None or not key:
             return None
         try:
-            return pickle.loads(self._path(kind, key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return entries.read_object(self.folder, kind, key, shape or SHAPES.get(kind))
+        except FileNotFoundError:
+            return None
+        except (entries.BadEntry, OSError) as exc:
+            self._discard(kind, key, name, exc)
             return None
 
     def has(self, kind: str, key: str) -> bool:
-        return self.folder is not None and self._path(kind, key).is_file()
+        return self.folder is not None and bool(key) and entries.has_object(self.folder, kind, key)
 
     def store(self, kind: str, key: str, value: object) -> None:
-        if self.folder is not None:
-            self._write(self._path(kind, key), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        folder = self.folder
+        if folder is not None and key:
+            self._keep(kind, lambda: entries.write_object(folder, kind, key, value))
 
     # ------------------------------------------------------------ files
 
-    def file(self, kind: str, key: str) -> tuple[Path, dict[str, Any]] | None:
-        """A stored output file and its metadata (page count), or None."""
-        if self.folder is None:
+    def file(self, kind: str, key: str, name: str = "") -> tuple[bytes, dict[str, Any]] | None:
+        """A stored output file's verified bytes and its metadata (page count), or None."""
+        if self.folder is None or not key:
             return None
-        path = self._path(kind, key)
         try:
-            info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return entries.read_file(self.folder, kind, key)
+        except FileNotFoundError:
             return None
-        return (path, info) if path.is_file() else None
+        except (entries.BadEntry, OSError) as exc:
+            self._discard(kind, key, name, exc)
+            return None
 
     def keep_file(self, kind: str, key: str, source: Path, info: dict[str, Any]) -> None:
         """Copy a finished output into the store; its metadata is written last, so an entry
@@ -134,34 +153,67 @@ class Cache:
     def keep_bytes(self, kind: str, key: str, data: bytes, info: dict[str, Any]) -> None:
         """Keep `data` as a file entry (a part of an output), found again by `file`; its
         metadata is written last."""
-        if self.folder is None:
-            return
-        path = self._path(kind, key)
-        self._write(path, data)
-        self._write(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
+        folder = self.folder
+        if folder is not None and key:
+            self._keep(kind, lambda: entries.write_file(folder, kind, key, data, info))
 
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    # ------------------------------------------------------------ damage
+
+    def _discard(self, kind: str, key: str, name: str, exc: Exception) -> None:
+        assert self.folder is not None
+        entries.discard(self.folder, kind, key)
+        self.discarded.append((kind, name or key[:12], str(exc)))
+
+    def _keep(self, kind: str, write: Callable[[], None]) -> None:
+        """Write an entry; a link or file inside `.cache/` where a folder belongs (damage) is
+        removed and the write tried again; a write the disk refuses keeps nothing."""
+        for _ in range(3):
+            try:
+                write()
+                return
+            except LinkInTheWay as exc:
+                if not self._remove_inside(Path(exc.filename)):
+                    self.not_kept.append((kind, str(exc)))
+                    return
+            except OSError as exc:
+                self.not_kept.append((kind, exc.strerror or str(exc)))
+                return
+
+    def _remove_inside(self, path: Path) -> bool:
+        """Remove a link or file at `path` when it is strictly inside the cache folder."""
+        assert self.folder is not None
+        if path == self.folder or not path.is_relative_to(self.folder):
+            return False
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(name, path)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
+            path.unlink()  # a link itself, or a file; never a folder
+        except OSError:
+            return False
+        return True
 
 
-def copy_out(source: Path, target: Path) -> None:
-    """Copy a cached file to `target` atomically (a copy, not a link: editing or deleting
-    the output must never change the cache)."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        shutil.copyfile(source, name)
-        os.chmod(name, 0o644)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+def _is_model_entry(value: object) -> bool:
+    from publish import model as m
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], m.Play)
+            and isinstance(value[1], list))
+
+
+def _is_page_map(value: object) -> bool:
+    from publish.render.pagemap import PageMap
+    return isinstance(value, PageMap)
+
+
+def _is_chapter(value: object) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str)
+            and isinstance(value[1], dict))
+
+
+# The type each kind of object entry holds: anything else is a damaged entry.
+SHAPES: dict[str, Callable[[object], bool]] = {
+    "model": _is_model_entry, "pagemap": _is_page_map, "chapter": _is_chapter}
+
+
+def copy_out(data: bytes, target: Path) -> None:
+    """Write a cached file's verified bytes to `target` atomically, like any output (a copy,
+    not a link: editing or deleting the output must never change the cache)."""
+    with atomic_output(target) as temporary:
+        temporary.write_bytes(data)

@@ -32,6 +32,8 @@ class Artifact:
     page_map: PageMap | None = field(default=None, repr=False, compare=False)
     # A play's proof, laid out, handed on to the proof's front.
     part: ProofPart | None = field(default=None, repr=False, compare=False)
+    # Cache entries the render found damaged and discarded: (kind, name, why), for --verbose.
+    discarded: tuple[tuple[str, str, str], ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass

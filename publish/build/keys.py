@@ -13,16 +13,19 @@ from publish.build.cache import pandoc_identity, render_identity
 from publish.build.jobs import BookJob
 from publish.config import BookConfig, PlayConfig, PrintConfig
 from publish.reading.files import ProjectFiles
+from publish.reading.source import read_manuscript_bytes
 from publish.render.html import Stamp
 from publish.support.digests import code_identity, digest, file_digest
+from publish.support.images import MAX_IMAGE_BYTES
 from publish.support.paths import STYLES_DIR
+from publish.support.safe_io import read_regular
 
 
 def play_key(path: Path, shown: str, play_config: PlayConfig) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""  # read_manuscript reports the problem; a missing file is never cached
+    """The key of a manuscript's parsed play. Its bytes are read as the manuscript is (a
+    regular file, within the size limit: a FIFO or device here is an InputError, never a
+    read that blocks or does not end)."""
+    data = read_manuscript_bytes(path, shown)
     return digest("model", code_identity(), pandoc_identity(), shown, repr(play_config), data)
 
 
@@ -36,6 +39,8 @@ def output_key(job: BookJob, kind: str, stamp: Stamp, modified: dt.datetime,
              repr(job.book.meta), stamp.text(), modified.isoformat()]
     if kind == "pdf":
         parts.append(repr(settings))
+    if kind == "epub":
+        parts.append(_cover_identity(job))
     if kind == "proof":
         parts += [since_commit, repr(job.diagnostics)]
     parts += [job.keys.get(play.meta.source, "") for play in job.book.plays]
@@ -63,6 +68,17 @@ def layout_key(job: BookJob, stamp: Stamp, modified: dt.datetime, settings: Prin
     moves with them)."""
     return digest("layout", output_key(job, "pdf", stamp, modified,
                                        dataclasses.replace(settings, profile="screen"), "", images))
+
+
+def _cover_identity(job: BookJob) -> str:
+    """The cover's bytes, which the EPUB holds: a cover replaced under the same name is a
+    new EPUB."""
+    if not job.config or not job.config.cover:
+        return "generated cover"
+    try:
+        return "cover=" + digest(read_regular(job.root / job.config.cover, MAX_IMAGE_BYTES))
+    except OSError:
+        return "cover unreadable"  # the render reports it
 
 
 def _config_for_key(config: BookConfig | None) -> BookConfig | None:

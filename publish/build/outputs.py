@@ -19,6 +19,7 @@ from publish.build.jobs import OUTPUTS, Artifact, BookJob
 from publish.build.keys import image_identities
 from publish.config import TRIMS, PrintConfig
 from publish.model.diff import PlayDiff, diff_play
+from publish.model.errors import ConfigError
 from publish.reading.files import IMAGE_TYPES, ProjectFiles
 from publish.reading.revision import play_at
 from publish.render import page, pdf
@@ -37,6 +38,7 @@ from publish.render.proof import (
 from publish.render.proof_parts import ProofPart, anchors_in, bookmarks_in, merge
 from publish.support.atomic import atomic_output
 from publish.support.collector import release_garbage
+from publish.support.images import bytes_problem, image_bytes
 
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
@@ -141,8 +143,7 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
     config = job.config
     cover, cover_type = None, "image/png"
     if config and config.cover:
-        path = job.root / config.cover
-        cover, cover_type = path.read_bytes(), IMAGE_TYPES[path.suffix.lower()]
+        cover, cover_type = read_cover(job.root / config.cover, config.cover)
     return EpubOptions(
         description=config.description if config else "",
         author_file_as=config.author_file_as if config else "",
@@ -150,6 +151,17 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
         cover=cover, cover_type=cover_type, pages=pages,
         chapters=cache, play_keys=dict(job.keys),
         play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
+
+
+def read_cover(path: Path, shown: str) -> tuple[bytes, str]:
+    """The cover's bytes and media type, read with the bound and checked as book.yaml's
+    loading checked the file (it may have changed since)."""
+    data = image_bytes(path)
+    problem = data if isinstance(data, str) else bytes_problem(data, path.suffix.lower())
+    if problem is not None:
+        raise ConfigError(f"cover {shown!r} is unusable: {problem}")
+    assert isinstance(data, bytes)
+    return data, IMAGE_TYPES[path.suffix.lower()]
 
 
 def _image_src(job: BookJob, files: ProjectFiles) -> Callable[[m.Image], str | None]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publish.build.cache import Cache, copy_out
+from publish.build.destinations import check_targets, output_error, prepare_folder
 from publish.build.jobs import OUTPUTS, Artifact, BookJob, Progress
 from publish.build.keys import image_identities, layout_key, output_key, part_key, text_size
 from publish.build.outputs import render, render_proof_part
@@ -53,9 +54,18 @@ def build_all(jobs: list[BookJob], outputs: tuple[str, ...], outdir: Path, stric
     notify = progress or (lambda message: None)
     if any(kind != "proof" for kind in outputs):
         refuse_failing(jobs, strict)
-    outdir.mkdir(parents=True, exist_ok=True)
-    clean_stale(outdir)
+    prepare_folder(outdir, jobs[0].root if jobs else outdir)
     tasks = [task for job in jobs for task in _tasks(job, outputs, outdir, since, profile, cache)]
+    check_targets([(task.describe(), task.target) for task in tasks])
+    try:
+        clean_stale(outdir)
+        return _build_tasks(tasks, jobs, outputs, cache, workers, notify)
+    except OSError as exc:  # an output not written: a read-only folder, a full disk
+        raise output_error(exc) from exc
+
+
+def _build_tasks(tasks: list[RenderTask], jobs: list[BookJob], outputs: tuple[str, ...],
+                 cache: Cache | None, workers: int, notify: Progress) -> list[list[Artifact]]:
     done: dict[int, Artifact] = {}
     for index, task in enumerate(tasks):
         reused = _reuse(task, cache)
@@ -65,6 +75,8 @@ def build_all(jobs: list[BookJob], outputs: tuple[str, ...], outdir: Path, stric
     todo = [index for index in range(len(tasks)) if index not in done]
     renders, waits = _render_plan([tasks[i] for i in todo], cache)
     rendered = run_tasks(renders, run_task, workers, notify, waits)
+    if cache:  # what the render processes found damaged in the cache, for --verbose
+        cache.discarded.extend(entry for artifact in rendered.values() for entry in artifact.discarded)
     for position, index in enumerate(todo):
         artifact = rendered[position]
         if artifact.kind == "proof":  # the plays whose parts were laid out anew
@@ -155,6 +167,11 @@ class RenderTask:
         return dataclasses.replace(self, kind="proof-part", play=index, key=key,
                                    text_size=len(play.meta.title) + text_size(play))
 
+    def describe(self) -> str:
+        """Which output this is, for a message: `the pdf of book 'drafts'`."""
+        source = f"book {self.job.id!r}" if self.job.config else next(iter(self.job.manuscripts), self.job.id)
+        return f"the {self.kind} of {source}"
+
     def label(self) -> str:
         """What the progress display calls it: `drafts: proof` or `drafts: proof, play 2`."""
         if self.kind == "proof-part":
@@ -196,27 +213,26 @@ def _tasks(job: BookJob, outputs: tuple[str, ...], outdir: Path, since: str | No
 
 def _reuse(task: RenderTask, cache: Cache | None) -> Artifact | None:
     """The cached output copied to its target, when the cache holds it."""
-    entry = cache.file(task.kind, task.key) if cache and task.key else None
+    entry = cache.file(task.kind, task.key, task.job.id) if cache and task.key else None
     if cache:
         cache.note(task.kind, task.job.id, entry is not None)
     if entry is None:
         return None
-    stored, info = entry
-    copy_out(stored, task.target)
-    return Artifact(task.kind, task.target, info.get("pages"), task.target.stat().st_size,
-                    reused=True)
+    data, info = entry
+    copy_out(data, task.target)
+    return Artifact(task.kind, task.target, info.get("pages"), len(data), reused=True)
 
 
 def _reuse_part(task: RenderTask, cache: Cache | None) -> ProofPart | None:
     """A play's proof part from the cache, when it holds it."""
-    entry = cache.file(task.kind, task.key) if cache and task.key else None
+    entry = cache.file(task.kind, task.key, task.label()) if cache and task.key else None
     if cache:
         cache.note(task.kind, task.label(), entry is not None)
     if entry is None:
         return None
-    stored, info = entry
+    data, info = entry
     anchors = {name: tuple(place) for name, place in info["anchors"].items()}
-    return ProofPart(task.play, stored.read_bytes(), info["pages"], anchors, info["bookmarks"],
+    return ProofPart(task.play, data, info["pages"], anchors, info["bookmarks"],
                      tuple(info["changes"]))
 
 
@@ -237,6 +253,6 @@ def run_task(task: RenderTask) -> Artifact:
                       task.settings, task.since, cache, task.layout_key, task.page_map, task.parts)
     if task.key:
         cache.keep_file(task.kind, task.key, task.target, {"pages": artifact.pages})
-    return artifact
+    return dataclasses.replace(artifact, discarded=tuple(cache.discarded))
 
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from publish.model.errors import UsageError
 from publish.reading.revision import check_revision
 from publish.render.html import Stamp
 
@@ -19,11 +20,29 @@ def build_stamp(root: Path, sources: list[Path]) -> tuple[Stamp, dt.datetime]:
     if commit != "no-git" and _git(root, "status", "--porcelain", "--", *map(str, sources)):
         commit += "+dirty"
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        epoch = _git(root, "log", "-1", "--format=%ct", "--", *map(str, sources))
-    when = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit()
-            else dt.datetime.now(dt.UTC).replace(microsecond=0))
+    if epoch:
+        when = epoch_date(epoch)
+        if when is None:
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a build date: it must be a whole "
+                             f"number of seconds since 1970-01-01, from 0 to {LAST_EPOCH} (9999-12-31)")
+    else:
+        # A commit dated outside what a book can carry (git accepts odd dates) is not used.
+        when = epoch_date(_git(root, "log", "-1", "--format=%ct", "--", *map(str, sources)))
+    when = when or dt.datetime.now(dt.UTC).replace(microsecond=0)
     return Stamp(commit, when.strftime("%Y-%m-%d")), when
+
+
+# The last second a date of four-digit year can name: PDF, EPUB and Python's dates end there.
+LAST_EPOCH = 253402300799
+
+
+def epoch_date(text: str) -> dt.datetime | None:
+    """The UTC date of a `SOURCE_DATE_EPOCH`-style value (seconds since 1970, as a whole
+    number), or None when it is not one or is outside 1970-9999."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or int(text) > LAST_EPOCH:
+        return None
+    return dt.datetime.fromtimestamp(int(text), dt.UTC)
 
 
 def _git(root: Path, *args: str) -> str:

@@ -16,8 +16,10 @@ import os
 import signal
 from collections.abc import Callable, Hashable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from publish.model.errors import ToolError
 from publish.render import weasy
 from publish.support.collector import collector_paused, earlier_frozen, freeze_inherited, release_garbage
 
@@ -274,6 +276,9 @@ def _collect(futures: dict[Future[T], K], then: Callable[[K, T], None] | None = 
             if error is not None:
                 for other in pending:
                     other.cancel()
+                if isinstance(error, BrokenProcessPool):
+                    raise ToolError("a render process ended unexpectedly (killed, or out of memory?); "
+                                    "run again with --jobs 1 to see what failed") from error
                 raise error
             results[futures[future]] = future.result()
             if then:

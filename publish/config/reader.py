@@ -41,6 +41,17 @@ from publish.config.settings import (
 )
 from publish.model import CastMember
 from publish.model.errors import ConfigError, Location
+from publish.model.limits import MAX_NAME_CHARS, MAX_TITLE_CHARS
+from publish.support.images import image_problem
+from publish.support.safe_io import NotRegularFile, TooLarge, kind_of, read_regular
+from publish.support.xmlchars import describe, invalid_character
+
+# book.yaml is a page or two; a bound on what is read (it is read before anything else).
+MAX_CONFIG_BYTES = 1024 * 1024
+# Any text of book.yaml (a description, the rights); titles and names have their own limits
+# (model/limits.py), set on title pages, running heads and in every speech.
+MAX_TEXT_CHARS = 5_000
+TEXT_LIMITS = {"title": MAX_TITLE_CHARS, "subtitle": MAX_TITLE_CHARS, "author": MAX_NAME_CHARS * 3}
 
 SAFE_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
@@ -62,9 +73,17 @@ def load(root: Path) -> Config:
     path = root / CONFIG_NAME
     shown = CONFIG_NAME
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise ConfigError(f"{CONFIG_NAME} not found in {root}", Location(shown)) from exc
+    except NotRegularFile as exc:
+        raise ConfigError(f"{CONFIG_NAME} is {exc.kind}, not a file", Location(shown)) from exc
+    except TooLarge as exc:
+        raise ConfigError(f"{CONFIG_NAME} is {exc.size} bytes; the limit is {MAX_CONFIG_BYTES}",
+                          Location(shown)) from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read {CONFIG_NAME}: {exc.strerror or exc}",
+                          Location(shown)) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError("not valid UTF-8", Location(shown)) from exc
     try:
@@ -115,13 +134,22 @@ class _Reader:
         if node.tag not in SAFE_TAGS:
             raise self.fail(node, f"YAML tag {node.tag!r} is not allowed")
 
-    def text(self, node: yaml.Node, what: str) -> str:
+    def text(self, node: yaml.Node, what: str, limit: int = MAX_TEXT_CHARS) -> str:
+        """A scalar as text, holding no character an output cannot (YAML's escapes such as
+        "\x01" or "\uFFFF" write them) and at most `limit` characters."""
         self.check_tag(node)
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, f"{what} must be text")
         if node.tag == "tag:yaml.org,2002:null":
             return ""
-        return str(node.value)
+        value = str(node.value)
+        bad = invalid_character(value)
+        if bad is not None:
+            raise self.fail(node, f"{what} holds the character {describe(bad[1])}, which no book "
+                                  "can hold (XML forbids it); remove it")
+        if len(value) > limit:
+            raise self.fail(node, f"{what} is {len(value)} characters long; the limit is {limit}")
+        return value
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
         self.check_tag(node)
@@ -155,7 +183,8 @@ class _Reader:
     def play(self, path: str, key_node: yaml.Node, node: yaml.Node) -> PlayConfig:
         entries = self.mapping(node, f"plays.{path}", PLAY_KEYS)
         self.manuscript_exists(path, key_node)
-        title = self.text(entries["title"][1], "title") if "title" in entries else None
+        title = (self.text(entries["title"][1], "title", MAX_TITLE_CHARS) if "title" in entries
+                 else None)
         cast: list[CastMember] = []
         if "cast" in entries:
             seen: dict[str, yaml.Node] = {}
@@ -175,10 +204,11 @@ class _Reader:
                 raise self.fail(node, f"a cast member needs `{required}:`")
         aliases: tuple[str, ...] = ()
         if "aliases" in entries:
-            aliases = tuple(self.text(a, "alias") for a in self.sequence(entries["aliases"][1], "aliases"))
+            aliases = tuple(self.text(a, "alias", MAX_NAME_CHARS)
+                            for a in self.sequence(entries["aliases"][1], "aliases"))
         description = self.text(entries["description"][1], "description") if "description" in entries else ""
-        return CastMember(self.text(entries["id"][1], "id"), self.text(entries["name"][1], "name"),
-                          aliases, description)
+        return CastMember(self.text(entries["id"][1], "id", MAX_NAME_CHARS),
+                          self.text(entries["name"][1], "name", MAX_NAME_CHARS), aliases, description)
 
     def book(self, book_id: str, key_node: yaml.Node, node: yaml.Node, defaults: Entries) -> BookConfig:
         """A book's settings: each declared key read by its kind, from the book or else (where
@@ -214,7 +244,7 @@ class _Reader:
     def value(self, kind: str, node: yaml.Node, name: str) -> Any:
         """One key's value, read as its declared kind says."""
         if kind == TEXT:
-            return self.text(node, name)
+            return self.text(node, name, TEXT_LIMITS.get(name, MAX_TEXT_CHARS))
         if kind == TEXTS:
             return self.texts(node, name)
         if kind == FLAG:
@@ -290,20 +320,28 @@ class _Reader:
         return tuple(values)
 
     def cover_exists(self, path: str, node: yaml.Node) -> None:
+        """The cover passes the checks of every image (support/images.py): a regular file
+        inside the project, its size on its status before it is read, its type by content
+        (a PNG or JPEG, as its name says), its dimensions."""
         resolved = (self.root / path).resolve()
         if not resolved.is_relative_to(self.root.resolve()):
             raise self.fail(node, f"cover {path!r} is outside the project")
         if resolved.suffix.lower() not in COVER_TYPES:
             raise self.fail(node, f"cover {path!r} must be a PNG or JPEG image")
-        if not resolved.is_file():
+        if not resolved.exists():
             raise self.fail(node, f"cover {path!r} does not exist")
+        problem = image_problem(resolved)
+        if problem is not None:
+            raise self.fail(node, f"cover {path!r} is unusable: {problem}")
 
     def manuscript_exists(self, path: str, node: yaml.Node) -> None:
         resolved = (self.root / path).resolve()
         if not resolved.is_relative_to(self.root.resolve()):
             raise self.fail(node, f"manuscript {path!r} is outside the project")
         if not resolved.is_file():
-            raise self.fail(node, f"manuscript {path!r} does not exist")
+            kind = kind_of(resolved.stat().st_mode) if resolved.exists() else ""
+            raise self.fail(node, f"manuscript {path!r} is {kind}, not a file" if kind
+                            else f"manuscript {path!r} does not exist")
 
 
 def _isbn_valid(digits: str) -> bool:

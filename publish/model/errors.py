@@ -9,6 +9,9 @@ Exit statuses (documented in the README):
   3  configuration error (book.yaml missing, malformed, or naming what does not exist)
   4  input error (a manuscript cannot be read: missing, not UTF-8, too large)
   5  tool error (pandoc, WeasyPrint or ebooklib failed)
+  6  output error (an output or the build cache cannot be written where it goes: a link,
+     folder or file in its place, two outputs of one build with the same name, a read-only
+     folder, a full disk)
 """
 
 from __future__ import annotations
@@ -61,6 +64,20 @@ class ConfigError(PublishError):
 
 class InputError(PublishError):
     exit_code = 4
+
+
+class UsageError(PublishError):
+    """The command line or its environment is wrong (SOURCE_DATE_EPOCH not a date)."""
+
+    exit_code = 2
+
+
+class OutputError(PublishError):
+    """An output (or the build cache) cannot be written where it belongs: a symbolic link,
+    folder or file stands in its place, two outputs of one build would share a name, or the
+    folder is read-only or its disk full. Nothing outside the project is ever written."""
+
+    exit_code = 6
 
 
 class ToolError(PublishError):

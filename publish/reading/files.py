@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish.support import images
 from publish.support.paths import STYLES_DIR
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -53,42 +54,14 @@ class ProjectFiles:
         return candidate.resolve()
 
 
-# Past these an image is refused rather than handed to the renderers: a 100,000 x 100,000
-# PNG of a few kilobytes decompresses to tens of gigabytes.
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
-MAX_IMAGE_SIDE = 12_000
-MAX_IMAGE_PIXELS = 60_000_000
-PIL_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
-SVG_REFERENCE = re.compile(
-    rb"""(?:href|src)\s*=\s*["']\s*(?!#|data:)([^"']*)|@import|url\(\s*["']?(?!#|data:)""", re.IGNORECASE)
+# The checks (size on stat before reading, type by content, dimensions, SVGs without DOCTYPE,
+# entities, scripts or references) are support/images.py's, shared with the book's cover.
+MAX_IMAGE_BYTES = images.MAX_IMAGE_BYTES
+MAX_IMAGE_SIDE = images.MAX_IMAGE_SIDE
+MAX_IMAGE_PIXELS = images.MAX_IMAGE_PIXELS
 
 
 def image_problem(path: Path) -> str | None:
     """Why a project image cannot be used (empty, too large, not what its name says, an SVG
-    that references other files), or None when it can."""
-    size = path.stat().st_size
-    if size == 0:
-        return "the file is empty"
-    if size > MAX_IMAGE_BYTES:
-        return f"the file is {size // (1024 * 1024)} MB; the limit is {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
-    if path.suffix.lower() == ".svg":
-        data = path.read_bytes()
-        if SVG_REFERENCE.search(data):
-            return "the SVG references other files or URLs; embed everything in it"
-        return None
-    return _raster_problem(path)
-
-
-def _raster_problem(path: Path) -> str | None:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:  # reads the header only
-            width, height, kind = image.width, image.height, image.format
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        return "not a readable image"
-    if kind != PIL_FORMATS.get(path.suffix.lower()):
-        return f"the file is {kind or 'not an image'}, not what its name says"
-    if max(width, height) > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
-        return f"{width} x {height} pixels is too large (at most {MAX_IMAGE_SIDE} a side)"
-    return None
+    with a DOCTYPE or references to other files), or None when it can."""
+    return images.image_problem(path)

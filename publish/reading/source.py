@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 from publish.model.errors import InputError, Location
+from publish.reading.limits import check_text_limits
+from publish.support.safe_io import NotRegularFile, TooLarge, read_regular
 
 # Far beyond any play (the longest corpus file is under 100 kB); past it pandoc and WeasyPrint
 # would take minutes and gigabytes, so the build stops with a clear message instead.
@@ -21,20 +23,38 @@ _QUOTE_OR_LIST = re.compile(r"[ \t]*(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])")
 def read_manuscript(path: Path, display: str | None = None) -> str:
     """The text of a manuscript: UTF-8 (a BOM is allowed), newlines normalized to LF."""
     shown = display or str(path)
+    return manuscript_text(read_manuscript_bytes(path, shown), shown)
+
+
+def read_manuscript_bytes(path: Path, shown: str) -> bytes:
+    """A manuscript's bytes, read with a bound: only a regular file (a FIFO is never opened,
+    a device never read), at most MAX_MANUSCRIPT_BYTES, checked before and during the read."""
     try:
-        data = path.read_bytes()
+        return read_regular(path, MAX_MANUSCRIPT_BYTES)
     except FileNotFoundError as exc:
         raise InputError("manuscript not found", Location(shown)) from exc
-    except IsADirectoryError as exc:
-        raise InputError("is a directory, not a manuscript", Location(shown)) from exc
+    except NotRegularFile as exc:
+        raise InputError(f"is {exc.kind}, not a manuscript file", Location(shown)) from exc
+    except TooLarge as exc:
+        raise too_large(exc.size, shown) from exc
     except OSError as exc:
-        raise InputError(f"cannot read manuscript: {exc.strerror}", Location(shown)) from exc
+        raise InputError(f"cannot read manuscript: {exc.strerror or exc}", Location(shown)) from exc
+
+
+def too_large(size: int, shown: str) -> InputError:
+    return InputError(f"manuscript is {size // (1024 * 1024)} MB; the limit is "
+                      f"{MAX_MANUSCRIPT_BYTES // (1024 * 1024)} MB", Location(shown))
+
+
+def manuscript_text(data: bytes, shown: str) -> str:
+    """A manuscript's bytes to its text, with every check a manuscript passes before pandoc
+    sees it: size, encoding, nesting depth and the limits of reading/limits.py. The current
+    text and an old revision's (`--since`) pass the same ones."""
     if len(data) > MAX_MANUSCRIPT_BYTES:
-        raise InputError(
-            f"manuscript is {len(data) // (1024 * 1024)} MB; the limit is "
-            f"{MAX_MANUSCRIPT_BYTES // (1024 * 1024)} MB", Location(shown))
+        raise too_large(len(data), shown)
     text = decode(data, shown)
     check_nesting(text, shown)
+    check_text_limits(text, shown)
     return text
 
 
@@ -57,7 +77,7 @@ def check_nesting(text: str, shown: str) -> None:
 
 def decode(data: bytes, shown: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
+        text = _decode_utf16(data, shown)
     elif b"\x00" in data[:8192]:
         # Text never holds NUL bytes; an image or a word-processor file does. Say so, rather
         # than report its first non-UTF-8 byte.
@@ -77,6 +97,19 @@ def decode(data: bytes, shown: str) -> str:
         raise InputError("contains NUL bytes: this looks like a binary file, not a manuscript",
                          Location(shown, line, col))
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_utf16(data: bytes, shown: str) -> str:
+    """UTF-16 with its BOM; a lone surrogate or an odd trailing byte named at its place."""
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start].decode("utf-16", "replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        what = "an odd trailing byte" if exc.reason == "truncated data" else exc.reason
+        raise InputError(f"not valid UTF-16 ({what}); save the file as UTF-8",
+                         Location(shown, line, max(col, 1))) from exc
 
 
 def _position_of(data: bytes, offset: int) -> tuple[int, int]:

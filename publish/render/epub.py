@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any, Protocol, TypeAlias
 
 from publish import model as m
 from publish.model.errors import ToolError
-from publish.reading.files import IMAGE_TYPES, ProjectFiles
+from publish.reading.files import IMAGE_TYPES, MAX_IMAGE_BYTES, ProjectFiles
 from publish.render.assets import FONT_FACES, FONTS_DIR, font_face_css, stylesheet
 from publish.render.cover import generated_cover
 from publish.render.epub_markup import (
@@ -39,6 +40,7 @@ from publish.render.html import play_id
 from publish.render.pagemap import PageMap
 from publish.render.stylesheets import join_stylesheets
 from publish.support.digests import code_identity, digest, file_digest
+from publish.support.safe_io import read_regular
 
 A11Y_SUMMARY = (
     "This publication conforms to EPUB Accessibility 1.1 at WCAG 2.2 Level AA. It is a play in "
@@ -157,7 +159,8 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
 
     for name, path in sorted(images.found.items()):
         ebook.add_item(epub.EpubItem(uid=Path(name).stem, file_name=name,
-                                     media_type=IMAGE_TYPES[path.suffix.lower()], content=path.read_bytes()))
+                                     media_type=IMAGE_TYPES[path.suffix.lower()],
+                                     content=read_regular(path, MAX_IMAGE_BYTES)))
 
     contents = [c.file_name for c in chapters]
     page_targets = _page_targets([titlepage, *chapters], pages)
@@ -292,11 +295,15 @@ def _fonts(epub: ModuleType, ebook: Any, used_text: str | None) -> None:
 def _write(epub: ModuleType, ebook: Any, output: Path, modified: dt.datetime, language: str) -> None:
     raw = output.with_name(output.name + ".raw")
     try:
-        epub.write_epub(str(raw), ebook, {"mtime": modified, "raise_exceptions": True,
-                                          "epub3_landmark": False, "epub3_pages": False,
-                                          "epub2_guide": False})
+        with warnings.catch_warnings():  # ebooklib's notice on a failed write: we say why
+            warnings.simplefilter("ignore", UserWarning)
+            epub.write_epub(str(raw), ebook, {"mtime": modified, "raise_exceptions": True,
+                                              "epub3_landmark": False, "epub3_pages": False,
+                                              "epub2_guide": False})
         _make_reproducible(raw, output, modified, language)
-    except (OSError, ValueError) as exc:  # lxml's parser errors are ValueErrors
+    except OSError:
+        raise  # the file could not be written (a full disk, a read-only folder): build/ says so
+    except ValueError as exc:  # lxml's parser errors are ValueErrors
         raise ToolError(f"ebooklib could not write {output.name}: {exc}") from exc
     finally:
         raw.unlink(missing_ok=True)
@@ -305,7 +312,9 @@ def _write(epub: ModuleType, ebook: Any, output: Path, modified: dt.datetime, la
 def _make_reproducible(raw: Path, output: Path, modified: dt.datetime, language: str) -> None:
     """Copy the archive with `mimetype` first and stored, entries sorted, times fixed; the
     package document gains the `xml:lang` ebooklib does not write."""
-    stamp = max(modified, dt.datetime(1980, 1, 1, tzinfo=modified.tzinfo)).timetuple()[:6]
+    # A zip entry's date is a year from 1980 to 2107: a build date outside is held at its ends.
+    stamp = min(max(modified, dt.datetime(1980, 1, 1, tzinfo=modified.tzinfo)),
+                dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=modified.tzinfo)).timetuple()[:6]
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(output, "w") as target:
         names = sorted(source.namelist(), key=lambda n: (n != "mimetype", n != "META-INF/container.xml", n))
         for name in names:

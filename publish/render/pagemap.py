@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from publish import model as m
 from publish.render.epub_markup import TextKey, text_key
+from publish.render.long_words import ZERO_WIDTH_SPACE
 from publish.render.markup import Markup
 
 MARKER_PREFIX = "pm-"  # a block's anchor in the page map: pm-<its data-pm number>
@@ -145,7 +146,8 @@ def _offset(text: str, fragments: list[str]) -> int | None:
     """Where the page's first text starts within `text`, at a word's start (a word split by a
     hyphen at the page's top belongs to the new page). None unless the first fragment is long
     enough to be a line of running text (not a speaker's name) and occurs exactly once."""
-    probe = fragments[0].strip()[:40] if fragments else ""
+    # Without the zero-width spaces the layout gave an overlong word (render/long_words.py).
+    probe = fragments[0].replace(ZERO_WIDTH_SPACE, "").strip()[:40] if fragments else ""
     if len(probe) < 16 or text.count(probe) != 1:
         return None
     offset = text.index(probe)

@@ -15,6 +15,7 @@ from typing import Any
 from publish.model.errors import ToolError
 from publish.reading.files import ProjectFiles
 from publish.render import weasy
+from publish.render.long_words import breakable
 
 POINTS_PER_INCH = 72
 
@@ -23,7 +24,7 @@ def layout(html: str, base_dir: Path, files: ProjectFiles) -> Any:
     """Lay out `html`; returns WeasyPrint's Document (its `.pages` are the pages)."""
     weasy.prepare()
     base_url = base_dir.as_uri() + "/"
-    head, separator, body = html.partition("</head>")
+    head, separator, body = breakable(html).partition("</head>")
     try:
         sheets = [weasy.stylesheet(css, base_url, files) for css in _STYLE.findall(head)]
         document = weasy.html_document(_STYLE.sub("", head) + separator + body, base_url, files)
@@ -47,7 +48,9 @@ def write(document: Any, output: Path, bleed_box: float | None = None,
     options = {"pdf_variant": variant} if variant else {}
     try:
         document.write_pdf(output, finisher=finisher, **options)
-    except (OSError, ValueError, AssertionError) as exc:
+    except OSError:
+        raise  # the file could not be written (a full disk, a read-only folder): build/ says so
+    except (ValueError, AssertionError) as exc:
         raise ToolError(f"WeasyPrint could not write {output.name}: {exc}") from exc
     return len(document.pages)
 

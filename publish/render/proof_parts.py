@@ -95,7 +95,12 @@ def merge(front_pdf: bytes, parts: list[ProofPart], output: Path) -> int:
         producer = str(proof.docinfo.get("/Producer", "WeasyPrint"))
         proof.docinfo["/Producer"] = f"{producer}; parts merged by pikepdf {installed_version('pikepdf')}"
         # The same parts give the same bytes: the file identifier is derived from the content.
-        proof.save(output, deterministic_id=True)
+        # Saved in memory, then written by Python: qpdf writing to a full disk ends the whole
+        # process (an uncaught C++ exception) and leaves its own temporary file behind,
+        # where Python's write raises an OSError the build reports.
+        merged = io.BytesIO()
+        proof.save(merged, deterministic_id=True)
+        output.write_bytes(merged.getvalue())
         return len(proof.pages)
 
 

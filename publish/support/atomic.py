@@ -6,16 +6,26 @@ partial file; a build that is killed (`kill -9`) cannot, so the next build remov
 files whose process is gone. The previous output under the real name is untouched until the
 rename, and two builds running at once never share a partial file. The hidden folder is
 removed as soon as it is empty, so a successful build leaves nothing behind but its outputs.
+
+Nothing is written or removed through a link: a `.publish-partial` that is a symbolic link
+(or a file) is refused (`LinkInTheWay`), its entries are removed as what they are (a link
+itself, never what it points to; a folder not at all), the temporary file is created anew
+(`O_EXCL`, no link followed), and an output's name held by a link or folder is refused
+before anything is renamed over it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 from types import TracebackType
 
+from publish.support.safe_io import LinkInTheWay, entries, kind_of, open_folder, remove_in
+
 PARTIAL_DIR = ".publish-partial"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def _alive(pid: int) -> bool:
@@ -39,18 +49,36 @@ def _zombie(pid: int) -> bool:
 
 
 def clean_stale(folder: Path) -> list[Path]:
-    """Remove partial files left by killed builds; returns what was removed."""
+    """Remove partial files left by killed builds; returns what was removed. `LinkInTheWay`
+    when the partial folder is a link or not a folder: nothing in it is touched."""
     partial = folder / PARTIAL_DIR
     removed: list[Path] = []
-    if not partial.is_dir():
+    try:
+        descriptor = open_folder(folder, [PARTIAL_DIR])
+    except FileNotFoundError:
         return removed
-    for entry in partial.iterdir():
-        pid_text = entry.name.split("-", 1)[0]
-        if pid_text.isdigit() and not _alive(int(pid_text)):
-            entry.unlink(missing_ok=True)
-            removed.append(entry)
+    try:
+        for name, mode in entries(descriptor):
+            pid_text = name.split("-", 1)[0]
+            if stat.S_ISDIR(mode) or not pid_text.isdigit() or _alive(int(pid_text)):
+                continue  # a folder is never a partial file of ours; a live build's is its own
+            remove_in(descriptor, name)
+            removed.append(partial / name)
+    finally:
+        os.close(descriptor)
     _remove_if_empty(partial)
     return removed
+
+
+def check_target(target: Path) -> None:
+    """`LinkInTheWay` unless `target` is free or a regular file: an output is never renamed
+    over a folder, nor written in place of a link (which a reader would take for it)."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise LinkInTheWay(target, kind_of(mode), "an output file")
 
 
 def _remove_if_empty(partial: Path) -> None:
@@ -67,24 +95,50 @@ class atomic_output:
         self.target = target
 
     def __enter__(self) -> Path:
+        check_target(self.target)
         self.partial = self.target.parent / PARTIAL_DIR
-        self.temporary = self.partial / f"{os.getpid()}-{self.target.name}"
+        name = f"{os.getpid()}-{self.target.name}"
+        self.temporary = self.partial / name
         # Another writer that just finished may remove the folder between our mkdir and our
         # file's creation (it removes it once empty): make both again until the file exists.
         for _ in range(100):
-            self.partial.mkdir(parents=True, exist_ok=True)
+            descriptor = open_folder(self.target.parent, [PARTIAL_DIR], create=True)
             try:
-                self.temporary.write_bytes(b"")  # exists from the start, as mkstemp's file did
+                remove_in(descriptor, name)  # one left by a dead process of the same id
+                created = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW,
+                                  0o644, dir_fd=descriptor)
+                os.fchmod(created, 0o644)
+                os.close(created)
                 break
             except FileNotFoundError:
                 continue
+            except OSError as exc:  # named in full: a descriptor-relative name says little
+                raise OSError(exc.errno, exc.strerror, str(self.temporary)) from exc
+            finally:
+                os.close(descriptor)
         return self.temporary
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if exc_type is None:
-            os.chmod(self.temporary, 0o644)
-            os.replace(self.temporary, self.target)
-        else:
-            self.temporary.unlink(missing_ok=True)
-        _remove_if_empty(self.partial)
+        try:
+            if exc_type is None:
+                check_target(self.target)
+                os.chmod(self.temporary, 0o644)  # a writer may have made the file anew
+                os.replace(self.temporary, self.target)
+            else:
+                self._discard()
+        except BaseException:
+            self._discard()  # a failed rename (a full disk, a folder put there) leaves nothing
+            raise
+        finally:
+            _remove_if_empty(self.partial)
+
+    def _discard(self) -> None:
+        try:
+            descriptor = open_folder(self.target.parent, [PARTIAL_DIR])
+        except OSError:
+            return
+        try:
+            remove_in(descriptor, self.temporary.name)
+        finally:
+            os.close(descriptor)

@@ -40,8 +40,11 @@ from publish.model.errors import ToolError
 from publish.reading.files import ProjectFiles
 from publish.render.weasy import patches
 from publish.support.collector import made_frozen
+from publish.support.safe_io import read_regular
 
 PROGRESS_LOGGER = "weasyprint.progress"
+# What WeasyPrint may read of one project file (an image, a font): a bound, like every read.
+MAX_FETCHED_BYTES = 64 * 1024 * 1024
 
 
 def load_weasyprint() -> Any:
@@ -183,7 +186,7 @@ def project_fetcher(files: ProjectFiles) -> Any:
             path = Path(url[len("file://"):].split("?")[0])
             if not files.allows(path):
                 raise ValueError(f"not fetched (outside the project): {url}")
-            return URLFetcherResponse(url, body=path.read_bytes())
+            return URLFetcherResponse(url, body=read_regular(path, MAX_FETCHED_BYTES))
 
     return ProjectOnlyFetcher()
 
