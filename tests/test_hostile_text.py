@@ -3,7 +3,7 @@ limits that keep the cost of a manuscript proportional to its size.
 
 - A character XML cannot hold (C0 and C1 controls, surrogates, non-characters), typed or
   written as a character reference, anywhere (a speech, a title, alt text, a link's URL):
-  M501 at path:line:col, an error in a release (nothing at all is written, not even the
+  M502 at path:line:col, an error in a release (nothing at all is written, not even the
   outputs that would have passed), a warning in a draft, whose outputs show U+FFFD; nothing
   invalid ever reaches an EPUB. In book.yaml (YAML escapes write them) it is a config error.
 - SOURCE_DATE_EPOCH that is not a date from 1970 to 9999: a usage error (exit 2).
@@ -43,7 +43,7 @@ def test_unrepresentable_characters_fail_a_release_at_their_place(tmp_path: Path
     root = project(tmp_path, f"## T\n\n**Simplicia**: One {text} two.\n")
     result = run_cli("all", cwd=root)
     assert_clean_failure(
-        result, 1, r"play\.md:3:20: error\[M501\]: character U\+[0-9A-F]{4,6} cannot be in a book")
+        result, 1, r"play\.md:3:20: error\[M502\]: character U\+[0-9A-F]{4,6} cannot be in a book")
     assert not (root / "dist").exists() or not list((root / "dist").iterdir()), "something was written"
 
 
@@ -60,7 +60,7 @@ def test_every_kind_of_text_is_checked(tmp_path: Path, where: str, source: str, 
     root = project(tmp_path, source, draft=False)
     result = run_cli("all", cwd=root)
     assert result.returncode == 1, result.stderr
-    assert re.search(rf"play\.md:{position}: error\[M501\]", result.stderr), result.stderr
+    assert re.search(rf"play\.md:{position}: error\[M502\]", result.stderr), result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "dist").exists() or not list((root / "dist").iterdir())
 
@@ -72,7 +72,7 @@ def test_a_draft_shows_the_replacement_character_and_its_epub_is_xml(tmp_path: P
     root = project(tmp_path, source, draft=True)
     result = run_cli("all", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert "warning[M501]" in result.stderr
+    assert "warning[M502]" in result.stderr
     texts = xhtml_texts(root / "dist" / "b.epub")
     joined = "".join(texts)
     assert "\ufffd" in joined

@@ -126,7 +126,7 @@ def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> Parsed:
     try:
         with collector_paused():
             ast = parse_markdown(text, shown)
-            # M501: replaced by U+FFFD in `ast`; references pandoc itself replaced.
+            # M502: replaced by U+FFFD in `ast`; references pandoc itself replaced.
             unrepresentable = invalid_references(text, shown) + xml_characters(ast, shown)
             play, found = normalize(ast, shown, play_config.cast, play_config.title)
     except RecursionError as exc:  # a safety net behind source.check_nesting
@@ -136,7 +136,7 @@ def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> Parsed:
 
 
 def _for_book(diagnostics: list[Diagnostic], release: bool) -> list[Diagnostic]:
-    """A character no output may hold (M501) fails a release book; a draft shows U+FFFD."""
+    """A character no output may hold (M502) fails a release book; a draft shows U+FFFD."""
     if release:
         return diagnostics
     return [dataclasses.replace(d, severity=Severity.WARNING)

@@ -13,7 +13,7 @@ Codes (stable; tools and CI read them). docs/manuscript-format.md has an example
   M303 warning  unusable image        empty, huge, mislabelled, or an SVG with external references
   (M301-M303 are errors in a book not marked `draft: true`)
   M401 warning  heading level         a heading out of order (scene above the title, skipped level)
-  M501 error    unrepresentable char  a control character, surrogate or non-character (typed
+  M502 error    unrepresentable char  a control character, surrogate or non-character (typed
                                       or as `&#1;`): XML, so the EPUB, cannot hold it; shown
                                       as U+FFFD (a warning in a book marked `draft: true`)
 """
@@ -45,11 +45,11 @@ CODES = {
     "M302": "remote image",
     "M303": "unusable image",
     "M401": "heading level",
-    "M501": "unrepresentable character",
+    "M502": "unrepresentable character",
 }
 # Errors in a release book that a book marked `draft: true` shows as warnings (M301-M303 are
 # decided where images are checked, reading/check.py).
-DRAFT_WARNINGS = frozenset({"M501"})
+DRAFT_WARNINGS = frozenset({"M502"})
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ such as `&#1;` that pandoc decodes) makes the whole book unreadable to a reading
 
 `xml_characters` finds them in pandoc's AST, where whatever pandoc decoded from a character
 reference already is, and where every word has its place (positions.py): one diagnostic,
-M501, per string holding them, at `path:line:col`, and each such character replaced by
+M502, per string holding them, at `path:line:col`, and each such character replaced by
 U+FFFD (the replacement character, shown as a box with a question mark) in the AST, so no
-output ever holds it. M501 is an error in a release book (nothing is written), a warning
+output ever holds it. M502 is an error in a release book (nothing is written), a warning
 in a draft (which shows the U+FFFD); `publish fmt` keeps the file as it is.
 book.yaml's texts are checked by config/ (an error there).
 """
@@ -30,7 +30,7 @@ MAX_REPORTED = 20
 
 
 def xml_characters(ast: dict[str, Any], shown: str) -> list[Diagnostic]:
-    """M501 for each string of pandoc's AST holding a character no output may hold, each
+    """M502 for each string of pandoc's AST holding a character no output may hold, each
     such character replaced by U+FFFD in place. Severity ERROR: a draft book makes it a
     warning (build/assemble.py)."""
     found: list[tuple[str, m.Span | None]] = []
@@ -39,11 +39,11 @@ def xml_characters(ast: dict[str, Any], shown: str) -> list[Diagnostic]:
     for char, span in found[:MAX_REPORTED]:
         location = Location(span.path, span.line, span.col) if span else Location(shown)
         diagnostics.append(Diagnostic(
-            Severity.ERROR, "M501", f"character {describe(char)} cannot be in a book (XML forbids it)",
+            Severity.ERROR, "M502", f"character {describe(char)} cannot be in a book (XML forbids it)",
             location, "delete it (or retype the text around it); it shows as \ufffd until then"))
     if len(found) > MAX_REPORTED:
         first = diagnostics[-1].location
-        diagnostics.append(Diagnostic(Severity.ERROR, "M501",
+        diagnostics.append(Diagnostic(Severity.ERROR, "M502",
                                       f"{len(found) - MAX_REPORTED} more strings with such characters",
                                       first))
     return diagnostics
@@ -56,7 +56,7 @@ CODE_SPAN = re.compile(r"(`+).*?(?<!`)\1(?!`)")
 
 
 def invalid_references(text: str, shown: str) -> list[Diagnostic]:
-    """M501 for each numeric character reference naming no character an output may hold:
+    """M502 for each numeric character reference naming no character an output may hold:
     pandoc itself turns `&#0;`, a surrogate (`&#xD800;`) or a number past U+10FFFF into
     U+FFFD, so the AST alone would not show that the author wrote something else. A
     reference inside code (a span or a fenced block) is text, shown as written."""
@@ -78,7 +78,7 @@ def invalid_references(text: str, shown: str) -> list[Diagnostic]:
             if point == 0 or point > 0x10FFFF or INVALID.match(chr(point)):
                 shown_point = f"U+{point:04X}"
                 diagnostics.append(Diagnostic(
-                    Severity.ERROR, "M501",
+                    Severity.ERROR, "M502",
                     f"character {shown_point} cannot be in a book (XML forbids it); it is "
                     f"written {reference.group()}", Location(shown, number, reference.start() + 1),
                     "delete it; it shows as \ufffd until then"))

@@ -74,6 +74,11 @@ def _raster_problem(data: bytes, suffix: str) -> str | None:
             width, height, kind = image.width, image.height, image.format
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return "not a readable image"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()  # every chunk there and its checksum right, without decoding pixels
+    except (OSError, ValueError, SyntaxError) as exc:  # PIL reports a bad chunk as SyntaxError
+        return f"the image is damaged ({exc})"
     if kind != PIL_FORMATS.get(suffix):
         return f"the file is {kind or 'not an image'}, not what its name says"
     if max(width, height) > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
