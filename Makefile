@@ -46,6 +46,7 @@ clean:
 	rm -rf dist/*.pdf dist/*.epub .cache
 
 # A long random fuzz run (issue 8): thousands of generated and mutated manuscripts through
-# decode, pandoc, normalize and fmt; only the project's own errors may come out.
+# decode, pandoc, normalize and fmt, and hostile project trees and cache damage through whole
+# builds (issue 20); only the project's own errors may come out.
 fuzz: $(BIN)/publish
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py tests/test_fmt.py -k "random or mutated or generated"
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py tests/test_fmt.py tests/test_hostile_fuzz.py -k "random or mutated or generated"
