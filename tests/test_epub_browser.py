@@ -1,7 +1,7 @@
 """Issue 25: the EPUBs as readers see them, in a real browser engine.
 
-Every content document of the built EPUBs (the default books, the one-play book, and a
-generated play with a word, a URL, a speaker's name and a line of code longer than a phone is
+Every content document of the built EPUBs (the default books, the one-play book, the fixture
+book of every manuscript convention, and a generated play with a word, a URL, a speaker's name and a line of code longer than a phone is
 wide, and an image wider than any screen) is opened in Debian's headless Chromium at 320, 360,
 768 and 1280 CSS pixels (loaded once, laid out again at each width) in one browser session
 for the whole module
@@ -94,6 +94,17 @@ books:
 
 
 @pytest.fixture(scope="module")
+def fixtures_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's fixture book of every manuscript convention (tests/fixtures):
+    joint speakers, an empty speech, prose, lists, quotations, code, images local and remote."""
+    root = tmp_path_factory.mktemp("fixtures") / "project"
+    shutil.copytree(REPO_ROOT / "tests" / "fixtures", root)
+    result = run_cli("epub", "--book", "orchard", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root / "dist" / "orchard.epub"
+
+
+@pytest.fixture(scope="module")
 def long_play_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-play book of words, a URL, a name and code too long for a line, and a wide image."""
     from PIL import Image
@@ -138,6 +149,7 @@ def rendered(request, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     built_dist = request.getfixturevalue("built_dist")  # built only once the browser is known
     epubs = {"collected": built_dist / "collected.epub", "drafts": built_dist / "drafts.epub",
              "one-play": request.getfixturevalue("one_play_epub"),
+             "fixtures": request.getfixturevalue("fixtures_epub"),
              "long": request.getfixturevalue("long_play_epub")}
     folder = tmp_path_factory.mktemp("epubs-unpacked")
     documents, languages = {}, {}
@@ -209,7 +221,7 @@ def test_the_long_play_has_what_must_wrap(rendered: Rendered):
 
 def drama_pages(rendered: Rendered, width: int) -> dict:
     pages = {key: page for key, page in rendered.at(width).items() if key[1].startswith("play-")}
-    assert len(pages) == 6, sorted(pages)  # collected 1, drafts 3, one-play 1, long 1
+    assert len(pages) == 9, sorted(pages)  # collected 1, drafts 3, one-play 1, fixtures 3, long 1
     return pages
 
 
