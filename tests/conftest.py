@@ -53,6 +53,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", default=False,
         help="Rewrite tests/golden/*.json from the current model instead of comparing.")
+    parser.addoption(
+        "--update-screenshots", action="store_true", default=False,
+        help="Copy the browser tests' screenshots of an EPUB chapter into docs/images/.")
 
 
 @pytest.fixture(scope="session")

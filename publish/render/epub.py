@@ -37,6 +37,7 @@ from publish.render.epub_nav import nav_document, toc_entries
 from publish.render.fontsubset import subset_font
 from publish.render.html import play_id
 from publish.render.pagemap import PageMap
+from publish.render.stylesheets import join_stylesheets
 from publish.support.digests import code_identity, digest, file_digest
 
 A11Y_SUMMARY = (
@@ -276,8 +277,8 @@ def _accessibility(has_images: bool, has_pages: bool) -> list[tuple[str, str]]:
 
 def _fonts(epub: ModuleType, ebook: Any, used_text: str | None) -> None:
     """The stylesheet and the fonts it names; subset to `used_text`'s characters if given."""
-
-    css = font_face_css(lambda path: f"../fonts/{path.name}") + "\n" + stylesheet("epub.css")
+    # Joined, not concatenated: epub.css's @namespace must stay before the @font-face rules.
+    css = join_stylesheets(font_face_css(lambda path: f"../fonts/{path.name}"), stylesheet("epub.css"))
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
                                  content=css.encode("utf-8")))
     for filename in sorted({face[2] for face in FONT_FACES}):

@@ -5,7 +5,9 @@ the stage directions between them are rows of a table: the persona cell
 `<td epub:type="z3998:persona">`, then the words. A direction that opens a scene is a paragraph
 before the table. Directions are `<i epub:type="z3998:stage-direction">` (brackets come from
 the stylesheet), names inside them `<b epub:type="z3998:persona">`, possessives inside the name.
-The rules followed are `se lint` s-058, s-063, s-080, s-083, t-045 and t-050.
+The rules followed are `se lint` s-058, s-063, s-080, s-083, t-045 and t-050. Every `epub:type`
+with a DPUB-ARIA counterpart carries it as `role` too (part, chapter, subtitle, pagebreak, toc):
+assistive technology reads roles, not `epub:type` (DAISY Ace's epub-type-has-matching-role).
 
 Every function returns a finished XHTML fragment or document; nothing here does I/O.
 """
@@ -187,7 +189,8 @@ def drama_blocks(blocks: tuple[m.DramaBlock, ...], markup: EpubMarkup) -> list[s
 
 def division_section(division: m.Division, element_id: str, markup: EpubMarkup) -> str:
     label, title = division_heading(division)
-    parts = [f'<section id="{element_id}" epub:type="chapter z3998:scene">{markup.opening(element_id)}']
+    parts = [f'<section id="{element_id}" epub:type="chapter z3998:scene" role="doc-chapter">'
+             f'{markup.opening(element_id)}']
     if label or title:
         parts.append(f"<h3>{_heading_spans(division, title)}</h3>")
     parts.extend(drama_blocks(division.blocks, markup))
@@ -221,9 +224,9 @@ def play_section(play: m.Play, index: int, markup: EpubMarkup) -> str:
     """One play: its title, characters, front matter, divisions and back matter."""
     play = dataclasses.replace(play, front=_fix(play.front), body=tuple(
         dataclasses.replace(d, blocks=_fix(d.blocks)) for d in play.body))
-    subtitle = (f'\n<p class="play-subtitle" epub:type="subtitle">{escape(play.meta.subtitle)}</p>'
-                if play.meta.subtitle else "")
-    parts = [f'<section id="{play_id(index)}" epub:type="part">{markup.opening(play_id(index))}',
+    subtitle = (f'\n<p class="play-subtitle" epub:type="subtitle" role="doc-subtitle">'
+                f'{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else "")
+    parts = [f'<section id="{play_id(index)}" epub:type="part" role="doc-part">{markup.opening(play_id(index))}',
              f'<header>\n<h2 epub:type="title">{escape(play.meta.title)}</h2>{subtitle}\n</header>'
              if subtitle else f'<h2 epub:type="title">{escape(play.meta.title)}</h2>',
              dramatis_personae(play, index)]
@@ -265,7 +268,8 @@ def document(lang: str, title: str, body_type: str, body: str, css: str = "css/e
 
 
 def title_page(meta: m.BookMeta, opening: str = "") -> str:
-    subtitle = f'\n<p epub:type="subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else ""
+    subtitle = (f'\n<p epub:type="subtitle" role="doc-subtitle">{escape(meta.subtitle)}</p>'
+                if meta.subtitle else "")
     author = (f'\n<p class="book-author" epub:type="z3998:author z3998:personal-name">'
               f"{escape(meta.author)}</p>" if meta.author else "")
     imprint = "".join(f'\n<p class="{cls}">{escape(text)}</p>' for cls, text in
