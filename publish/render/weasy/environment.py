@@ -1,0 +1,123 @@
+"""What WeasyPrint's libraries read from the process around them, made the same on every
+machine: the fonts fontconfig knows of, and the hyphenation patterns each language gets.
+
+**Fonts.** WeasyPrint finds fonts through Pango and fontconfig, and fontconfig reads its
+configuration from `FONTCONFIG_FILE` (else /etc/fonts/fonts.conf, which lists the system's
+and the user's fonts) each time a configuration is made: once as WeasyPrint is imported, and
+once per FontConfiguration. `use_own_fonts` points it, before either, at a configuration of
+ours that lists only the folder of the fonts we ship (styles/fonts), no system or user
+folder, with its own cache folder; the book's fonts come in through `@font-face`. Then a
+character the book's fonts lack falls back to one of our fonts or to none (and the build
+reports it, render/coverage.py), never to whatever the machine happens to have installed:
+the same sources give the same bytes on the author's laptop and in CI. The generic families
+(`serif`, `sans-serif`, `monospace` ...) that WeasyPrint's own stylesheet asks for (`pre`
+is `monospace`) resolve to the book face.
+
+**Hyphenation.** WeasyPrint hyphenates with pyphen's patterns for the element's language,
+found by `pyphen.language_fallback`, under which a bare `en` gets pyphen's `en` patterns:
+British ones. `hyphenate_by_region` makes `en` (and `en-US`) hyphenate with the American
+patterns and the other English regions that spell the British way with the British ones;
+other languages keep pyphen's own choice (`de-CH` -> `de_CH`, `fr` -> `fr`), and a language
+pyphen has no patterns for is not hyphenated.
+
+May import: publish.support (as all of render/).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from publish.support.digests import digest
+from publish.support.paths import FONTS_DIR
+
+# The families the stylesheets name (render/assets.py's @font-face families first, then the
+# same files under the names fontconfig reads from them), for the generic families.
+BOOK_FAMILIES = ("EB Garamond Vendored", "EB Garamond 12", "STIX Fallback", "STIX")
+GENERIC_FAMILIES = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui",
+                    "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded", "math", "emoji",
+                    "fangsong")
+# Variables that would make fontconfig read other files than ours: a root prefixed to every
+# path, and the folder a relative FONTCONFIG_FILE or an <include> is looked for in.
+FOREIGN_VARIABLES = ("FONTCONFIG_SYSROOT",)
+
+
+def fonts_conf(fonts_dir: Path, cache_dir: Path) -> str:
+    """A fontconfig configuration knowing of `fonts_dir` only, with the generic families
+    mapped to the book face."""
+    aliases = "".join(
+        f'  <alias binding="same"><family>{generic}</family><prefer>'
+        + "".join(f"<family>{escape(name)}</family>" for name in BOOK_FAMILIES)
+        + "</prefer></alias>\n" for generic in GENERIC_FAMILIES)
+    return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+            "<!-- Written by publish (render/weasy/environment.py): only the fonts it ships; "
+            "no system or user fonts. -->\n<fontconfig>\n"
+            f"  <dir>{escape(str(fonts_dir))}</dir>\n"
+            f"  <cachedir>{escape(str(cache_dir))}</cachedir>\n"
+            f"{aliases}</fontconfig>\n")
+
+
+def use_own_fonts() -> Path:
+    """Point fontconfig at our configuration (written once per machine and content), for
+    this process and those it starts; returns the configuration's path. Must run before
+    WeasyPrint is imported; harmless to run again."""
+    folder = _private_folder()
+    cache = folder / "cache"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    text = fonts_conf(FONTS_DIR, cache)
+    conf = folder / f"fonts-{digest(text)[:16]}.conf"
+    if not conf.is_file():
+        handle, name = tempfile.mkstemp(prefix=".fonts-", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(name, conf)  # other processes read it whole or not at all
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+    os.environ["FONTCONFIG_PATH"] = str(folder)
+    for name in FOREIGN_VARIABLES:
+        os.environ.pop(name, None)
+    return conf
+
+
+def _private_folder() -> Path:
+    """A folder only this user can write, kept between runs (fontconfig's cache of our fonts
+    lives there): `publish-fonts-<uid>` in the temporary folder, or, if someone else made
+    that, a new one for this process."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"publish-fonts-{uid}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == uid and not info.st_mode & 0o022:
+            return folder
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="publish-fonts-"))
+
+
+# English regions that spell (and so hyphenate) the British way; `en` itself and the others
+# hyphenate the American way.
+BRITISH_ENGLISH = ("en_GB", "en_AU", "en_NZ", "en_IE", "en_ZA", "en_IN")
+
+
+def hyphenate_by_region() -> None:
+    """pyphen's language table, corrected for English: `en` means American patterns."""
+    import pyphen
+
+    languages = pyphen.LANGUAGES
+    if "en_US" in languages and "en_GB" in languages:
+        languages["en"] = languages["en_US"]
+        for region in BRITISH_ENGLISH:
+            languages[region] = languages["en_GB"]
+
+
+def hyphenation_patterns(language: str) -> str | None:
+    """The name of the pyphen patterns WeasyPrint hyphenates `language` with (a BCP 47 tag
+    as written in book.yaml: `en-GB`), or None when it does not hyphenate it."""
+    import pyphen
+
+    hyphenate_by_region()
+    found = pyphen.language_fallback(language.replace("-", "_"))
+    return found or None
