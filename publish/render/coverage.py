@@ -236,7 +236,7 @@ def missing_glyph(char: str, count: int, location: Location, severity: Severity,
     times = f", {count} times" if count > 1 else ""
     context = f" {where}" if where else ""
     return Diagnostic(
-        severity, CODE, f"no font has {char!r} ({label}){context}{times}",
+        severity, CODE, f"no font has '{char}' ({label}){context}{times}",
         location,
         f"add a font that has it to `fonts:` in book.yaml (OTF/TTF with its licence beside "
         f"it; see docs/fonts.md){'' if severity is Severity.ERROR else '; it is shown as a box labelled ' + code_point(char)}")
@@ -263,6 +263,9 @@ def _in_source(char: str, source: str, span: m.Span) -> Location | None:
         return None
     start = sum(len(line) + 1 for line in lines[:span.line - 1]) + max(0, span.col - 1)
     found = source.find(char, start)
+    if found < 0:  # a capital the manuscript style makes: where its small letter stands
+        found = next((offset for offset in range(start, len(source))
+                      if char in source[offset].upper() and char != source[offset]), -1)
     if found < 0:
         return None
     return _location(span.path, source, found)

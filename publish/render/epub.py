@@ -153,8 +153,9 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     if chapters:
         landmarks.append(("bodymatter", chapters[0].file_name, "Start of Content"))
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=nav_document(meta.language, toc_entries(book, contents), landmarks,
-                                             page_targets).encode("utf-8"))
+                        content=mark_missing(nav_document(meta.language, toc_entries(book, contents),
+                                                          landmarks, page_targets),
+                                             coverage).encode("utf-8"))
     nav.properties = ["nav"]
     ebook.add_item(nav)
 

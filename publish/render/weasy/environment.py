@@ -15,10 +15,11 @@ is `monospace`) resolve to the book face.
 
 **Hyphenation.** WeasyPrint hyphenates with pyphen's patterns for the element's language,
 found by `pyphen.language_fallback`, under which a bare `en` gets pyphen's `en` patterns:
-British ones. `hyphenate_by_region` makes `en` (and `en-US`) hyphenate with the American
-patterns and the other English regions that spell the British way with the British ones;
-other languages keep pyphen's own choice (`de-CH` -> `de_CH`, `fr` -> `fr`), and a language
-pyphen has no patterns for is not hyphenated.
+British ones (and `de` Austrian ones). `hyphenate_by_region` makes a bare language take
+its likely region's patterns (`en` -> en_US, `de` -> de_DE, `pt` -> pt_BR), and the English
+regions that spell the British way (`en-GB`, `en-AU`, `en-NZ`, `en-IE`, `en-ZA`, `en-IN`)
+the British ones; other tags keep pyphen's own choice (`de-CH` -> de_CH, `fr` -> fr), and
+a language pyphen has no patterns for is not hyphenated.
 
 May import: publish.support (as all of render/).
 """
@@ -100,17 +101,25 @@ def _private_folder() -> Path:
 # English regions that spell (and so hyphenate) the British way; `en` itself and the others
 # hyphenate the American way.
 BRITISH_ENGLISH = ("en_GB", "en_AU", "en_NZ", "en_IE", "en_ZA", "en_IN")
+# A bare language pyphen has several regions' patterns for takes its likely region (Unicode
+# CLDR's likely subtags), not the first region in alphabetical order as pyphen would
+# (`de` -> de_AT, `en` -> en_GB).
+LIKELY_REGIONS = {"en": "en_US", "de": "de_DE", "pt": "pt_BR"}
 
 
 def hyphenate_by_region() -> None:
-    """pyphen's language table, corrected for English: `en` means American patterns."""
+    """pyphen's language table, corrected: a bare language means its likely region's
+    patterns, and the English regions that spell the British way take the British ones."""
     import pyphen
 
-    languages = pyphen.LANGUAGES
-    if "en_US" in languages and "en_GB" in languages:
-        languages["en"] = languages["en_US"]
+    languages, lowercase = pyphen.LANGUAGES, pyphen.LANGUAGES_LOWERCASE
+    for bare, region in LIKELY_REGIONS.items():
+        if region in languages:
+            languages[bare] = languages[region]
+    if "en_GB" in languages:
         for region in BRITISH_ENGLISH:
             languages[region] = languages["en_GB"]
+            lowercase[region.lower()] = region
 
 
 def hyphenation_patterns(language: str) -> str | None:
