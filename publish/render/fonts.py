@@ -1,8 +1,10 @@
 """The fonts a book is drawn with: the faces we ship and the ones its `fonts:` declares, in
 the order a character is looked for in them (the font stack).
 
-The stack is the book face (EB Garamond, roman and italic), then each declared family in
-the order `fonts:` lists its files, then STIX for the symbols none of them has. A character
+The stack is the book face (EB Garamond, roman and italic), then STIX for the symbols it
+lacks, then each declared family in the order `fonts:` lists its files. The declared fonts
+come last so that adding one (a CJK font, say, to draw what M501 reported) changes no
+character the shipped fonts drew already: a CJK font has its own arrows and maths. A character
 is drawn from the first family that has it: from its face of the text's style when that face
 has it, else from another face of the same family (fontconfig ranks a family's other faces
 before the next family), so a family covers what any of its faces covers. Nothing else is
@@ -21,11 +23,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from publish.render.assets import FONT_FACES, FONTS_DIR
+from publish.render import assets
 from publish.support.digests import digest, file_digest
 
 STYLES = ("normal", "italic")
-# The family the stylesheets name last before the generic one: declared families go before it.
+# The family the stylesheets name last before the generic one: declared families go after it.
 LAST_FALLBACK = '"STIX Fallback"'
 
 
@@ -65,17 +67,18 @@ class FontStack:
 
 
 def shipped_families() -> tuple[Family, ...]:
-    names = list(dict.fromkeys(family for family, _, _ in FONT_FACES))
-    return tuple(Family(name, tuple((style, FONTS_DIR / filename)
-                                    for family, style, filename in FONT_FACES if family == name))
+    """The faces of render/assets.py, from its FONTS_DIR (read when called: tests point it
+    at a copy)."""
+    faces = assets.FONT_FACES
+    names = list(dict.fromkeys(family for family, _, _ in faces))
+    return tuple(Family(name, tuple((style, assets.FONTS_DIR / filename)
+                                    for family, style, filename in faces if family == name))
                  for name in names)
 
 
 def font_stack(root: Path, declared: tuple[str, ...] = ()) -> FontStack:
     """The stack of a book whose `fonts:` lists `declared` (paths relative to `root`)."""
-    book_face, *fallbacks = shipped_families()
-    return FontStack((book_face, *_declared_families(tuple(root / p for p in declared)),
-                      *fallbacks))
+    return FontStack((*shipped_families(), *_declared_families(tuple(root / p for p in declared))))
 
 
 def _declared_families(paths: tuple[Path, ...]) -> list[Family]:
@@ -126,11 +129,10 @@ def font_face_css(stack: FontStack, url_for) -> str:
 
 
 def with_declared_fonts(css: str, stack: FontStack) -> str:
-    """A stylesheet whose font lists name the declared families after the book face: the
-    stylesheets list the book face, STIX and a generic family; the declared ones go before
-    STIX."""
+    """A stylesheet whose font lists name the declared families: the stylesheets list the
+    book face, STIX and a generic family; the declared ones go after STIX."""
     declared = stack.declared()
     if not declared:
         return css
     names = ", ".join(f'"{family.name}"' for family in declared)
-    return css.replace(LAST_FALLBACK, f"{names}, {LAST_FALLBACK}")
+    return css.replace(LAST_FALLBACK, f"{LAST_FALLBACK}, {names}")
