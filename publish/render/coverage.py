@@ -79,6 +79,7 @@ def cmap(path: Path, store: Store | None = None) -> frozenset[int]:
         kept = store.load("cmap", key)
         found = kept if isinstance(kept, frozenset) else None
     if found is None:
+        # Imported here, for start-up: with the maps in the build cache, a build never loads it.
         from fontTools.ttLib import TTFont
 
         with TTFont(path, lazy=True, fontNumber=0) as font:

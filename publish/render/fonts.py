@@ -103,7 +103,7 @@ def _declared_families(paths: tuple[Path, ...]) -> list[Family]:
 @lru_cache(maxsize=64)
 def font_style(path: Path) -> tuple[str, bool, int]:
     """(family name, italic, weight) as the font itself says."""
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # for start-up: only a book that declares fonts needs it
 
     with TTFont(path, lazy=True, fontNumber=0) as font:
         names = font["name"]
