@@ -77,7 +77,7 @@ def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None
     book = m.Book(book_meta(book_config), tuple(plays))
     job = BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics,
                   book_config.print, keys, book_config.fonts, _languages(config, book_config.manuscripts))
-    job.diagnostics = in_play_order(job, diagnostics + check_glyphs(job, not book_config.draft, cache))
+    job.diagnostics = in_play_order(job, diagnostics + check_glyphs(job, not book_config.draft))
     return job
 
 
@@ -180,7 +180,7 @@ def assemble_file(path: Path, config: Config | None, cache: Cache | None = None,
     languages = {shown: play_config.language} if play_config.language else {}
     job = BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics,
                   settings, {shown: key}, fonts, languages)
-    job.diagnostics = in_play_order(job, diagnostics + check_glyphs(job, release, cache))
+    job.diagnostics = in_play_order(job, diagnostics + check_glyphs(job, release))
     return job
 
 

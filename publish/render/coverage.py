@@ -16,17 +16,17 @@ italic lacks is drawn from the roman of the same family (render/fonts.py).
 
 The character set of a play is made once per check, in one walk of its model; the slower
 search for where a character stands runs only for the characters no font has. Character
-maps are kept per font file digest (in memory, and in the build cache when given one).
+maps are kept per font file digest (in memory, and between runs in a scratch folder).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Protocol
 
 from publish import model as m
 from publish.model.diagnostics import Diagnostic, Severity
@@ -34,6 +34,7 @@ from publish.model.errors import Location, PublishError
 from publish.reading.source import read_manuscript
 from publish.render.fonts import FontStack
 from publish.support.digests import digest, file_digest
+from publish.support.scratch import private_folder, write_file
 from publish.support.versions import installed_version
 
 CODE = "M501"
@@ -41,14 +42,6 @@ CODE = "M501"
 # DerivedCoreProperties): fillers and the combining grapheme joiner, drawn as nothing.
 IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u3164\uffa0")
 VISIBLE_SPACES = frozenset("\u1680")  # a space separator with a visible glyph
-
-
-class Store(Protocol):
-    """Where character maps are kept between runs (build/cache.Cache)."""
-
-    def load(self, kind: str, key: str): ...
-
-    def store(self, kind: str, key: str, value) -> None: ...
 
 
 def needs_glyph(char: str) -> bool:
@@ -68,26 +61,31 @@ def code_point(char: str) -> str:
 # ---------------------------------------------------------------- character maps
 
 
-def cmap(path: Path, store: Store | None = None) -> frozenset[int]:
+def cmap(path: Path) -> frozenset[int]:
     """The code points a font file has glyphs for, by the file's content: read once per
-    process, and kept in `store` for the next."""
+    process, and kept for the next ones in this user's scratch folder (support/scratch.py),
+    whatever the project: `publish check` keeps no build cache."""
     stat = path.stat()
     key = digest("cmap", _font_digest(path, stat.st_size, stat.st_mtime_ns),
                  installed_version("fonttools") or "")
     found = _CMAPS.get(key)
-    if found is None and store is not None:
-        kept = store.load("cmap", key)
-        found = kept if isinstance(kept, frozenset) else None
     if found is None:
-        # Imported here, for start-up: with the maps in the build cache, a build never loads it.
-        from fontTools.ttLib import TTFont
-
-        with TTFont(path, lazy=True, fontNumber=0) as font:
-            found = frozenset(font.getBestCmap() or {})
-        if store is not None:
-            store.store("cmap", key, found)
-    _CMAPS[key] = found
+        kept = private_folder() / f"cmap-{key[:32]}.json"
+        try:
+            found = frozenset(json.loads(kept.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            found = _read_cmap(path)
+            write_file(kept, json.dumps(sorted(found)))
+        _CMAPS[key] = found
     return found
+
+
+def _read_cmap(path: Path) -> frozenset[int]:
+    # Imported here, for start-up: with the maps kept, a build never loads it.
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or {})
 
 
 _CMAPS: dict[str, frozenset[int]] = {}
@@ -105,8 +103,8 @@ class Coverage:
     code_points: frozenset[int]
 
     @classmethod
-    def of(cls, stack: FontStack, store: Store | None = None) -> "Coverage":
-        return cls(frozenset().union(*(cmap(path, store) for path in stack.files())))
+    def of(cls, stack: FontStack) -> "Coverage":
+        return cls(frozenset().union(*(cmap(path) for path in stack.files())))
 
     def missing(self, characters: set[str] | frozenset[str]) -> set[str]:
         return {c for c in characters if ord(c) not in self.code_points and needs_glyph(c)}

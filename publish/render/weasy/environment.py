@@ -27,13 +27,12 @@ May import: publish.support (as all of render/).
 from __future__ import annotations
 
 import os
-import stat
-import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from publish.support.digests import digest
 from publish.support.paths import FONTS_DIR
+from publish.support.scratch import private_folder, write_file
 
 # The families the stylesheets name (render/assets.py's @font-face families first, then the
 # same files under the names fontconfig reads from them), for the generic families.
@@ -65,37 +64,18 @@ def use_own_fonts() -> Path:
     """Point fontconfig at our configuration (written once per machine and content), for
     this process and those it starts; returns the configuration's path. Must run before
     WeasyPrint is imported; harmless to run again."""
-    folder = _private_folder()
+    folder = private_folder()
     cache = folder / "cache"
     cache.mkdir(mode=0o700, exist_ok=True)
     text = fonts_conf(FONTS_DIR, cache)
     conf = folder / f"fonts-{digest(text)[:16]}.conf"
     if not conf.is_file():
-        handle, name = tempfile.mkstemp(prefix=".fonts-", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(name, conf)  # other processes read it whole or not at all
+        write_file(conf, text)
     os.environ["FONTCONFIG_FILE"] = str(conf)
     os.environ["FONTCONFIG_PATH"] = str(folder)
     for name in FOREIGN_VARIABLES:
         os.environ.pop(name, None)
     return conf
-
-
-def _private_folder() -> Path:
-    """A folder only this user can write, kept between runs (fontconfig's cache of our fonts
-    lives there): `publish-fonts-<uid>` in the temporary folder, or, if someone else made
-    that, a new one for this process."""
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    folder = Path(tempfile.gettempdir()) / f"publish-fonts-{uid}"
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        info = folder.lstat()
-        if stat.S_ISDIR(info.st_mode) and info.st_uid == uid and not info.st_mode & 0o022:
-            return folder
-    except OSError:
-        pass
-    return Path(tempfile.mkdtemp(prefix="publish-fonts-"))
 
 
 # English regions that spell (and so hyphenate) the British way; `en` itself and the others
@@ -110,7 +90,7 @@ LIKELY_REGIONS = {"en": "en_US", "de": "de_DE", "pt": "pt_BR"}
 def hyphenate_by_region() -> None:
     """pyphen's language table, corrected: a bare language means its likely region's
     patterns, and the English regions that spell the British way take the British ones."""
-    import pyphen
+    import pyphen  # for start-up: loaded as WeasyPrint is, which uses it, not with this module
 
     languages, lowercase = pyphen.LANGUAGES, pyphen.LANGUAGES_LOWERCASE
     for bare, region in LIKELY_REGIONS.items():
