@@ -583,3 +583,18 @@ def test_the_book_and_each_play_carry_their_language(tmp_path):
         second = archive.read("EPUB/play-2.xhtml").decode("utf-8")
     assert 'lang="de" xml:lang="de"' in first
     assert 'lang="en-GB" xml:lang="en-GB"' in second
+
+
+def test_the_schema_agrees_on_fonts_and_play_languages():
+    import jsonschema
+
+    from publish.config.schema import book_yaml_schema
+
+    validator = jsonschema.Draft202012Validator(book_yaml_schema())
+    book = {"books": {"b": {"title": "B", "manuscripts": ["a.md"], "fonts": ["f/x.otf"]}},
+            "plays": {"a.md": {"language": "zh-Hans"}}}
+    validator.validate(book)
+    for wrong in ({"plays": {"a.md": {"language": "German!"}}},
+                  {"books": {"b": {"title": "B", "manuscripts": ["a.md"], "fonts": ["f/x.woff2"]}}}):
+        with pytest.raises(jsonschema.ValidationError):
+            validator.validate({**book, **wrong})
