@@ -61,6 +61,7 @@ def make_font(path: Path, family: str, characters: str, italic: bool = False,
     """Write a TrueType font of `family` drawing `characters` (and a space) to `path`, with
     the OFL beside it unless `licence` is false."""
     from fontTools.fontBuilder import FontBuilder
+    from fontTools.misc.timeTools import timestampFromString
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
     characters = "".join(dict.fromkeys(" " + characters))
@@ -83,7 +84,9 @@ def make_font(path: Path, family: str, characters: str, italic: bool = False,
     builder.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120,
                      fsSelection=0x01 if italic else 0x40, usWeightClass=400)
     builder.setupPost()
-    builder.setupHead(unitsPerEm=UNITS, created=0, modified=0, macStyle=0x02 if italic else 0)
+    # A fixed date (seconds since 1904, as the format counts): the same bytes every time.
+    stamp = timestampFromString("Thu Jan  1 00:00:00 2026")
+    builder.setupHead(unitsPerEm=UNITS, created=stamp, modified=stamp, macStyle=0x02 if italic else 0)
     path.parent.mkdir(parents=True, exist_ok=True)
     builder.save(str(path))
     if licence:
