@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 import cssselect2
 import tinycss2
 from weasyprint.css import parse_page_selectors
+from weasyprint.css.tokens import InvalidValues, remove_whitespace
 from weasyprint.css.validation import NOT_PRINT_MEDIA
 from weasyprint.css.validation.descriptors import DESCRIPTORS
 from weasyprint.css.validation.expanders import EXPANDERS
 from weasyprint.css.validation.properties import PREFIX, PROPRIETARY, UNSTABLE, validate_non_shorthand
-from weasyprint.css.tokens import InvalidValues, remove_whitespace
 
 # At-rules a current browser or WeasyPrint knows, by what their block holds.
 GROUP_AT_RULES = {"media", "supports", "layer", "container", "scope", "starting-style", "document"}

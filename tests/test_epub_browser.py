@@ -379,7 +379,7 @@ def test_the_link_check_finds_links_that_go_nowhere_or_elsewhere():
              ("play-1.xhtml#play-1-scene-1", "Scene 1: The Lemons", ())]
     checked, problems = link_problems([chapter, page("nav.xhtml", "Contents", "Contents", links=right + wrong)], base)
     assert checked == 9 and len(problems) == 5, problems
-    assert all(href in problem for (href, _, _), problem in zip(wrong, problems)), problems
+    assert all(href in problem for (href, _, _), problem in zip(wrong, problems, strict=True)), problems
 
 
 # ---------------------------------------------------------------- styles, fonts, language

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 import tinycss2
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from lxml import etree
 
 from css_support import stylesheet_problems

@@ -22,8 +22,10 @@ from publish.model.diff import PlayDiff, diff_play
 from publish.reading.files import IMAGE_TYPES, ProjectFiles
 from publish.reading.revision import play_at
 from publish.render import page, pdf
-from publish.render.assets import font_face_css, stylesheet
+from publish.render.assets import stylesheet
+from publish.render.coverage import Coverage, mark_missing
 from publish.render.epub import EpubOptions, write_epub
+from publish.render.fonts import FontStack, font_face_css, font_stack, with_declared_fonts
 from publish.render.html import Stamp, division_id, play_id, render_book
 from publish.render.markup import Markup
 from publish.render.pagemap import MarkedMarkup, PageMap, page_map
@@ -98,7 +100,8 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp,
     gutter = page.gutter_for(estimate_pages(job.book, settings))
     while True:
         # The marks are attributes no stylesheet reads: the layout is the plain print HTML's.
-        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
+        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files),
+                              languages=job.languages)
         html = _book_html(job, files, stamp, style=settings.style,
                           geometry=page.page_css(settings, gutter), markup=markup)
         document = pdf.layout(html, job.root, files)
@@ -148,7 +151,8 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
         author_file_as=config.author_file_as if config else "",
         subjects=config.subjects if config else (),
         cover=cover, cover_type=cover_type, pages=pages,
-        chapters=cache, play_keys=dict(job.keys),
+        chapters=cache, play_keys=dict(job.keys), fonts=book_fonts(job),
+        play_languages=dict(job.languages),
         play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
 
 
@@ -178,17 +182,26 @@ def estimate_pages(book: m.Book, settings: PrintConfig) -> int:
 def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, style: str = "book",
                geometry: str = "", markup: Markup | None = None) -> str:
     """The print edition's HTML (the proof has its own: render/proof.py)."""
-    markup = markup or Markup(link_footnotes=True, image_src=_image_src(job, files))
+    markup = markup or Markup(link_footnotes=True, image_src=_image_src(job, files),
+                              languages=job.languages)
+    stack = book_fonts(job)
     # The page geometry comes first so the house style can refine what it does not set.
-    sheets = [font_face_css(lambda path: path.as_uri()), geometry, stylesheet("print.css")]
+    sheets = [font_face_css(stack, lambda path: path.as_uri()), geometry,
+              with_declared_fonts(stylesheet("print.css"), stack)]
     if style == "manuscript":
-        sheets.append(stylesheet("manuscript.css"))
-    return render_book(job.book, markup, sheets, stamp)
+        sheets.append(with_declared_fonts(stylesheet("manuscript.css"), stack))
+    return mark_missing(render_book(job.book, markup, sheets, stamp), Coverage.of(stack))
 
 
-def _proof_sheets() -> list[str]:
-    return [font_face_css(lambda path: path.as_uri()), stylesheet("print.css"),
-            stylesheet("proof.css")]
+def book_fonts(job: BookJob) -> FontStack:
+    """The fonts the book is drawn with: the book face, its `fonts:`, then STIX."""
+    return font_stack(job.root, job.fonts)
+
+
+def _proof_sheets(stack: FontStack) -> list[str]:
+    return [font_face_css(stack, lambda path: path.as_uri()),
+            with_declared_fonts(stylesheet("print.css"), stack),
+            with_declared_fonts(stylesheet("proof.css"), stack)]
 
 
 def _proof_paper(job: BookJob) -> str:
@@ -200,11 +213,14 @@ def proof_play_html(job: BookJob, files: ProjectFiles, stamp: Stamp, index: int,
     """The HTML of the proof of play `index` (one part of the proof); with `since_commit`
     (a full commit id), its changes since then marked (`diff`, when known already)."""
 
-    markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=_image_src(job, files))
+    markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=_image_src(job, files),
+                         languages=job.languages)
     if since_commit and diff is None:
         diff = _play_diff(job, job.book.plays[index], since_commit)
-    return render_proof_play(job.book, index, markup, _proof_sheets(), stamp, job.diagnostics,
-                             diff, _proof_paper(job))
+    stack = book_fonts(job)
+    return mark_missing(render_proof_play(job.book, index, markup, _proof_sheets(stack), stamp,
+                                          job.diagnostics, diff, _proof_paper(job)),
+                        Coverage.of(stack))
 
 
 def render_proof_part(job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
@@ -227,8 +243,11 @@ def proof_front_html(job: BookJob, stamp: Stamp, since: str | None, pages: dict[
     """The HTML of the proof's front: summary page and front matter, with the `pages` of
     what they list and, with `since`, the `changes` the parts counted."""
 
-    return render_proof_front(job.book, _proof_sheets(), stamp, job.diagnostics, pages,
-                              changes if since else None, since or "", _proof_paper(job))
+    stack = book_fonts(job)
+    return mark_missing(render_proof_front(job.book, _proof_sheets(stack), stamp, job.diagnostics,
+                                           pages, changes if since else None, since or "",
+                                           _proof_paper(job)),
+                        Coverage.of(stack))
 
 
 def _all_laid_out(parts: Sequence[ProofPart | None]) -> list[ProofPart]:

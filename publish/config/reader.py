@@ -23,7 +23,12 @@ from publish.config.settings import (
     COVER_TYPES,
     DEFAULT_KEYS,
     FLAG,
+    FONT_MAGIC,
+    FONT_TYPES,
+    FONTS,
     ISBN,
+    LANGUAGE_TAG,
+    LICENCE_NAMES,
     PATH,
     PATHS,
     PLAY_KEYS,
@@ -166,7 +171,8 @@ class _Reader:
                                           f"(first at line {seen[member.id].start_mark.line + 1})")
                 seen[member.id] = item
                 cast.append(member)
-        return PlayConfig(path, title, tuple(cast))
+        language = self.language(entries["language"][1]) if "language" in entries else ""
+        return PlayConfig(path, title, tuple(cast), language)
 
     def cast_member(self, node: yaml.Node) -> CastMember:
         entries = self.mapping(node, "a cast member", CAST_KEYS)
@@ -232,6 +238,8 @@ class _Reader:
             cover = self.text(node, name)
             self.cover_exists(cover, node)
             return cover
+        if kind == FONTS:
+            return self.fonts(node)
         raise AssertionError(f"no reader for the kind {kind!r} of {name!r}")
 
     # -- sections (print:, proof:): defaults' and a book's merge key by key
@@ -288,6 +296,40 @@ class _Reader:
                 raise self.fail(item, f"an entry of {what} is empty")
             values.append(value)
         return tuple(values)
+
+    def language(self, node: yaml.Node) -> str:
+        value = self.text(node, "language").strip()
+        if not LANGUAGE_TAG.fullmatch(value):
+            raise self.fail(node, f"language {value!r} is not a language tag such as en, en-GB "
+                                  "or zh-Hans")
+        return value
+
+    def fonts(self, node: yaml.Node) -> tuple[str, ...]:
+        """`fonts: [a.otf, b.ttf]`: font files inside the project, each with its licence."""
+        paths = []
+        for item in self.sequence(node, "fonts"):
+            path = self.text(item, "a font path").strip()
+            self.font_usable(path, item)
+            paths.append(path)
+        return tuple(paths)
+
+    def font_usable(self, path: str, node: yaml.Node) -> None:
+        resolved = (self.root / path).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise self.fail(node, f"font {path!r} is outside the project")
+        if resolved.suffix.lower() not in FONT_TYPES:
+            raise self.fail(node, f"font {path!r} must be an OpenType or TrueType file (.otf, .ttf)")
+        try:
+            with resolved.open("rb") as handle:
+                start = handle.read(4)
+        except OSError as exc:
+            raise self.fail(node, f"font {path!r} does not exist") from exc
+        if start not in FONT_MAGIC:
+            raise self.fail(node, f"font {path!r} is not an OpenType or TrueType font")
+        if not any(p.is_file() and p.name.lower().startswith(LICENCE_NAMES)
+                   for p in resolved.parent.iterdir()):
+            raise self.fail(node, f"font {path!r} has no licence beside it: put its licence "
+                                  "(OFL.txt, LICENSE...) in the same folder")
 
     def cover_exists(self, path: str, node: yaml.Node) -> None:
         resolved = (self.root / path).resolve()

@@ -16,6 +16,7 @@ from publish.config.settings import (
     CAST_KEYS,
     CHOICE,
     FLAG,
+    FONTS,
     ISBN,
     PATH,
     PATHS,
@@ -40,6 +41,9 @@ def _value_schema(declared: dataclasses.Field[Any]) -> dict[str, Any]:
         return {"type": "string", "description": doc, "pattern": r"^[0-9Xx -]{10,17}$"}
     if kind in (TEXTS, PATHS):
         return {"type": "array", "items": {"type": "string", "minLength": 1}, "description": doc}
+    if kind == FONTS:
+        return {"type": "array", "description": doc,
+                "items": {"type": "string", "pattern": r"(?i)\.(otf|ttf)$"}}
     if kind == FLAG:
         return {"type": "boolean", "description": doc}
     if kind == CHOICE:
@@ -94,7 +98,10 @@ def book_yaml_schema() -> dict[str, Any]:
             "play": {"type": "object", "additionalProperties": False, "properties": {
                 "title": _string("overrides the title the manuscript's first heading gives"),
                 "cast": {"type": "array", "items": {"$ref": "#/$defs/cast_member"},
-                         "description": "optional: inferred from the speakers when absent"}}},
+                         "description": "optional: inferred from the speakers when absent"},
+                "language": {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                             "description": "the play's own language (BCP 47), when not the "
+                                            "book's: its lang attributes and hyphenation"}}},
             "cast_member": cast_member,
             **sections,
         },
@@ -121,14 +128,17 @@ def book_yaml_reference() -> str:
               "| key | value | meaning |", "|---|---|---|",
               "| `title` | text | overrides the title the manuscript's first heading gives |",
               "| `cast` | list of `{id, name, aliases, description}` | the play's characters; "
-              "labels in the text resolve to them by id, name, first name or alias |", ""]
+              "labels in the text resolve to them by id, name, first name or alias |",
+              "| `language` | text (BCP 47) | the play's own language, when not the book's: its "
+              "lang attributes and hyphenation |", ""]
     return "\n".join(lines)
 
 
 def _row(name: str, declared: dataclasses.Field[Any], with_defaults_column: bool = True) -> str:
     meta = declared.metadata
     kind = {TEXT: "text", TEXTS: "list of texts", PATHS: "list of paths", PATH: "path",
-            FLAG: "true or false", ISBN: "text (ISBN)", SECTION: "mapping"}.get(meta["kind"])
+            FLAG: "true or false", ISBN: "text (ISBN)", SECTION: "mapping",
+            FONTS: "list of font files"}.get(meta["kind"])
     if meta["kind"] == CHOICE:
         kind = ", ".join(f"`{c}`" for c in meta["choices"])
     default = "required" if meta["required"] else _default(declared)

@@ -10,6 +10,7 @@ is one field here plus, where its kind is new, its reading.
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +32,19 @@ PDF_VARIANTS = ("none", "pdf/a-3b", "pdf/ua-1")
 STYLE_TRIMS = {"book": "5.5x8.5in", "manuscript": "letter"}
 PAPERS = ("a4", "letter")  # proof paper sizes
 COVER_TYPES = (".png", ".jpg", ".jpeg")
+FONT_TYPES = (".otf", ".ttf")
+# What a font file starts with: TrueType outlines, CFF outlines (OpenType), Apple TrueType.
+FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true")
+# A font travels with its licence: a file in its folder named like one (OFL.txt, LICENSE...).
+LICENCE_NAMES = ("ofl", "license", "licence", "copying")
+# A language tag as BCP 47 writes it: `en`, `en-GB`, `zh-Hans`, `sr-Latn-RS`.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 # A fixed namespace so a book's UUID is derived from its id and never changes between builds.
 BOOK_NAMESPACE = uuid.UUID("6f1c2a9e-6d0b-4b7e-9a43-7a1f0f5c2b11")
 
 # The kinds of value a key holds (how reader.py reads it and schema.py describes it).
-TEXT, TEXTS, PATHS, PATH, FLAG, ISBN, CHOICE, SECTION = (
-    "text", "texts", "paths", "path", "flag", "isbn", "choice", "section")
+TEXT, TEXTS, PATHS, PATH, FLAG, ISBN, CHOICE, SECTION, FONTS = (
+    "text", "texts", "paths", "path", "flag", "isbn", "choice", "section", "fonts")
 
 
 def setting(doc: str, kind: str = TEXT, default: Any = dataclasses.MISSING, *,
@@ -60,6 +68,7 @@ class PlayConfig:
     path: str  # relative to the project root, as written in book.yaml
     title: str | None
     cast: tuple[CastMember, ...]
+    language: str = ""  # the play's own language (BCP 47), "" for the book's
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,10 @@ class BookConfig:
                                         in_defaults=True)
     cover: str = setting("a PNG or JPEG inside the project; default: generated from the title "
                          "and author", PATH, "")
+    fonts: tuple[str, ...] = setting(
+        "fallback fonts after the book face and STIX, in order: OTF/TTF files inside the "
+        "project, each with its licence (OFL.txt, LICENSE...) in its folder (docs/fonts.md)",
+        FONTS, (), in_defaults=True)
 
 
 @dataclass(frozen=True)
@@ -164,6 +177,6 @@ BOOK_KEYS = tuple(BOOK_SETTINGS)
 DEFAULT_KEYS = tuple(name for name, f in BOOK_SETTINGS.items() if f.metadata["in_defaults"])
 PRINT_KEYS = tuple(settings_of(PrintConfig))
 PROOF_KEYS = tuple(settings_of(ProofConfig))
-PLAY_KEYS = ("title", "cast")
+PLAY_KEYS = ("title", "cast", "language")
 CAST_KEYS = ("id", "name", "aliases", "description")
 TOP_KEYS = ("defaults", "plays", "books")

@@ -13,6 +13,8 @@ Codes (stable; tools and CI read them). docs/manuscript-format.md has an example
   M303 warning  unusable image        empty, huge, mislabelled, or an SVG with external references
   (M301-M303 are errors in a book not marked `draft: true`)
   M401 warning  heading level         a heading out of order (scene above the title, skipped level)
+  M501 error    missing glyph         a character no font of the book has (`fonts:` in book.yaml);
+                                      a warning in a draft book and for text only proofs show
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ CODES = {
     "M302": "remote image",
     "M303": "unusable image",
     "M401": "heading level",
+    "M501": "missing glyph",
 }
 
 

@@ -226,7 +226,8 @@ def play_section(play: m.Play, index: int, markup: EpubMarkup) -> str:
         dataclasses.replace(d, blocks=_fix(d.blocks)) for d in play.body))
     subtitle = (f'\n<p class="play-subtitle" epub:type="subtitle" role="doc-subtitle">'
                 f'{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else "")
-    parts = [f'<section id="{play_id(index)}" epub:type="part" role="doc-part">{markup.opening(play_id(index))}',
+    opening = markup.opening(play_id(index))
+    parts = [f'<section id="{play_id(index)}" epub:type="part" role="doc-part">{opening}',
              f'<header>\n<h2 epub:type="title">{escape(play.meta.title)}</h2>{subtitle}\n</header>'
              if subtitle else f'<h2 epub:type="title">{escape(play.meta.title)}</h2>',
              dramatis_personae(play, index)]

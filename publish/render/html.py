@@ -117,8 +117,11 @@ def render_personae(play: m.Play, markup: Markup) -> str:
 def render_play_opening(play: m.Play, index: int, markup: Markup) -> list[str]:
     """The start of a play's <article>: its title page and dramatis personae (print, proof)."""
     subtitle = f'<p class="play-subtitle">{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else ""
+    language = markup.languages.get(play.meta.source)
+    # A play in another language than the book's: hyphenated with that language's patterns.
+    lang = f' lang="{escape(language)}"' if language else ""
     return [
-        f'<article class="play" id="{play_id(index)}">',
+        f'<article class="play" id="{play_id(index)}"{lang}>',
         f'<section class="play-opener"><h1 class="play-title">{escape(play.meta.title)}</h1>'
         f"{subtitle}</section>",
         render_personae(play, markup),

@@ -23,6 +23,8 @@ class Markup:
     epub: bool = False  # write epub:type semantics and keep links live
     image_src: Callable[[m.Image], str | None] = lambda image: None  # None: placeholder
     cast_names: dict[str, str] = field(default_factory=dict)
+    # The plays that declare their own language (book.yaml's `plays:`): source -> BCP 47 tag.
+    languages: dict[str, str] = field(default_factory=dict)
     _quotes: Typographer = field(default_factory=lambda: Typographer())
     _depth: int = 0  # how many `inlines` calls are under way: 0 between blocks
 

@@ -13,6 +13,7 @@ Everything else, comments included, is kept byte for byte in the parts' order.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import tinycss2
 
@@ -38,8 +39,8 @@ def split_prelude(sheet: str) -> tuple[list[tuple[int, str]], str]:
     text = _NEWLINES.sub("\n", sheet)
     line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
 
-    def offset(node) -> int:
-        return line_starts[node.source_line - 1] + node.source_column - 1
+    def offset(node: Any) -> int:
+        return int(line_starts[node.source_line - 1] + node.source_column - 1)
 
     nodes = tinycss2.parse_stylesheet(text, skip_comments=False, skip_whitespace=False)
     rules: list[tuple[int, str]] = []

@@ -21,6 +21,10 @@ tests/test_print_layout.py fail when one no longer fits).
    `os._exit`. Removed by: FontConfiguration as a context manager, or a public `close()`.
 5. `report_pages_to` reads the text of WeasyPrint's progress log records ("Page N"), the
    only hook into a long layout. Removed by: a layout progress callback.
+6. `environment.py` points fontconfig at a configuration of ours before WeasyPrint is
+   imported (only the fonts we ship and the book declares: hermetic fonts), and corrects
+   pyphen's table so that `en` hyphenates with American patterns. Removed by: neither is
+   WeasyPrint's to fix (a FontConfiguration without system fonts would do the first).
 
 May import: publish.support, publish.model, publish.reading (as all of render/).
 """
@@ -38,7 +42,7 @@ from typing import Any
 
 from publish.model.errors import ToolError
 from publish.reading.files import ProjectFiles
-from publish.render.weasy import patches
+from publish.render.weasy import environment, patches
 from publish.support.collector import made_frozen
 
 PROGRESS_LOGGER = "weasyprint.progress"
@@ -55,6 +59,9 @@ def load_weasyprint() -> Any:
     libraries load."""
     import ctypes.util
 
+    # Before the import: WeasyPrint makes a fontconfig configuration as it is imported.
+    environment.use_own_fonts()
+    environment.hyphenate_by_region()
     if "weasyprint" in sys.modules:
         import weasyprint
         return weasyprint
@@ -157,6 +164,7 @@ def font_config() -> Any:
     from multiprocessing.util import Finalize
 
     from weasyprint.text.fonts import FontConfiguration
+    environment.use_own_fonts()  # read again by each FontConfiguration
     config = FontConfiguration()
     Finalize(None, _remove_font_folder, args=(config, os.getpid()), exitpriority=0)
     return config

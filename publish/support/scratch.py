@@ -1,0 +1,38 @@
+"""A folder of this user's own outside any project, kept between runs: what is costly to make
+and the same for every project (fontconfig's cache of our fonts, fonts' character maps).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+def private_folder() -> Path:
+    """`publish-fonts-<uid>` in the temporary folder, made with only this user allowed to
+    write in it; if someone else made it (or it cannot be made), a new one for this
+    process."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"publish-fonts-{uid}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == uid and not info.st_mode & 0o022:
+            return folder
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="publish-fonts-"))
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write `text` to `path` whole or not at all: other processes may read it meanwhile."""
+    handle, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
