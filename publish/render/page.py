@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from publish.config import TRIMS, PrintConfig
+from publish.config.printers import GENERIC_GUTTERS, GENERIC_WIDEST_GUTTER, Printer
 
 # (up to this many pages, inside margin in inches): the usual print-on-demand minimums, since
-# a thicker book curves further into its spine.
-GUTTERS = ((150, 0.375), (300, 0.5), (500, 0.625))
-WIDEST_GUTTER = 0.75
+# a thicker book curves further into its spine; a book's printer has its own table.
+GUTTERS = GENERIC_GUTTERS
+WIDEST_GUTTER = GENERIC_WIDEST_GUTTER
 # pod: what print-on-demand services ask for. press: the same bleed in the BleedBox, but the
 # page extends further so the crop marks sit outside the bleed (WeasyPrint draws them in the
 # outer half of the CSS bleed area); pdf.py sets the BleedBox back to BLEED.
@@ -46,22 +47,27 @@ MANUSCRIPT_MARGINS = Margins(1.0, 1.0, 1.0)
 MANUSCRIPT_LEFT = 1.5
 
 
-def gutter_for(pages: int) -> float:
-    """The inside margin a book of `pages` pages needs."""
+def gutter_for(pages: int, printer: Printer | None = None) -> float:
+    """The inside margin a book of `pages` pages needs (at its printer, if it has one)."""
+    if printer is not None:
+        return printer.gutter(pages)
     for most, gutter in GUTTERS:
         if pages <= most:
             return gutter
     return WIDEST_GUTTER
 
 
-def bleed_for(profile: str) -> float:
-    return {"pod": BLEED, "press": PRESS_BLEED}.get(profile, 0.0)
+def bleed_for(profile: str, printer: Printer | None = None) -> float:
+    """The CSS bleed: the printer's for `pod` (0.125in without one), room for crop marks
+    for `press`, none for `screen`."""
+    pod = printer.bleed if printer is not None else BLEED
+    return {"pod": pod, "press": max(PRESS_BLEED, pod)}.get(profile, 0.0)
 
 
-def page_css(settings: PrintConfig, gutter: float) -> str:
+def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = None) -> str:
     """The @page rules for these settings; loaded before the house style's stylesheet."""
     width, height = TRIMS[settings.trim]
-    bleed = bleed_for(settings.profile)
+    bleed = bleed_for(settings.profile, printer)
     marks = "crop" if settings.profile == "press" else "none"
     rules = [f"@page {{ size: {_in(width)} {_in(height)}; bleed: {_in(bleed)}; marks: {marks}; }}"]
     if settings.style == "manuscript":
