@@ -26,6 +26,7 @@ class Printer:
     title: str  # as the service calls itself
     trims: tuple[str, ...]  # the trims of config.settings.TRIMS it prints
     bleed: float  # beyond the trim on each outer edge, interior and cover
+    bleed_outer_only: bool  # the interior bleeds on the three outer edges, none at the spine
     gutters: tuple[tuple[int, float], ...]  # (up to this many pages, least inside margin)
     widest_gutter: float  # beyond the last row
     least_margin: float  # least top, bottom and outside margin of the interior, from the trim
@@ -87,7 +88,7 @@ GENERIC_GUTTERS = ((150, 0.375), (300, 0.5), (500, 0.625))
 GENERIC_WIDEST_GUTTER = 0.75
 
 KDP = Printer(
-    name="kdp", title="Amazon KDP", trims=tuple(TRIMS), bleed=0.125,
+    name="kdp", title="Amazon KDP", trims=tuple(TRIMS), bleed=0.125, bleed_outer_only=True,
     gutters=((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75)), widest_gutter=0.875,
     least_margin=0.375,  # with bleed; 0.25in without
     paper_thickness={"white": 0.002252, "cream": 0.0025}, spine_allowance=0.0,
@@ -101,6 +102,7 @@ KDP = Printer(
 
 INGRAMSPARK = Printer(
     name="ingramspark", title="IngramSpark", trims=tuple(TRIMS), bleed=0.125,
+    bleed_outer_only=True,  # "We do not accept files with bleed on the bind side"
     # 0.5in on every side, the inside included; thicker books as the generic table.
     gutters=((300, 0.5), (500, 0.625)), widest_gutter=0.75,
     least_margin=0.5,
@@ -113,7 +115,7 @@ INGRAMSPARK = Printer(
 )
 
 LULU = Printer(
-    name="lulu", title="Lulu", trims=tuple(TRIMS), bleed=0.125,
+    name="lulu", title="Lulu", trims=tuple(TRIMS), bleed=0.125, bleed_outer_only=False,
     # 0.5in safety margin on every side plus a 0.25in gutter on the spine edge.
     gutters=(), widest_gutter=0.75,
     least_margin=0.5,

@@ -70,6 +70,16 @@ def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = Non
     bleed = bleed_for(settings.profile, printer)
     marks = "crop" if settings.profile == "press" else "none"
     rules = [f"@page {{ size: {_in(width)} {_in(height)}; bleed: {_in(bleed)}; marks: {marks}; }}"]
+    if printer is not None and printer.bleed_outer_only and settings.profile == "pod":
+        # No bleed at the spine: a verso's is its right edge, a recto's its left.
+        rules += ["@page :left { bleed-right: 0; }", "@page :right { bleed-left: 0; }"]
+    if printer is not None:
+        # Running heads and folios stand in the margins: keep them the printer's least
+        # margin from the trim (they are centred in what is left).
+        least = _in(printer.least_margin)
+        rules.append("@page { " + " ".join(
+            f"@{edge}-{place} {{ padding-{edge}: {least}; }}"
+            for edge in ("top", "bottom") for place in ("left", "center", "right")) + " }")
     if settings.style == "manuscript":
         m = MANUSCRIPT_MARGINS
         rules.append(f"@page {{ margin: {_in(m.top)} {_in(m.outside)} {_in(m.bottom)} "

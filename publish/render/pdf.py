@@ -80,6 +80,8 @@ def _bleed_box_setter(points: float):
         for obj in pdf.objects:
             if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page" and "TrimBox" in obj:
                 left, top, right, bottom = obj["TrimBox"]
-                obj["BleedBox"] = pydyf.Array([left - points, top - points,
-                                               right + points, bottom + points])
+                # Never beyond the page: a printer's interior has no bleed at the spine.
+                media = obj.get("MediaBox", (left - points, top - points, right + points, bottom + points))
+                obj["BleedBox"] = pydyf.Array([max(left - points, media[0]), max(top - points, media[1]),
+                                               min(right + points, media[2]), min(bottom + points, media[3])])
     return finish
