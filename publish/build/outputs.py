@@ -105,6 +105,10 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Prin
         document = pdf.layout(html, job.root, files)
         needed = page.gutter_for(len(document.pages), printer)
         if needed == gutter:
+            if printer is not None and printer.even_pages and len(document.pages) % 2:
+                # A blank verso at the end (gutter classes end at even counts: same gutter).
+                document = pdf.with_blank_page(document, page.blank_verso_css(settings, printer),
+                                               job.root, files)
             return html, markup, document
         gutter = needed
         # Let the first layout go before the next one starts: a long book's layout is most

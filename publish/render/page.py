@@ -23,6 +23,7 @@ WIDEST_GUTTER = GENERIC_WIDEST_GUTTER
 # outer half of the CSS bleed area); pdf.py sets the BleedBox back to BLEED.
 BLEED = 0.125
 PRESS_BLEED = 0.25
+BINDING_VARIANCE = 0.0625  # KDP's and IngramSpark's stated tolerance
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ MANUSCRIPT_LEFT = 1.5
 def gutter_for(pages: int, printer: Printer | None = None) -> float:
     """The inside margin a book of `pages` pages needs (at its printer, if it has one)."""
     if printer is not None:
-        return printer.gutter(pages)
+        # The printer's least gutter, plus the 1/16in its binding may shift a page by:
+        # justified lines end at the margin, and a glyph may stand a point beyond it.
+        return printer.gutter(pages) + BINDING_VARIANCE
     for most, gutter in GUTTERS:
         if pages <= most:
             return gutter
@@ -93,6 +96,17 @@ def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = Non
         f"@page :right {{ margin-left: {_in(gutter)}; margin-right: {_in(m.outside)}; }}",
     ]
     return "\n".join(rules)
+
+
+def blank_verso_css(settings: PrintConfig, printer: Printer) -> str:
+    """The @page rules of a blank last page (a verso), for a printer that wants an even
+    page count: the book's page size and bleed, with none at the spine (its right edge)."""
+    width, height = TRIMS[settings.trim]
+    bleed = bleed_for(settings.profile, printer)
+    marks = "crop" if settings.profile == "press" else "none"
+    spine = " bleed-right: 0;" if printer.bleed_outer_only and settings.profile == "pod" else ""
+    return (f"@page {{ size: {_in(width)} {_in(height)}; bleed: {_in(bleed)}; marks: {marks};"
+            f"{spine} margin: 0; }}")
 
 
 def _in(inches: float) -> str:

@@ -32,6 +32,14 @@ def layout(html: str, base_dir: Path, files: ProjectFiles) -> Any:
         raise ToolError(f"WeasyPrint could not lay out the book: {exc}") from exc
 
 
+def with_blank_page(document, page_css: str, base_dir: Path, files: ProjectFiles) -> Any:
+    """`document` with a blank page after its last, laid out by `page_css` (a printer that
+    wants an even page count gets one at the end, as it would otherwise add itself)."""
+    blank = layout(f"<!DOCTYPE html>\n<html><head>\n<style>\n{page_css}\n</style>\n</head>"
+                   "<body></body></html>", base_dir, files)
+    return document.copy([*document.pages, blank.pages[0]])
+
+
 # The <style> elements of our documents' heads (render/html.py writes one per stylesheet).
 _STYLE = re.compile(r"<style>\n(.*?)\n</style>\n", re.S)
 
