@@ -18,10 +18,12 @@ from publish.build.cache import Cache
 from publish.build.jobs import OUTPUTS, Artifact, BookJob
 from publish.build.keys import image_identities
 from publish.config import TRIMS, PrintConfig
+from publish.config.printers import Printer, printer_for
 from publish.model.diff import PlayDiff, diff_play
+from publish.model.errors import Location
 from publish.reading.files import IMAGE_TYPES, ProjectFiles
 from publish.reading.revision import play_at
-from publish.render import page, pdf
+from publish.render import page, pdf, pdfx
 from publish.render.assets import stylesheet
 from publish.render.coverage import Coverage, mark_missing
 from publish.render.epub import EpubOptions, write_epub
@@ -97,16 +99,23 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp,
     or narrower when the estimate was long) and ends on a gutter that fits the count, at most
     once per gutter class. A good estimate saves a whole layout of a long book: most books
     cross 150 pages."""
-    gutter = page.gutter_for(estimate_pages(job.book, settings))
+    printer = job_printer(job)
+    variant = print_standard(job, settings)
+    gutter = page.gutter_for(estimate_pages(job.book, settings), printer)
     while True:
         # The marks are attributes no stylesheet reads: the layout is the plain print HTML's.
-        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files),
+        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files, variant),
                               languages=job.languages)
-        html = _book_html(job, files, stamp, style=settings.style,
-                          geometry=page.page_css(settings, gutter), markup=markup)
+        geometry = page.page_css(settings, gutter, printer) + "\n" + pdfx.output_intent_css(variant)
+        html = _book_html(job, files, stamp, style=settings.style, geometry=geometry,
+                          markup=markup)
         document = pdf.layout(html, job.root, files)
-        needed = page.gutter_for(len(document.pages))
+        needed = page.gutter_for(len(document.pages), printer)
         if needed == gutter:
+            if printer is not None and printer.even_pages and len(document.pages) % 2:
+                # A blank verso at the end (gutter classes end at even counts: same gutter).
+                document = pdf.with_blank_page(document, page.blank_verso_css(settings, printer),
+                                               job.root, files)
             return html, markup, document
         gutter = needed
         # Let the first layout go before the next one starts: a long book's layout is most
@@ -120,9 +129,30 @@ def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintC
     """The print PDF, and the page map of its layout: (page count, PageMap)."""
     html, markup, document = print_layout(job, files, stamp, settings)
     pages = _page_map(job, html, markup, document)
-    press = settings.profile == "press"
-    return pdf.write(document, target, bleed_box=page.BLEED if press else None,
-                     variant=settings.pdf_variant), pages
+    printer = job_printer(job)
+    bleed = printer.bleed if printer else page.BLEED
+    # The BleedBox is set for a press (its CSS bleed leaves room for the crop marks) and at a
+    # printer (WeasyPrint caps it at 10pt; a custom bleed may be wider).
+    set_bleed = settings.profile == "press" or (printer is not None and settings.profile == "pod")
+    return pdf.write(document, target, bleed_box=bleed if set_bleed else None,
+                     variant=print_standard(job, settings),
+                     document_seed=_document_seed(job, stamp)), pages
+
+
+def job_printer(job: BookJob) -> Printer | None:
+    """The rules of the book's `printer:`, if it names one."""
+    return printer_for(job.config.printer) if job.config else None
+
+
+def print_standard(job: BookJob, settings: PrintConfig) -> str | None:
+    """The standard the print PDF is written to (PrintConfig.standard)."""
+    printer = job_printer(job)
+    return settings.standard(printer.pdf_variant if printer else None)
+
+
+def _document_seed(job: BookJob, stamp: Stamp) -> str:
+    identifier = job.config.identifier if job.config else job.id
+    return f"{identifier} {stamp.text()}"
 
 
 def _page_map(job: BookJob, html: str, markup: MarkedMarkup, document: Any) -> PageMap:
@@ -156,10 +186,18 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
         play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
 
 
-def _image_src(job: BookJob, files: ProjectFiles) -> Callable[[m.Image], str | None]:
+def _image_src(job: BookJob, files: ProjectFiles,
+               variant: str | None = None) -> Callable[[m.Image], str | None]:
+    """Where each image is read from; with a PDF standard that refuses some images (PDF/X-1a:
+    RGB, transparency), each is checked first, and refused at its place in the manuscript."""
     def image_src(node: m.Image) -> str | None:
         manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
         local = files.image(node.url, manuscript)
+        problem = pdfx.image_problem(local, variant) if local else None
+        if problem:
+            span = node.span
+            where = Location(span.path, span.line, span.col) if span else None
+            raise pdfx.PdfxError(problem, where)
         return local.as_uri() if local else None
     return image_src
 

@@ -20,6 +20,7 @@ from publish.config.settings import (
     CAST_KEYS,
     CHOICE,
     CONFIG_NAME,
+    COUNT,
     COVER_TYPES,
     DEFAULT_KEYS,
     FLAG,
@@ -28,6 +29,7 @@ from publish.config.settings import (
     FONTS,
     ISBN,
     LANGUAGE_TAG,
+    LENGTH,
     LICENCE_NAMES,
     PATH,
     PATHS,
@@ -41,6 +43,7 @@ from publish.config.settings import (
     Config,
     PlayConfig,
     PrintConfig,
+    PrinterConfig,
     section_class,
     settings_of,
 )
@@ -53,6 +56,7 @@ SAFE_TAGS = {
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
 }
 Entries = dict[str, tuple[yaml.Node, yaml.Node]]  # key -> (key node, value node)
+MOST_INCHES = 10.0  # no bleed, gutter or page is thicker: a larger length is a slip
 
 
 def find_root(start: Path) -> Path | None:
@@ -245,21 +249,68 @@ class _Reader:
     # -- sections (print:, proof:): defaults' and a book's merge key by key
 
     def section(self, cls: type, nodes: list[tuple[yaml.Node, str]]) -> Any:
-        """`cls` (PrintConfig, ProofConfig) from its mappings (node, where it is), later ones
-        winning key by key. Each value is one of the key's declared choices, matched without
-        regard to case."""
+        """`cls` (PrintConfig, ProofConfig, PrinterConfig) from its mappings (node, where it
+        is), later ones winning key by key. Each value is read as its key's kind says: one
+        of its choices (matched without regard to case), a length, a count. `printer: kdp`
+        is short for `printer: {service: kdp}`."""
         declared = settings_of(cls)
-        values: dict[str, str | None] = {}
+        values: dict[str, Any] = {}
+        places: dict[str, yaml.Node] = {}
         for node, what in nodes:
-            for key, (_, value_node) in self.mapping(node, what, tuple(declared)).items():
-                assert declared[key].metadata["kind"] == CHOICE
-                values[key] = self.choice(value_node, f"{what}.{key}", declared[key].metadata["choices"])
+            if cls is PrinterConfig and isinstance(node, yaml.ScalarNode):
+                values["service"] = self.choice(node, what, declared["service"].metadata["choices"])
+                places["service"] = node
+                continue
+            for key, (key_node, value_node) in self.mapping(node, what, tuple(declared)).items():
+                values[key] = self.section_value(declared[key], value_node, f"{what}.{key}")
+                places[key] = key_node
         if cls is PrintConfig:
             style = values.get("style") or "book"  # a choice when given: never empty
             values.setdefault("trim", STYLE_TRIMS[style])
-            if values.get("pdf_variant") == "none":
-                values["pdf_variant"] = None  # "none" is no variant
+        if cls is PrinterConfig:
+            self.custom_only(values, places)
         return cls(**values)
+
+    def section_value(self, declared: Any, node: yaml.Node, what: str) -> Any:
+        kind = declared.metadata["kind"]
+        if kind == LENGTH:
+            return self.length(node, what)
+        if kind == COUNT:
+            return self.count(node, what)
+        assert kind == CHOICE
+        return self.choice(node, what, declared.metadata["choices"])
+
+    def custom_only(self, values: dict[str, Any], places: dict[str, yaml.Node]) -> None:
+        """A preset's rules are the service's own: only `service: custom` sets them."""
+        service = values.get("service", "none")
+        if service == "custom":
+            return
+        for key in values:
+            if key not in ("service", "paper"):
+                raise self.fail(places[key], f"printer.{key} is set by the {service!r} preset; "
+                                             "use `service: custom` to set it yourself")
+
+    def length(self, node: yaml.Node, what: str) -> float:
+        """A length in inches: `0.125in`, `3.2mm`, `0.32cm` or `9pt`."""
+        text = self.text(node, what).strip().lower()
+        for unit, inches in (("in", 1.0), ("mm", 1 / 25.4), ("cm", 1 / 2.54), ("pt", 1 / 72)):
+            number = text.removesuffix(unit)
+            if number != text:
+                try:
+                    value = float(number) * inches
+                except ValueError:
+                    break
+                if 0 <= value <= MOST_INCHES:
+                    return round(value, 6)
+                break
+        raise self.fail(node, f"{what} must be a length from 0 to {MOST_INCHES:g}in, such as "
+                              f"0.125in or 3mm, not {text!r}")
+
+    def count(self, node: yaml.Node, what: str) -> int:
+        self.check_tag(node)
+        if node.tag != "tag:yaml.org,2002:int" or int(node.value) < 1:
+            raise self.fail(node, f"{what} must be a whole number of pages, 1 or more")
+        return int(node.value)
 
     def choice(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> str:
         value = self.text(node, what)

@@ -15,18 +15,23 @@ from publish.config.settings import (
     BOOK_SETTINGS,
     CAST_KEYS,
     CHOICE,
+    COUNT,
     FLAG,
     FONTS,
     ISBN,
+    LENGTH,
     PATH,
     PATHS,
     SECTION,
     TEXT,
     TEXTS,
+    PrinterConfig,
     section_class,
     settings_of,
 )
 
+# What config/reader.py's `length` reads: a number and a unit.
+LENGTH_PATTERN = r"^ *[0-9]+(\.[0-9]*)? *(in|mm|cm|pt|IN|MM|CM|PT|In|Mm|Cm|Pt) *$"
 
 def _string(doc: str) -> dict[str, Any]:
     return {"type": "string", "description": doc}
@@ -48,8 +53,17 @@ def _value_schema(declared: dataclasses.Field[Any]) -> dict[str, Any]:
         return {"type": "boolean", "description": doc}
     if kind == CHOICE:
         return {"enum": list(meta["choices"]), "description": doc}
+    if kind == LENGTH:
+        return {"type": "string", "pattern": LENGTH_PATTERN, "description": doc}
+    if kind == COUNT:
+        return {"type": "integer", "minimum": 1, "description": doc}
     if kind == SECTION:
-        return {"$ref": f"#/$defs/{declared.name}", "description": doc}
+        section = {"$ref": f"#/$defs/{declared.name}", "description": doc}
+        if section_class(declared) is PrinterConfig:
+            # `printer: kdp`, short for `printer: {service: kdp}`
+            shorthand = _value_schema(settings_of(PrinterConfig)["service"])
+            return {"anyOf": [shorthand, {"$ref": section["$ref"]}], "description": doc}
+        return section
     raise AssertionError(f"no schema for the kind {kind!r} of {declared.name!r}")
 
 
@@ -138,7 +152,8 @@ def _row(name: str, declared: dataclasses.Field[Any], with_defaults_column: bool
     meta = declared.metadata
     kind = {TEXT: "text", TEXTS: "list of texts", PATHS: "list of paths", PATH: "path",
             FLAG: "true or false", ISBN: "text (ISBN)", SECTION: "mapping",
-            FONTS: "list of font files"}.get(meta["kind"])
+            FONTS: "list of font files", LENGTH: "length (`0.125in`, `3mm`)",
+            COUNT: "number of pages"}.get(meta["kind"])
     if meta["kind"] == CHOICE:
         kind = ", ".join(f"`{c}`" for c in meta["choices"])
     default = "required" if meta["required"] else _default(declared)

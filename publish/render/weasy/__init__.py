@@ -147,8 +147,20 @@ def stylesheet(css: str, base_url: str, files: ProjectFiles) -> Any:
     same as from its <style> elements (no style attributes or presentational hints compete:
     those would now win over them)."""
     import weasyprint
-    return weasyprint.CSS(string=css, base_url=base_url, url_fetcher=project_fetcher(files),
-                          font_config=font_config())
+    profiles: dict[str, Any] = {}  # its @color-profile rules (the PDF/X output intent's CMYK)
+    sheet = weasyprint.CSS(string=css, base_url=base_url, url_fetcher=project_fetcher(files),
+                           font_config=font_config(), color_profiles=profiles)
+    sheet.publish_color_profiles = profiles
+    return sheet
+
+
+def color_profiles(sheets: list[Any]) -> dict[str, Any]:
+    """The colour profiles `sheets` declare, for `render(color_profiles=...)`: a sheet is
+    parsed once per process, so each keeps its own, and a document gets only its sheets'."""
+    merged: dict[str, Any] = {}
+    for sheet in sheets:
+        merged.update(getattr(sheet, "publish_color_profiles", {}))
+    return merged
 
 
 @lru_cache(maxsize=1)
