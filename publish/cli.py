@@ -383,6 +383,42 @@ def schema_command(what: str, doc: bool) -> None:
     _run(action)
 
 
+@main.command("export")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--to", "to", type=click.Choice(["fountain"]), required=True,
+              help="The format to write (Fountain, the screenwriting tools' plain text).")
+@click.option("--book", "book", metavar="NAME", help="Export the plays of this book of book.yaml.")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the files (default: dist/ of the project).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def export_command(files: tuple[str, ...], to: str, book: str | None, outdir: str | None,
+                   quiet: bool) -> None:
+    """Write plays as Fountain files, one <manuscript>.fountain per play.
+
+    Every speech, direction, note and scene is written, with the speakers' labels as
+    cues. What Fountain cannot say (links, images, lists, prose outside speeches...) is
+    listed as path:line:col: messages; the files are written all the same.
+
+    \b
+    Examples:
+      publish export --to fountain manuscript/shoggoths.md -o out/
+      publish export --to fountain --book collected
+    """
+    def action() -> None:
+        from publish.commands.export import export_fountain
+        jobs = _books(files, book)
+        plays = list({play.meta.source: play for job in jobs for play in job.book.plays}.values())
+        target = Path(outdir) if outdir else jobs[0].root / "dist"
+        for item in export_fountain(plays, target):
+            if not quiet:
+                for loss in item.losses:
+                    stderr.print(f"{loss.location}: cannot say in Fountain: {loss.message}", markup=False)
+                count = len(item.losses)
+                said = f", {count} message{'' if count == 1 else 's'}" if count else ""
+                stdout.print(f"wrote {item.path} (from {item.source}{said})", markup=False)
+    _run(action)
+
+
 @main.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--book", "book", metavar="NAME", help="Check only this book of book.yaml.")

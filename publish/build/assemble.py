@@ -22,6 +22,7 @@ from publish.model.diagnostics import Diagnostic
 from publish.model.errors import ConfigError, InputError, Location
 from publish.reading.check import check_images
 from publish.reading.files import ProjectFiles
+from publish.reading.fountain import is_fountain, read_fountain
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
 from publish.reading.source import read_manuscript
@@ -137,6 +138,8 @@ def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> Parsed:
     text = read_manuscript(path, shown)
     try:
         with collector_paused():
+            if is_fountain(shown):  # Fountain (issue 27): the same model, its own reader
+                return read_fountain(text, shown, play_config.cast, play_config.title)
             return normalize(parse_markdown(text, shown), shown, play_config.cast, play_config.title)
     except RecursionError as exc:  # a safety net behind source.check_nesting
         raise InputError("the manuscript is nested too deeply to read", Location(shown)) from exc

@@ -8,6 +8,8 @@ Codes (stable; tools and CI read them). docs/manuscript-format.md has an example
   M201 warning  unresolved TODO       a [TODO ...] note left in the manuscript
   M202 warning  unclosed bracket      a '[' that never closes; kept as text
   M203 warning  stray bracket         a ']' that closes nothing; kept as text
+  M204 warning  unclosed note         a Fountain note '[[' never closed with ']]'; kept as text
+  M205 warning  unclosed boneyard     a Fountain boneyard '/*' never closed with '*/'; kept as text
   M301 warning  missing image         an image file that does not exist in the project
   M302 warning  remote image          an image on the network; builds never fetch it
   M303 warning  unusable image        empty, huge, mislabelled, or an SVG with external references
@@ -40,6 +42,8 @@ CODES = {
     "M201": "unresolved TODO",
     "M202": "unclosed bracket",
     "M203": "stray bracket",
+    "M204": "unclosed note",
+    "M205": "unclosed boneyard",
     "M301": "missing image",
     "M302": "remote image",
     "M303": "unusable image",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from publish import model as m
 from publish.model.errors import InputError, Location
+from publish.reading.fountain import is_fountain, read_fountain
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
 from publish.reading.source import decode
@@ -35,6 +36,8 @@ def play_at(root: Path, commit: str, current: m.Play) -> m.Play | None:
     if result.returncode != 0:
         return None  # not in that revision: every speech of the play is new
     text = decode(result.stdout, f"{source}@{commit[:10]}")
+    if is_fountain(source):
+        return read_fountain(text, source, current.cast, current.meta.title)[0]
     ast = parse_markdown(text, source)
     play, _ = normalize(ast, source, current.cast, current.meta.title)
     return play
