@@ -324,8 +324,8 @@ def preflight_command(book: str | None, outdir: str | None, strict: bool) -> Non
 
     \b
     Examples:
-      publish all && publish preflight
       publish preflight --book collected
+      publish all && publish preflight
     """
     def action() -> None:
         from publish.commands.preflight import preflight

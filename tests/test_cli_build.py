@@ -21,7 +21,8 @@ from cli_support import (
 from publish import __version__
 from publish.build.plan import build
 
-COMMANDS = ("all", "pdf", "epub", "proof", "ast", "check", "fmt", "stats", "watch", "new", "clean")
+COMMANDS = ("all", "pdf", "epub", "proof", "ast", "check", "fmt", "stats", "watch", "new", "clean",
+            "schema", "cover", "preflight", "export")
 
 
 @pytest.fixture

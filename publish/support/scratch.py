@@ -11,17 +11,19 @@ from pathlib import Path
 
 
 def private_folder() -> Path:
-    """`publish-fonts-<uid>` in the temporary folder, made with only this user allowed to
-    write in it; if someone else made it (or it cannot be made), a new one for this
-    process."""
+    """`publish/fonts` in this user's cache folder (`$XDG_CACHE_HOME`, else `~/.cache`), made
+    with only this user allowed to write in it: a build leaves nothing in the temporary
+    folder. If it is someone else's (or cannot be made), a new one for this process."""
     uid = os.getuid() if hasattr(os, "getuid") else 0
-    folder = Path(tempfile.gettempdir()) / f"publish-fonts-{uid}"
     try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        folder = base / "publish" / "fonts"
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder.mkdir(mode=0o700, exist_ok=True)
         info = folder.lstat()
         if stat.S_ISDIR(info.st_mode) and info.st_uid == uid and not info.st_mode & 0o022:
             return folder
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
         pass
     return Path(tempfile.mkdtemp(prefix="publish-fonts-"))
 
