@@ -208,6 +208,9 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str) -> click.C
                 results = build_all(books, outputs, target, strict, since=since, profile=profile,
                                     cache=cache, workers=processes,
                                     progress=status.update if status is not None else None)
+                if name == "all":  # the print cover of each book that declares a printer
+                    from publish.build.covers import build_covers
+                    results = build_covers(books, results, target, profile, cache)
             if verbose and cache is not None:
                 _report_cache(cache)
             rows = [(a.path, a.pages, a.size, _warnings(job.diagnostics))
@@ -270,6 +273,90 @@ _build_command("epub", ("epub",), "Build the EPUB 3.")
 _build_command("proof", ("proof",), "Build the proofreading PDF (notes shown, pages stamped).")
 
 
+@main.command("cover")
+@click.option("--book", "book", metavar="NAME", help="Only this book of book.yaml.")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the outputs (default: dist/ of the project).")
+@click.option("--profile", type=click.Choice(("pod", "press", "screen")),
+              help="Print profile of the interior whose pages the cover wraps.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only what fails; no summary.")
+def cover_command(book: str | None, outdir: str | None, profile: str | None, quiet: bool) -> None:
+    """Build the print cover: back, spine and front as one sheet, dist/<book>-cover.pdf.
+
+    Sized for the interior's page count and the printer's paper (`printer:` in book.yaml),
+    so the print PDF is built first (from the cache when nothing changed). Without --book,
+    every book that names a printer.
+
+    \b
+    Examples:
+      publish cover
+      publish cover --book collected
+    """
+    def action() -> None:
+        from publish.build.covers import build_cover, require_printer
+        from publish.build.outputs import job_printer
+        from publish.build.plan import build_all
+        books, cache = _jobs_and_cache((), book, True)
+        if book:
+            require_printer(books[0])
+        books = [job for job in books if job_printer(job) is not None]
+        if not books:
+            raise ConfigError("no book in book.yaml names a printer: add `printer: kdp` (or "
+                              "ingramspark, lulu, custom) to a book to make its cover")
+        _report(_unique(books), verbose=False, quiet=True)
+        target = Path(outdir) if outdir else books[0].root / "dist"
+        interiors = build_all(books, ("pdf",), target, profile=profile, cache=cache)
+        rows = []
+        for job, (interior,) in zip(books, interiors, strict=True):
+            assert interior.pages is not None
+            settings = job.settings.with_profile(profile)
+            made = build_cover(job, settings, interior.pages, target, cache)
+            rows += [(interior.path, interior.pages, interior.size, _warnings(job.diagnostics)),
+                     (made.path, made.pages, made.size, 0)]
+        if not quiet:
+            from publish.commands.tables import build_summary
+            stdout.print(build_summary(rows))
+    _run(action)
+
+
+@main.command("preflight")
+@click.option("--book", "book", metavar="NAME", help="Only this book of book.yaml.")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
+              help="Where the built files are (default: dist/ of the project).")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def preflight_command(book: str | None, outdir: str | None, strict: bool) -> None:
+    """Check the built interior and cover against the printer's rules.
+
+    Each finding names the file, the page and what to change, with a code (P101...: the
+    README lists them). Books that name no printer are checked against the generic rules
+    (their interior only). Build first: `publish all` (or `publish cover`).
+
+    \b
+    Exit status: 0 clean, 1 warnings under --strict, 2 errors.
+
+    \b
+    Examples:
+      publish preflight --book collected
+      publish all && publish preflight
+    """
+    def action() -> None:
+        from publish.commands.preflight import preflight
+        books, _ = _jobs_and_cache((), book, False)
+        target = Path(outdir) if outdir else books[0].root / "dist"
+        findings: list[Diagnostic] = []
+        for job in books:
+            findings += preflight(job, target)
+        _report(findings, verbose=True, console=stdout)
+        if any(d.severity is Severity.ERROR for d in findings):
+            sys.exit(2)
+        if fails(findings, strict):
+            sys.exit(1)
+        if not findings:
+            stdout.print(f"preflight: {len(books)} book{'s' if len(books) > 1 else ''}, "
+                         "no findings", markup=False)
+    _run(action)
+
+
 @main.command("ast")
 @click.argument("file", type=click.Path(dir_okay=False))
 def ast_command(file: str) -> None:
@@ -305,6 +392,42 @@ def schema_command(what: str, doc: bool) -> None:
             return
         from publish.config.schema import book_yaml_reference, book_yaml_schema
         click.echo(book_yaml_reference() if doc else json.dumps(book_yaml_schema(), indent=2))
+    _run(action)
+
+
+@main.command("export")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--to", "to", type=click.Choice(["fountain"]), required=True,
+              help="The format to write (Fountain, the screenwriting tools' plain text).")
+@click.option("--book", "book", metavar="NAME", help="Export the plays of this book of book.yaml.")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the files (default: dist/ of the project).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def export_command(files: tuple[str, ...], to: str, book: str | None, outdir: str | None,
+                   quiet: bool) -> None:
+    """Write plays as Fountain files, one <manuscript>.fountain per play.
+
+    Every speech, direction, note and scene is written, with the speakers' labels as
+    cues. What Fountain cannot say (links, images, lists, prose outside speeches...) is
+    listed as path:line:col: messages; the files are written all the same.
+
+    \b
+    Examples:
+      publish export --to fountain manuscript/shoggoths.md -o out/
+      publish export --to fountain --book collected
+    """
+    def action() -> None:
+        from publish.commands.export import export_fountain
+        jobs = _books(files, book)
+        plays = list({play.meta.source: play for job in jobs for play in job.book.plays}.values())
+        target = Path(outdir) if outdir else jobs[0].root / "dist"
+        for item in export_fountain(plays, target):
+            if not quiet:
+                for loss in item.losses:
+                    stderr.print(f"{loss.location}: cannot say in Fountain: {loss.message}", markup=False)
+                count = len(item.losses)
+                said = f", {count} message{'' if count == 1 else 's'}" if count else ""
+                stdout.print(f"wrote {item.path} (from {item.source}{said})", markup=False)
     _run(action)
 
 

@@ -18,7 +18,7 @@ from publish.build.jobs import Artifact, BookJob
 from publish.build.plan import build
 from publish.config import load
 from publish.reading import files
-from publish.render import assets, epub
+from publish.render import assets
 
 ALL = ("pdf", "epub", "proof")
 EDITED = "manuscript/drafts/llm-successes.md"
@@ -221,8 +221,7 @@ def styles_copy(tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(keys, "STYLES_DIR", styles)
     monkeypatch.setattr(files, "STYLES_DIR", styles)
     monkeypatch.setattr(assets, "STYLES_DIR", styles)
-    monkeypatch.setattr(assets, "FONTS_DIR", styles / "fonts")
-    monkeypatch.setattr(epub, "FONTS_DIR", styles / "fonts")
+    monkeypatch.setattr(assets, "FONTS_DIR", styles / "fonts")  # render/fonts.py reads it
     render_identity.cache_clear()
     yield styles
     render_identity.cache_clear()

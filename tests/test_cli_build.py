@@ -22,7 +22,7 @@ from publish import __version__
 from publish.build.plan import build
 
 COMMANDS = ("all", "pdf", "epub", "proof", "ast", "check", "fmt", "stats", "watch", "new", "clean",
-            "schema")
+            "schema", "cover", "preflight", "export")
 
 
 @pytest.fixture

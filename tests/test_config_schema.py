@@ -73,6 +73,8 @@ def test_real_book_yaml_files_are_valid(root: Path):
 def project(tmp_path: Path, book: str, defaults: str = "") -> Path:
     (tmp_path / "play.md").write_text("## P\n\n**A**: Hi.\n", encoding="utf-8")
     (tmp_path / "cover.png").write_bytes(b"")
+    (tmp_path / "font.ttf").write_bytes(b"\x00\x01\x00\x00")  # read as a font by its magic
+    (tmp_path / "OFL.txt").write_text("SIL Open Font License 1.1", encoding="utf-8")
     text = (f"defaults:\n{defaults}" if defaults else "") + (
         f"books:\n  b:\n    title: T\n    manuscripts: [play.md]\n{book}")
     (tmp_path / "book.yaml").write_text(text, encoding="utf-8")
@@ -90,7 +92,7 @@ def example_value(name: str, cls: type = BookConfig) -> str:
         key = next(iter(settings_of(inner)))
         return "{" + f"{key}: {example_value(key, inner)}" + "}"
     return {"text": "Some text", "texts": "[A, B]", "paths": "[play.md]", "path": "cover.png",
-            "flag": "true", "isbn": "978-0-306-40615-7"}[kind]
+            "flag": "true", "isbn": "978-0-306-40615-7", "fonts": "[font.ttf]"}[kind]
 
 
 @pytest.mark.parametrize("key", [k for k in BOOK_KEYS if k not in ("title", "manuscripts")])

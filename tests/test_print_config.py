@@ -66,7 +66,8 @@ def test_unknown_profile_is_refused(tmp_path):
 
 def test_pdf_variant_is_none_unless_chosen_and_merges_like_the_other_print_keys(tmp_path):
     assert load(tmp_path, BOOK).books[0].print.pdf_variant is None
-    assert load(tmp_path, BOOK + "    print: {pdf_variant: none}\n").books[0].print.pdf_variant is None
+    explicit = load(tmp_path, BOOK + "    print: {pdf_variant: none}\n").books[0].print
+    assert explicit.pdf_variant == "none" and explicit.standard("pdf/x-1a") is None
     config = load(tmp_path, "defaults:\n  print: {pdf_variant: PDF/A-3b}\n" + BOOK
                   + "    print: {trim: 6x9in}\n")
     assert config.books[0].print == c.PrintConfig("6x9in", "pod", "book", "pdf/a-3b")
@@ -80,7 +81,7 @@ def test_unknown_pdf_variant_names_the_choices_and_a_near_miss(tmp_path):
         load(tmp_path, BOOK + "    print:\n      pdf_variant: pdf/a-3\n")
     assert str(error.value) == (
         "book.yaml:6:20: error: books.b.print.pdf_variant must be one of none, pdf/a-3b, "
-        "pdf/ua-1, not 'pdf/a-3'; did you mean 'pdf/a-3b'?")
+        "pdf/ua-1, pdf/x-1a, pdf/x-3, pdf/x-4, pdf/x-5g, not 'pdf/a-3'; did you mean 'pdf/a-3b'?")
     with pytest.raises(ConfigError, match="unknown key 'pdf_varaint'.*did you mean 'pdf_variant'"):
         load(tmp_path, BOOK + "    print: {pdf_varaint: pdf/ua-1}\n")
 

@@ -7,21 +7,23 @@ from __future__ import annotations
 import dataclasses
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeAlias
 
 from publish import model as m
 from publish.build.cache import Cache
+from publish.build.glyphs import check_glyphs
 from publish.build.jobs import BookJob
 from publish.build.keys import play_key
 from publish.build.workers import parallel_map
 from publish.config import BOOK_NAMESPACE, BookConfig, Config, PlayConfig, PrintConfig
 from publish.model.diagnostics import DRAFT_WARNINGS, Diagnostic, Severity
 from publish.model.errors import ConfigError, InputError, Location
-from publish.reading.characters import invalid_references, xml_characters
+from publish.reading.characters import invalid_references, text_characters, xml_characters
 from publish.reading.check import check_images
 from publish.reading.files import ProjectFiles
+from publish.reading.fountain import is_fountain, read_fountain
 from publish.reading.limits import check_play_limits
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
@@ -80,8 +82,21 @@ def assemble(config: Config, book_config: BookConfig, cache: Cache | None = None
         diagnostics += found
         manuscripts[rel_path] = path
     book = m.Book(book_meta(book_config), tuple(plays))
-    return BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics,
-                   book_config.print, keys)
+    job = BookJob(book_config.id, book_config, book, config.root, manuscripts, diagnostics,
+                  book_config.print, keys, book_config.fonts, _languages(config, book_config.manuscripts))
+    job.diagnostics = in_play_order(job, diagnostics + check_glyphs(job, not book_config.draft))
+    return job
+
+
+def in_play_order(job: BookJob, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics play by play, in the book's order, then those of book.yaml."""
+    order = {play.meta.source: index for index, play in enumerate(job.book.plays)}
+    return sorted(diagnostics, key=lambda d: (order.get(d.location.path, len(order)), d.sort_key()))
+
+
+def _languages(config: Config, rel_paths: Iterable[str]) -> dict[str, str]:
+    """The plays' own languages, where book.yaml gives one."""
+    return {p: config.play(p).language for p in rel_paths if config.play(p).language}
 
 
 def assemble_books(config: Config, book_configs: list[BookConfig], cache: Cache | None = None,
@@ -125,10 +140,14 @@ def _parse_only(path: Path, shown: str, play_config: PlayConfig) -> Parsed:
     text = read_manuscript(path, shown)
     try:
         with collector_paused():
-            ast = parse_markdown(text, shown)
-            # M502: replaced by U+FFFD in `ast`; references pandoc itself replaced.
-            unrepresentable = invalid_references(text, shown) + xml_characters(ast, shown)
-            play, found = normalize(ast, shown, play_config.cast, play_config.title)
+            if is_fountain(shown):  # Fountain (issue 27): the same model, its own reader
+                text, unrepresentable = text_characters(text, shown)  # M502, as U+FFFD
+                play, found = read_fountain(text, shown, play_config.cast, play_config.title)
+            else:
+                ast = parse_markdown(text, shown)
+                # M502: replaced by U+FFFD in `ast`; references pandoc itself replaced.
+                unrepresentable = invalid_references(text, shown) + xml_characters(ast, shown)
+                play, found = normalize(ast, shown, play_config.cast, play_config.title)
     except RecursionError as exc:  # a safety net behind source.check_nesting
         raise InputError("the manuscript is nested too deeply to read", Location(shown)) from exc
     check_play_limits(play, shown)
@@ -192,8 +211,13 @@ def assemble_file(path: Path, config: Config | None, cache: Cache | None = None,
         date=defaults.date if defaults else "", rights=defaults.rights if defaults else "",
         identifier=_file_identifier(path.stem), publisher=defaults.publisher if defaults else "")
     settings = config.print_defaults if config else PrintConfig()
-    return BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics,
-                   settings, {shown: key})
+    # The fonts of the book holding the file (or of the first book, as for the metadata).
+    fonts = (books_with_file[0] if books_with_file else defaults).fonts if defaults else ()
+    languages = {shown: play_config.language} if play_config.language else {}
+    job = BookJob(path.stem, None, m.Book(meta, (play,)), root, {shown: path}, diagnostics,
+                  settings, {shown: key}, fonts, languages)
+    job.diagnostics = in_play_order(job, diagnostics + check_glyphs(job, release))
+    return job
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -48,8 +48,10 @@ def pandoc_identity() -> str:
 
 
 # The stylesheets each output reads (besides the fonts, which all embed).
-STYLESHEETS = {"pdf": ("print.css", "manuscript.css"), "proof": ("print.css", "proof.css"),
-               "epub": ("epub.css",)}
+# The PDFs written to PDF/X embed the output intent's profile and DefaultRGB's (render/pdfx.py).
+PROFILES = ("icc/gracol-tr006.icc", "icc/srgb.icc")
+STYLESHEETS = {"pdf": ("print.css", "manuscript.css", *PROFILES),
+               "proof": ("print.css", "proof.css"), "epub": ("epub.css",), "cover": PROFILES}
 
 
 @cache

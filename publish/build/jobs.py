@@ -48,3 +48,5 @@ class BookJob:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     settings: PrintConfig = PrintConfig()  # the print PDF's trim, profile and house style
     keys: dict[str, str] = field(default_factory=dict)  # play source -> its cache key
+    fonts: tuple[str, ...] = ()  # the book's `fonts:` (paths from the root), after the book face
+    languages: dict[str, str] = field(default_factory=dict)  # play source -> its own language

@@ -14,6 +14,7 @@ from publish.build.jobs import BookJob
 from publish.config import BookConfig, PlayConfig, PrintConfig
 from publish.reading.files import ProjectFiles
 from publish.reading.source import read_manuscript_bytes
+from publish.render.fonts import font_stack
 from publish.render.html import Stamp
 from publish.support.digests import code_identity, digest, file_digest
 from publish.support.images import MAX_IMAGE_BYTES
@@ -36,7 +37,8 @@ def output_key(job: BookJob, kind: str, stamp: Stamp, modified: dt.datetime,
     stamp; and per kind, the print settings or the proof's diagnostics and --since commit.
     `images`: `image_identities(job)`, when the caller has it already."""
     parts = [render_identity(STYLES_DIR, kind), kind, job.id, repr(_config_for_key(job.config)),
-             repr(job.book.meta), stamp.text(), modified.isoformat()]
+             repr(job.book.meta), stamp.text(), modified.isoformat(), *font_identities(job),
+             repr(sorted(job.languages.items()))]
     if kind == "pdf":
         parts.append(repr(settings))
     if kind == "epub":
@@ -57,7 +59,7 @@ def part_key(job: BookJob, index: int, stamp: Stamp, modified: dt.datetime,
     mine = [d for d in job.diagnostics if d.location.path == play.meta.source]
     return digest(render_identity(STYLES_DIR, "proof"), "proof-part", str(index), job.id,
                   repr(_config_for_key(job.config)), repr(job.book.meta), stamp.text(),
-                  modified.isoformat(), since_commit, repr(mine),
+                  modified.isoformat(), since_commit, repr(mine), *font_identities(job),
                   job.keys.get(play.meta.source, ""), *image_identities(job, (play,)))
 
 
@@ -85,6 +87,12 @@ def _config_for_key(config: BookConfig | None) -> BookConfig | None:
     """The book's config without its place in book.yaml: moving a book in the file, or
     adding a comment above it, changes no output."""
     return dataclasses.replace(config, location=None) if config else None
+
+
+def font_identities(job: BookJob) -> list[str]:
+    """The book's own fonts (`fonts:`) by their bytes; the shipped ones are in
+    render_identity. A file built from FILES takes a book's fonts without its config."""
+    return [f"fonts={','.join(job.fonts)}", *font_stack(job.root, job.fonts).identity()]
 
 
 def image_identities(job: BookJob, plays: tuple[m.Play, ...] | None = None) -> list[str]:

@@ -18,13 +18,16 @@ from publish.build.cache import Cache
 from publish.build.jobs import OUTPUTS, Artifact, BookJob
 from publish.build.keys import image_identities
 from publish.config import TRIMS, PrintConfig
+from publish.config.printers import Printer, printer_for
 from publish.model.diff import PlayDiff, diff_play
-from publish.model.errors import ConfigError
+from publish.model.errors import ConfigError, Location
 from publish.reading.files import IMAGE_TYPES, ProjectFiles
 from publish.reading.revision import play_at
-from publish.render import page, pdf
-from publish.render.assets import font_face_css, stylesheet
+from publish.render import page, pdf, pdfx
+from publish.render.assets import stylesheet
+from publish.render.coverage import Coverage, mark_missing
 from publish.render.epub import EpubOptions, write_epub
+from publish.render.fonts import FontStack, font_face_css, font_stack, with_declared_fonts
 from publish.render.html import Stamp, division_id, play_id, render_book
 from publish.render.markup import Markup
 from publish.render.pagemap import MarkedMarkup, PageMap, page_map
@@ -97,15 +100,23 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp,
     or narrower when the estimate was long) and ends on a gutter that fits the count, at most
     once per gutter class. A good estimate saves a whole layout of a long book: most books
     cross 150 pages."""
-    gutter = page.gutter_for(estimate_pages(job.book, settings))
+    printer = job_printer(job)
+    variant = print_standard(job, settings)
+    gutter = page.gutter_for(estimate_pages(job.book, settings), printer)
     while True:
         # The marks are attributes no stylesheet reads: the layout is the plain print HTML's.
-        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files))
-        html = _book_html(job, files, stamp, style=settings.style,
-                          geometry=page.page_css(settings, gutter), markup=markup)
+        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files, variant),
+                              languages=job.languages)
+        geometry = page.page_css(settings, gutter, printer) + "\n" + pdfx.output_intent_css(variant)
+        html = _book_html(job, files, stamp, style=settings.style, geometry=geometry,
+                          markup=markup)
         document = pdf.layout(html, job.root, files)
-        needed = page.gutter_for(len(document.pages))
+        needed = page.gutter_for(len(document.pages), printer)
         if needed == gutter:
+            if printer is not None and printer.even_pages and len(document.pages) % 2:
+                # A blank verso at the end (gutter classes end at even counts: same gutter).
+                document = pdf.with_blank_page(document, page.blank_verso_css(settings, printer),
+                                               job.root, files)
             return html, markup, document
         gutter = needed
         # Let the first layout go before the next one starts: a long book's layout is most
@@ -119,9 +130,30 @@ def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintC
     """The print PDF, and the page map of its layout: (page count, PageMap)."""
     html, markup, document = print_layout(job, files, stamp, settings)
     pages = _page_map(job, html, markup, document)
-    press = settings.profile == "press"
-    return pdf.write(document, target, bleed_box=page.BLEED if press else None,
-                     variant=settings.pdf_variant), pages
+    printer = job_printer(job)
+    bleed = printer.bleed if printer else page.BLEED
+    # The BleedBox is set for a press (its CSS bleed leaves room for the crop marks) and at a
+    # printer (WeasyPrint caps it at 10pt; a custom bleed may be wider).
+    set_bleed = settings.profile == "press" or (printer is not None and settings.profile == "pod")
+    return pdf.write(document, target, bleed_box=bleed if set_bleed else None,
+                     variant=print_standard(job, settings),
+                     document_seed=_document_seed(job, stamp)), pages
+
+
+def job_printer(job: BookJob) -> Printer | None:
+    """The rules of the book's `printer:`, if it names one."""
+    return printer_for(job.config.printer) if job.config else None
+
+
+def print_standard(job: BookJob, settings: PrintConfig) -> str | None:
+    """The standard the print PDF is written to (PrintConfig.standard)."""
+    printer = job_printer(job)
+    return settings.standard(printer.pdf_variant if printer else None)
+
+
+def _document_seed(job: BookJob, stamp: Stamp) -> str:
+    identifier = job.config.identifier if job.config else job.id
+    return f"{identifier} {stamp.text()}"
 
 
 def _page_map(job: BookJob, html: str, markup: MarkedMarkup, document: Any) -> PageMap:
@@ -149,7 +181,8 @@ def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: Pri
         author_file_as=config.author_file_as if config else "",
         subjects=config.subjects if config else (),
         cover=cover, cover_type=cover_type, pages=pages,
-        chapters=cache, play_keys=dict(job.keys),
+        chapters=cache, play_keys=dict(job.keys), fonts=book_fonts(job),
+        play_languages=dict(job.languages),
         play_images={play.meta.source: image_identities(job, (play,)) for play in job.book.plays})
 
 
@@ -164,10 +197,18 @@ def read_cover(path: Path, shown: str) -> tuple[bytes, str]:
     return data, IMAGE_TYPES[path.suffix.lower()]
 
 
-def _image_src(job: BookJob, files: ProjectFiles) -> Callable[[m.Image], str | None]:
+def _image_src(job: BookJob, files: ProjectFiles,
+               variant: str | None = None) -> Callable[[m.Image], str | None]:
+    """Where each image is read from; with a PDF standard that refuses some images (PDF/X-1a:
+    RGB, transparency), each is checked first, and refused at its place in the manuscript."""
     def image_src(node: m.Image) -> str | None:
         manuscript = job.manuscripts.get(node.span.path if node.span else "", job.root)
         local = files.image(node.url, manuscript)
+        problem = pdfx.image_problem(local, variant) if local else None
+        if problem:
+            span = node.span
+            where = Location(span.path, span.line, span.col) if span else None
+            raise pdfx.PdfxError(problem, where)
         return local.as_uri() if local else None
     return image_src
 
@@ -190,17 +231,26 @@ def estimate_pages(book: m.Book, settings: PrintConfig) -> int:
 def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, style: str = "book",
                geometry: str = "", markup: Markup | None = None) -> str:
     """The print edition's HTML (the proof has its own: render/proof.py)."""
-    markup = markup or Markup(link_footnotes=True, image_src=_image_src(job, files))
+    markup = markup or Markup(link_footnotes=True, image_src=_image_src(job, files),
+                              languages=job.languages)
+    stack = book_fonts(job)
     # The page geometry comes first so the house style can refine what it does not set.
-    sheets = [font_face_css(lambda path: path.as_uri()), geometry, stylesheet("print.css")]
+    sheets = [font_face_css(stack, lambda path: path.as_uri()), geometry,
+              with_declared_fonts(stylesheet("print.css"), stack)]
     if style == "manuscript":
-        sheets.append(stylesheet("manuscript.css"))
-    return render_book(job.book, markup, sheets, stamp)
+        sheets.append(with_declared_fonts(stylesheet("manuscript.css"), stack))
+    return mark_missing(render_book(job.book, markup, sheets, stamp), Coverage.of(stack))
 
 
-def _proof_sheets() -> list[str]:
-    return [font_face_css(lambda path: path.as_uri()), stylesheet("print.css"),
-            stylesheet("proof.css")]
+def book_fonts(job: BookJob) -> FontStack:
+    """The fonts the book is drawn with: the book face, its `fonts:`, then STIX."""
+    return font_stack(job.root, job.fonts)
+
+
+def _proof_sheets(stack: FontStack) -> list[str]:
+    return [font_face_css(stack, lambda path: path.as_uri()),
+            with_declared_fonts(stylesheet("print.css"), stack),
+            with_declared_fonts(stylesheet("proof.css"), stack)]
 
 
 def _proof_paper(job: BookJob) -> str:
@@ -212,11 +262,14 @@ def proof_play_html(job: BookJob, files: ProjectFiles, stamp: Stamp, index: int,
     """The HTML of the proof of play `index` (one part of the proof); with `since_commit`
     (a full commit id), its changes since then marked (`diff`, when known already)."""
 
-    markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=_image_src(job, files))
+    markup = ProofMarkup(show_notes=True, link_footnotes=True, image_src=_image_src(job, files),
+                         languages=job.languages)
     if since_commit and diff is None:
         diff = _play_diff(job, job.book.plays[index], since_commit)
-    return render_proof_play(job.book, index, markup, _proof_sheets(), stamp, job.diagnostics,
-                             diff, _proof_paper(job))
+    stack = book_fonts(job)
+    return mark_missing(render_proof_play(job.book, index, markup, _proof_sheets(stack), stamp,
+                                          job.diagnostics, diff, _proof_paper(job)),
+                        Coverage.of(stack))
 
 
 def render_proof_part(job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
@@ -239,8 +292,11 @@ def proof_front_html(job: BookJob, stamp: Stamp, since: str | None, pages: dict[
     """The HTML of the proof's front: summary page and front matter, with the `pages` of
     what they list and, with `since`, the `changes` the parts counted."""
 
-    return render_proof_front(job.book, _proof_sheets(), stamp, job.diagnostics, pages,
-                              changes if since else None, since or "", _proof_paper(job))
+    stack = book_fonts(job)
+    return mark_missing(render_proof_front(job.book, _proof_sheets(stack), stamp, job.diagnostics,
+                                           pages, changes if since else None, since or "",
+                                           _proof_paper(job)),
+                        Coverage.of(stack))
 
 
 def _all_laid_out(parts: Sequence[ProofPart | None]) -> list[ProofPart]:

@@ -20,10 +20,17 @@ from publish.config.settings import (
     CAST_KEYS,
     CHOICE,
     CONFIG_NAME,
+    COUNT,
     COVER_TYPES,
     DEFAULT_KEYS,
     FLAG,
+    FONT_MAGIC,
+    FONT_TYPES,
+    FONTS,
     ISBN,
+    LANGUAGE_TAG,
+    LENGTH,
+    LICENCE_NAMES,
     PATH,
     PATHS,
     PLAY_KEYS,
@@ -36,6 +43,7 @@ from publish.config.settings import (
     Config,
     PlayConfig,
     PrintConfig,
+    PrinterConfig,
     section_class,
     settings_of,
 )
@@ -59,6 +67,7 @@ SAFE_TAGS = {
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
 }
 Entries = dict[str, tuple[yaml.Node, yaml.Node]]  # key -> (key node, value node)
+MOST_INCHES = 10.0  # no bleed, gutter or page is thicker: a larger length is a slip
 
 
 def find_root(start: Path) -> Path | None:
@@ -195,7 +204,8 @@ class _Reader:
                                           f"(first at line {seen[member.id].start_mark.line + 1})")
                 seen[member.id] = item
                 cast.append(member)
-        return PlayConfig(path, title, tuple(cast))
+        language = self.language(entries["language"][1]) if "language" in entries else ""
+        return PlayConfig(path, title, tuple(cast), language)
 
     def cast_member(self, node: yaml.Node) -> CastMember:
         entries = self.mapping(node, "a cast member", CAST_KEYS)
@@ -262,26 +272,75 @@ class _Reader:
             cover = self.text(node, name)
             self.cover_exists(cover, node)
             return cover
+        if kind == FONTS:
+            return self.fonts(node)
         raise AssertionError(f"no reader for the kind {kind!r} of {name!r}")
 
     # -- sections (print:, proof:): defaults' and a book's merge key by key
 
     def section(self, cls: type, nodes: list[tuple[yaml.Node, str]]) -> Any:
-        """`cls` (PrintConfig, ProofConfig) from its mappings (node, where it is), later ones
-        winning key by key. Each value is one of the key's declared choices, matched without
-        regard to case."""
+        """`cls` (PrintConfig, ProofConfig, PrinterConfig) from its mappings (node, where it
+        is), later ones winning key by key. Each value is read as its key's kind says: one
+        of its choices (matched without regard to case), a length, a count. `printer: kdp`
+        is short for `printer: {service: kdp}`."""
         declared = settings_of(cls)
-        values: dict[str, str | None] = {}
+        values: dict[str, Any] = {}
+        places: dict[str, yaml.Node] = {}
         for node, what in nodes:
-            for key, (_, value_node) in self.mapping(node, what, tuple(declared)).items():
-                assert declared[key].metadata["kind"] == CHOICE
-                values[key] = self.choice(value_node, f"{what}.{key}", declared[key].metadata["choices"])
+            if cls is PrinterConfig and isinstance(node, yaml.ScalarNode):
+                values["service"] = self.choice(node, what, declared["service"].metadata["choices"])
+                places["service"] = node
+                continue
+            for key, (key_node, value_node) in self.mapping(node, what, tuple(declared)).items():
+                values[key] = self.section_value(declared[key], value_node, f"{what}.{key}")
+                places[key] = key_node
         if cls is PrintConfig:
             style = values.get("style") or "book"  # a choice when given: never empty
             values.setdefault("trim", STYLE_TRIMS[style])
-            if values.get("pdf_variant") == "none":
-                values["pdf_variant"] = None  # "none" is no variant
+        if cls is PrinterConfig:
+            self.custom_only(values, places)
         return cls(**values)
+
+    def section_value(self, declared: Any, node: yaml.Node, what: str) -> Any:
+        kind = declared.metadata["kind"]
+        if kind == LENGTH:
+            return self.length(node, what)
+        if kind == COUNT:
+            return self.count(node, what)
+        assert kind == CHOICE
+        return self.choice(node, what, declared.metadata["choices"])
+
+    def custom_only(self, values: dict[str, Any], places: dict[str, yaml.Node]) -> None:
+        """A preset's rules are the service's own: only `service: custom` sets them."""
+        service = values.get("service", "none")
+        if service == "custom":
+            return
+        for key in values:
+            if key not in ("service", "paper"):
+                raise self.fail(places[key], f"printer.{key} is set by the {service!r} preset; "
+                                             "use `service: custom` to set it yourself")
+
+    def length(self, node: yaml.Node, what: str) -> float:
+        """A length in inches: `0.125in`, `3.2mm`, `0.32cm` or `9pt`."""
+        text = self.text(node, what).strip().lower()
+        for unit, inches in (("in", 1.0), ("mm", 1 / 25.4), ("cm", 1 / 2.54), ("pt", 1 / 72)):
+            number = text.removesuffix(unit)
+            if number != text:
+                try:
+                    value = float(number) * inches
+                except ValueError:
+                    break
+                if 0 <= value <= MOST_INCHES:
+                    return round(value, 6)
+                break
+        raise self.fail(node, f"{what} must be a length from 0 to {MOST_INCHES:g}in, such as "
+                              f"0.125in or 3mm, not {text!r}")
+
+    def count(self, node: yaml.Node, what: str) -> int:
+        self.check_tag(node)
+        if node.tag != "tag:yaml.org,2002:int" or int(node.value) < 1:
+            raise self.fail(node, f"{what} must be a whole number of pages, 1 or more")
+        return int(node.value)
 
     def choice(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> str:
         value = self.text(node, what)
@@ -318,6 +377,40 @@ class _Reader:
                 raise self.fail(item, f"an entry of {what} is empty")
             values.append(value)
         return tuple(values)
+
+    def language(self, node: yaml.Node) -> str:
+        value = self.text(node, "language").strip()
+        if not LANGUAGE_TAG.fullmatch(value):
+            raise self.fail(node, f"language {value!r} is not a language tag such as en, en-GB "
+                                  "or zh-Hans")
+        return value
+
+    def fonts(self, node: yaml.Node) -> tuple[str, ...]:
+        """`fonts: [a.otf, b.ttf]`: font files inside the project, each with its licence."""
+        paths = []
+        for item in self.sequence(node, "fonts"):
+            path = self.text(item, "a font path").strip()
+            self.font_usable(path, item)
+            paths.append(path)
+        return tuple(paths)
+
+    def font_usable(self, path: str, node: yaml.Node) -> None:
+        resolved = (self.root / path).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise self.fail(node, f"font {path!r} is outside the project")
+        if resolved.suffix.lower() not in FONT_TYPES:
+            raise self.fail(node, f"font {path!r} must be an OpenType or TrueType file (.otf, .ttf)")
+        try:
+            with resolved.open("rb") as handle:
+                start = handle.read(4)
+        except OSError as exc:
+            raise self.fail(node, f"font {path!r} does not exist") from exc
+        if start not in FONT_MAGIC:
+            raise self.fail(node, f"font {path!r} is not an OpenType or TrueType font")
+        if not any(p.is_file() and p.name.lower().startswith(LICENCE_NAMES)
+                   for p in resolved.parent.iterdir()):
+            raise self.fail(node, f"font {path!r} has no licence beside it: put its licence "
+                                  "(OFL.txt, LICENSE...) in the same folder")
 
     def cover_exists(self, path: str, node: yaml.Node) -> None:
         """The cover passes the checks of every image (support/images.py): a regular file

@@ -15,17 +15,23 @@ from publish.config.settings import (
     BOOK_SETTINGS,
     CAST_KEYS,
     CHOICE,
+    COUNT,
     FLAG,
+    FONTS,
     ISBN,
+    LENGTH,
     PATH,
     PATHS,
     SECTION,
     TEXT,
     TEXTS,
+    PrinterConfig,
     section_class,
     settings_of,
 )
 
+# What config/reader.py's `length` reads: a number and a unit.
+LENGTH_PATTERN = r"^ *[0-9]+(\.[0-9]*)? *(in|mm|cm|pt|IN|MM|CM|PT|In|Mm|Cm|Pt) *$"
 
 def _string(doc: str) -> dict[str, Any]:
     return {"type": "string", "description": doc}
@@ -40,12 +46,24 @@ def _value_schema(declared: dataclasses.Field[Any]) -> dict[str, Any]:
         return {"type": "string", "description": doc, "pattern": r"^[0-9Xx -]{10,17}$"}
     if kind in (TEXTS, PATHS):
         return {"type": "array", "items": {"type": "string", "minLength": 1}, "description": doc}
+    if kind == FONTS:
+        return {"type": "array", "description": doc,
+                "items": {"type": "string", "pattern": r"(?i)\.(otf|ttf)$"}}
     if kind == FLAG:
         return {"type": "boolean", "description": doc}
     if kind == CHOICE:
         return {"enum": list(meta["choices"]), "description": doc}
+    if kind == LENGTH:
+        return {"type": "string", "pattern": LENGTH_PATTERN, "description": doc}
+    if kind == COUNT:
+        return {"type": "integer", "minimum": 1, "description": doc}
     if kind == SECTION:
-        return {"$ref": f"#/$defs/{declared.name}", "description": doc}
+        section = {"$ref": f"#/$defs/{declared.name}", "description": doc}
+        if section_class(declared) is PrinterConfig:
+            # `printer: kdp`, short for `printer: {service: kdp}`
+            shorthand = _value_schema(settings_of(PrinterConfig)["service"])
+            return {"anyOf": [shorthand, {"$ref": section["$ref"]}], "description": doc}
+        return section
     raise AssertionError(f"no schema for the kind {kind!r} of {declared.name!r}")
 
 
@@ -94,7 +112,10 @@ def book_yaml_schema() -> dict[str, Any]:
             "play": {"type": "object", "additionalProperties": False, "properties": {
                 "title": _string("overrides the title the manuscript's first heading gives"),
                 "cast": {"type": "array", "items": {"$ref": "#/$defs/cast_member"},
-                         "description": "optional: inferred from the speakers when absent"}}},
+                         "description": "optional: inferred from the speakers when absent"},
+                "language": {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                             "description": "the play's own language (BCP 47), when not the "
+                                            "book's: its lang attributes and hyphenation"}}},
             "cast_member": cast_member,
             **sections,
         },
@@ -121,14 +142,18 @@ def book_yaml_reference() -> str:
               "| key | value | meaning |", "|---|---|---|",
               "| `title` | text | overrides the title the manuscript's first heading gives |",
               "| `cast` | list of `{id, name, aliases, description}` | the play's characters; "
-              "labels in the text resolve to them by id, name, first name or alias |", ""]
+              "labels in the text resolve to them by id, name, first name or alias |",
+              "| `language` | text (BCP 47) | the play's own language, when not the book's: its "
+              "lang attributes and hyphenation |", ""]
     return "\n".join(lines)
 
 
 def _row(name: str, declared: dataclasses.Field[Any], with_defaults_column: bool = True) -> str:
     meta = declared.metadata
     kind = {TEXT: "text", TEXTS: "list of texts", PATHS: "list of paths", PATH: "path",
-            FLAG: "true or false", ISBN: "text (ISBN)", SECTION: "mapping"}.get(meta["kind"])
+            FLAG: "true or false", ISBN: "text (ISBN)", SECTION: "mapping",
+            FONTS: "list of font files", LENGTH: "length (`0.125in`, `3mm`)",
+            COUNT: "number of pages"}.get(meta["kind"])
     if meta["kind"] == CHOICE:
         kind = ", ".join(f"`{c}`" for c in meta["choices"])
     default = "required" if meta["required"] else _default(declared)

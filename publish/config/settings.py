@@ -10,6 +10,7 @@ is one field here plus, where its kind is new, its reading.
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,19 +25,30 @@ TRIMS = {"5.5x8.5in": (5.5, 8.5), "6x9in": (6.0, 9.0), "A5": (5.827, 8.268), "le
 PROFILES = ("pod", "press", "screen")
 STYLES = ("book", "manuscript")
 # The standards a print PDF can be written to (WeasyPrint's `pdf_variant`): an archival
-# PDF/A-3b, or a tagged, accessible PDF/UA-1. "none" is a plain PDF.
-PDF_VARIANTS = ("none", "pdf/a-3b", "pdf/ua-1")
+# PDF/A-3b, a tagged, accessible PDF/UA-1, or the printers' PDF/X (render/pdfx.py). "none"
+# is a plain PDF.
+PDF_VARIANTS = ("none", "pdf/a-3b", "pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
+# The print-on-demand services whose rules config/printers.py holds; custom: the book's own.
+PRINTERS = ("none", "kdp", "ingramspark", "lulu", "custom")
+PAPER_COLOURS = ("white", "cream")
 # A house style's natural trim, used when `trim:` is not given: a reading edition is a trade
 # paperback, an acting manuscript is typed on US Letter.
 STYLE_TRIMS = {"book": "5.5x8.5in", "manuscript": "letter"}
 PAPERS = ("a4", "letter")  # proof paper sizes
 COVER_TYPES = (".png", ".jpg", ".jpeg")
+FONT_TYPES = (".otf", ".ttf")
+# What a font file starts with: TrueType outlines, CFF outlines (OpenType), Apple TrueType.
+FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true")
+# A font travels with its licence: a file in its folder named like one (OFL.txt, LICENSE...).
+LICENCE_NAMES = ("ofl", "license", "licence", "copying")
+# A language tag as BCP 47 writes it: `en`, `en-GB`, `zh-Hans`, `sr-Latn-RS`.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 # A fixed namespace so a book's UUID is derived from its id and never changes between builds.
 BOOK_NAMESPACE = uuid.UUID("6f1c2a9e-6d0b-4b7e-9a43-7a1f0f5c2b11")
 
 # The kinds of value a key holds (how reader.py reads it and schema.py describes it).
-TEXT, TEXTS, PATHS, PATH, FLAG, ISBN, CHOICE, SECTION = (
-    "text", "texts", "paths", "path", "flag", "isbn", "choice", "section")
+TEXT, TEXTS, PATHS, PATH, FLAG, ISBN, CHOICE, SECTION, FONTS, LENGTH, COUNT = (
+    "text", "texts", "paths", "path", "flag", "isbn", "choice", "section", "fonts", "length", "count")
 
 
 def setting(doc: str, kind: str = TEXT, default: Any = dataclasses.MISSING, *,
@@ -60,6 +72,7 @@ class PlayConfig:
     path: str  # relative to the project root, as written in book.yaml
     title: str | None
     cast: tuple[CastMember, ...]
+    language: str = ""  # the play's own language (BCP 47), "" for the book's
 
 
 @dataclass(frozen=True)
@@ -81,12 +94,42 @@ class PrintConfig(SettingsSection):
     style: str = setting("the house style: book (the reading edition) or manuscript (the "
                          "acting manuscript)", CHOICE, "book", choices=STYLES)
     pdf_variant: str | None = setting(
-        "a standard the PDF is written to: pdf/a-3b (archival), pdf/ua-1 (tagged, accessible)",
-        CHOICE, None, choices=PDF_VARIANTS)
+        "a standard the PDF is written to: pdf/a-3b (archival), pdf/ua-1 (tagged, accessible), "
+        "pdf/x-1a, pdf/x-3, pdf/x-4, pdf/x-5g (for printers); default: the printer's, else "
+        "pdf/x-4 for profile press, else none", CHOICE, None, choices=PDF_VARIANTS)
 
     def with_profile(self, profile: str | None) -> PrintConfig:
         """The same settings with the profile the command line chose, if it chose one."""
         return dataclasses.replace(self, profile=profile) if profile else self
+
+    def standard(self, printer_variant: str | None = None) -> str | None:
+        """The standard the PDF is written to: the one `pdf_variant` names (`none`: none),
+        else the printer's, else PDF/X-4 for a press (output intent, trim and bleed boxes)."""
+        if self.pdf_variant is not None:
+            return None if self.pdf_variant == "none" else self.pdf_variant
+        if printer_variant:
+            return printer_variant
+        return "pdf/x-4" if self.profile == "press" else None
+
+
+@dataclass(frozen=True)
+class PrinterConfig(SettingsSection):
+    """The print-on-demand service the book is made for (its rules: config/printers.py)."""
+
+    service: str = setting("kdp, ingramspark or lulu: their trims, bleed, gutters, paper, PDF "
+                           "standard and cover rules; custom: the keys below", CHOICE, "none",
+                           choices=PRINTERS)
+    paper: str = setting("the interior's paper, which sets the spine's width", CHOICE, "white",
+                         choices=PAPER_COLOURS)
+    bleed: float | None = setting("custom: bleed on each outer edge (default 0.125in)", LENGTH, None)
+    paper_thickness: float | None = setting("custom: thickness of one page, for the spine "
+                                            "(default 0.002252in white, 0.0025in cream)", LENGTH, None)
+    gutter: float | None = setting("custom: the least inside margin, whatever the page count "
+                                   "(default: 0.375in growing to 0.75in with the pages)", LENGTH, None)
+    min_pages: int | None = setting("custom: the fewest pages printed (default 24)", COUNT, None)
+    max_pages: int | None = setting("custom: the most pages printed (default 828)", COUNT, None)
+    spine_text_pages: int | None = setting("custom: the fewest pages whose spine may carry text "
+                                           "(default 80)", COUNT, None)
 
 
 @dataclass(frozen=True)
@@ -124,6 +167,13 @@ class BookConfig:
                                         in_defaults=True)
     cover: str = setting("a PNG or JPEG inside the project; default: generated from the title "
                          "and author", PATH, "")
+    fonts: tuple[str, ...] = setting(
+        "fallback fonts after the book face and STIX, in order: OTF/TTF files inside the "
+        "project, each with its licence (OFL.txt, LICENSE...) in its folder (docs/fonts.md)",
+        FONTS, (), in_defaults=True)
+    printer: PrinterConfig = setting("the print-on-demand service (`printer: kdp`, or a mapping "
+                                     "with its paper): `publish cover` and `preflight` follow "
+                                     "its rules", SECTION, PrinterConfig(), in_defaults=True)
 
 
 @dataclass(frozen=True)
@@ -164,6 +214,7 @@ BOOK_KEYS = tuple(BOOK_SETTINGS)
 DEFAULT_KEYS = tuple(name for name, f in BOOK_SETTINGS.items() if f.metadata["in_defaults"])
 PRINT_KEYS = tuple(settings_of(PrintConfig))
 PROOF_KEYS = tuple(settings_of(ProofConfig))
-PLAY_KEYS = ("title", "cast")
+PRINTER_KEYS = tuple(settings_of(PrinterConfig))
+PLAY_KEYS = ("title", "cast", "language")
 CAST_KEYS = ("id", "name", "aliases", "description")
 TOP_KEYS = ("defaults", "plays", "books")

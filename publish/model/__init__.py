@@ -22,6 +22,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple, TypeAlias
 
 
+def optional(default: Any) -> Any:
+    """A field that `to_json` writes only when it differs from its default: the attributes
+    only some sources can set (Fountain's lyrics, page breaks, cue extensions...) leave the
+    JSON of every other play, and the goldens, as they were."""
+    return dataclasses.field(default=default, metadata={"optional": True})
+
+
 class Span(NamedTuple):
     """Where a node starts in its source: 1-based line and column.
 
@@ -73,6 +80,15 @@ class Strong:
 
 
 @dataclass(frozen=True)
+class Underline:
+    """Fountain's `_underline_` (Markdown has no underline)."""
+
+    TYPE: ClassVar[str] = "underline"
+    children: tuple[Inline, ...]
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
 class Strikeout:
     TYPE: ClassVar[str] = "strikeout"
     children: tuple[Inline, ...]
@@ -116,12 +132,16 @@ class PersonaRef:
 
 @dataclass(frozen=True)
 class StageDirection:
-    """`[A beat.]`: block (a paragraph of its own) or inline (inside a speech)."""
+    """`[A beat.]`: block (a paragraph of its own) or inline (inside a speech).
+
+    `kind` says what a block direction is beyond an ordinary one (Fountain): "transition"
+    (`CUT TO:`, `> BLACKOUT.`) or "centered" (`> THE END <`)."""
 
     TYPE: ClassVar[str] = "stage_direction"
     inlines: tuple[Inline, ...]
     placement: str = "inline"  # "block" | "inline"
     span: Span | None = None
+    kind: str = optional("")  # "" | "transition" | "centered"
 
 
 @dataclass(frozen=True)
@@ -136,7 +156,7 @@ class InlineNote:
 
 Inline: TypeAlias = (
     Text | SoftBreak | LineBreak | Emph | Strong | Strikeout | Code | Link | Image | PersonaRef
-    | StageDirection | InlineNote
+    | StageDirection | InlineNote | Underline
 )
 
 # ---------------------------------------------------------------- prose blocks
@@ -144,9 +164,12 @@ Inline: TypeAlias = (
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph; `kind` "lyric" for sung lines (Fountain's `~`), set apart by renderers."""
+
     TYPE: ClassVar[str] = "paragraph"
     inlines: tuple[Inline, ...]
     span: Span | None = None
+    kind: str = optional("")  # "" | "lyric"
 
 
 @dataclass(frozen=True)
@@ -182,8 +205,11 @@ class CodeBlock:
 
 @dataclass(frozen=True)
 class ThematicBreak:
+    """A rule (`---`); `kind` "page" for a page break (Fountain's `===`)."""
+
     TYPE: ClassVar[str] = "thematic_break"
     span: Span | None = None
+    kind: str = optional("")  # "" | "page"
 
 
 Block: TypeAlias = Paragraph | Heading | BlockQuote | ListBlock | CodeBlock | ThematicBreak
@@ -203,14 +229,21 @@ class Speech:
     span: Span | None = None
     # The reference number editors quote: 1, 2, ... within each division (model/numbering.py).
     number: int | None = None
+    # Fountain: the cue's extension as written (`(V.O.)`, `(CONT'D)`), shown after the label.
+    extension: str = optional("")
+    # Fountain's dual dialogue (`^`): spoken at the same time as the speech before it.
+    simultaneous: bool = optional(False)
 
 
 @dataclass(frozen=True)
 class Note:
-    """An editorial note (`[TODO ...]`), possibly several paragraphs and lists long."""
+    """An editorial note (`[TODO ...]`), possibly several paragraphs and lists long.
+
+    Fountain adds two kinds: "synopsis" (`= ...`, shown in proofs like other notes) and
+    "cut" (the boneyard `/* ... */`: its raw text in one code block, never rendered)."""
 
     TYPE: ClassVar[str] = "note"
-    kind: str  # "todo" | "comment"
+    kind: str  # "todo" | "comment" | "synopsis" | "cut"
     blocks: tuple[Block, ...]
     span: Span | None = None
 
@@ -249,6 +282,15 @@ class CastMember:
 
 
 @dataclass(frozen=True)
+class MetaField:
+    """One entry of a Fountain title page other than its title (`Author: ...`)."""
+
+    TYPE: ClassVar[str] = "meta_field"
+    key: str
+    value: str  # lines joined by "\n"
+
+
+@dataclass(frozen=True)
 class PlayMeta:
     TYPE: ClassVar[str] = "play_meta"
     title: str
@@ -257,6 +299,8 @@ class PlayMeta:
     # True when the manuscript itself names the play (a heading, or the first line of a plain
     # file); `publish fmt` writes a title heading only then.
     title_in_text: bool = False
+    # A Fountain title page's other keys (Credit, Author, Draft date, Contact...), in order.
+    title_page: tuple[MetaField, ...] = optional(())
 
 
 @dataclass(frozen=True)
@@ -297,7 +341,8 @@ class Book:
 # ---------------------------------------------------------------- JSON
 
 # Every node class: what `publish ast` writes, `walk` yields and `from_json` makes.
-Node: TypeAlias = Inline | Block | DramaBlock | Division | CastMember | PlayMeta | Play | BookMeta | Book
+Node: TypeAlias = (Inline | Block | DramaBlock | Division | CastMember | PlayMeta | Play | BookMeta | Book
+                  | MetaField)
 
 NODE_TYPES: dict[str, type[Node]] = {
     cls.TYPE: cls
@@ -305,6 +350,7 @@ NODE_TYPES: dict[str, type[Node]] = {
         Text, SoftBreak, LineBreak, Emph, Strong, Strikeout, Code, Link, Image, PersonaRef,
         StageDirection, InlineNote, Paragraph, Heading, BlockQuote, ListBlock, CodeBlock,
         ThematicBreak, Speech, Note, Prose, Division, CastMember, PlayMeta, Play, BookMeta, Book,
+        Underline, MetaField,
     )
 }
 NODE_CLASSES: tuple[type[Node], ...] = tuple(NODE_TYPES.values())
@@ -319,7 +365,10 @@ def to_json(node: Any) -> Any:
     if isinstance(node, NODE_CLASSES):
         data: dict[str, Any] = {"type": node.TYPE}
         for f in dataclasses.fields(node):
-            data[f.name] = to_json(getattr(node, f.name))
+            value = getattr(node, f.name)
+            if f.metadata.get("optional") and value == f.default:
+                continue
+            data[f.name] = to_json(value)
         return data
     return node
 

@@ -8,11 +8,15 @@ Codes (stable; tools and CI read them). docs/manuscript-format.md has an example
   M201 warning  unresolved TODO       a [TODO ...] note left in the manuscript
   M202 warning  unclosed bracket      a '[' that never closes; kept as text
   M203 warning  stray bracket         a ']' that closes nothing; kept as text
+  M204 warning  unclosed note         a Fountain note '[[' never closed with ']]'; kept as text
+  M205 warning  unclosed boneyard     a Fountain boneyard '/*' never closed with '*/'; kept as text
   M301 warning  missing image         an image file that does not exist in the project
   M302 warning  remote image          an image on the network; builds never fetch it
   M303 warning  unusable image        empty, huge, mislabelled, or an SVG with external references
   (M301-M303 are errors in a book not marked `draft: true`)
   M401 warning  heading level         a heading out of order (scene above the title, skipped level)
+  M501 error    missing glyph         a character no font of the book has (`fonts:` in book.yaml);
+                                      a warning in a draft book and for text only proofs show
   M502 error    unrepresentable char  a control character, surrogate or non-character (typed
                                       or as `&#1;`): XML, so the EPUB, cannot hold it; shown
                                       as U+FFFD (a warning in a book marked `draft: true`)
@@ -41,10 +45,13 @@ CODES = {
     "M201": "unresolved TODO",
     "M202": "unclosed bracket",
     "M203": "stray bracket",
+    "M204": "unclosed note",
+    "M205": "unclosed boneyard",
     "M301": "missing image",
     "M302": "remote image",
     "M303": "unusable image",
     "M401": "heading level",
+    "M501": "missing glyph",
     "M502": "unrepresentable character",
 }
 # Errors in a release book that a book marked `draft: true` shows as warnings (M301-M303 are

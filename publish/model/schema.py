@@ -58,8 +58,13 @@ def _node_schema(cls: type[m.Node] | type[m.Span]) -> dict[str, Any]:
         names = [field.name for field in dataclasses.fields(cls)]
     for name in names:
         properties[name] = _schema_for(hints[name])
+    # Optional fields (model.optional) are left out of the JSON when at their default.
+    optional: set[str] = set()
+    if not issubclass(cls, m.Span):
+        optional = {f.name for f in dataclasses.fields(cls) if f.metadata.get("optional")}
     return {"type": "object", "properties": properties,
-            "required": list(properties), "additionalProperties": False}
+            "required": [name for name in properties if name not in optional],
+            "additionalProperties": False}
 
 
 def model_schema() -> dict[str, Any]:

@@ -87,6 +87,22 @@ def invalid_references(text: str, shown: str) -> list[Diagnostic]:
     return diagnostics
 
 
+def text_characters(text: str, shown: str) -> tuple[str, list[Diagnostic]]:
+    """For a manuscript read without pandoc (Fountain): M502 for each line holding a character
+    no output may hold, at the character's place, and the text with each replaced by U+FFFD."""
+    diagnostics: list[Diagnostic] = []
+    if INVALID.search(text) is None:
+        return text, diagnostics
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = INVALID.search(line)
+        if found is not None and len(diagnostics) < MAX_REPORTED:
+            diagnostics.append(Diagnostic(
+                Severity.ERROR, "M502", f"character {describe(found.group())} cannot be in a book "
+                "(XML forbids it)", Location(shown, number, found.start() + 1),
+                "delete it (or retype the text around it); it shows as \ufffd until then"))
+    return INVALID.sub(REPLACEMENT, text), diagnostics
+
+
 def _walk(node: Any, span: m.Span | None, found: list[tuple[str, m.Span | None]]) -> None:
     """Depth first through pandoc's JSON, iterative (a long manuscript is a deep, wide tree),
     each string checked with the position of the nearest located node."""

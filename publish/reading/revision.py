@@ -13,7 +13,8 @@ from pathlib import Path
 
 from publish import model as m
 from publish.model.errors import InputError, Location
-from publish.reading.characters import xml_characters
+from publish.reading.characters import text_characters, xml_characters
+from publish.reading.fountain import is_fountain, read_fountain
 from publish.reading.limits import check_play_limits
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
@@ -41,6 +42,11 @@ def play_at(root: Path, commit: str, current: m.Play) -> m.Play | None:
     if data is None:
         return None  # not in that revision: every speech of the play is new
     text = manuscript_text(data, shown)
+    if is_fountain(source):
+        play = read_fountain(text_characters(text, source)[0], source, current.cast,
+                             current.meta.title)[0]
+        check_play_limits(play, shown)
+        return play
     try:
         ast = parse_markdown(text, source)
         xml_characters(ast, source)

@@ -6,12 +6,11 @@ the current directory (publish/support/paths.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+# FONTS_DIR is read from here when called (tests point it at a copy of the fonts).
+from publish.support.paths import FONTS_DIR as FONTS_DIR, STYLES_DIR
 
-from publish.support.paths import FONTS_DIR, STYLES_DIR
-
-# (family, style, file): the book face and its fallback for symbols it lacks. The CSS family
+# (family, style, file): the book face and its fallback for symbols it lacks (render/fonts.py
+# puts a book's own `fonts:` between them). The CSS family
 # names are our own: with a system-wide "EB Garamond" installed (Debian's fonts-ebgaramond),
 # fontconfig preferred it to an @font-face of the same name, and the PDF embedded the
 # system's 8pt optical size instead of the vendored files.
@@ -25,13 +24,3 @@ FONT_FACES = (
 
 def stylesheet(name: str) -> str:
     return (STYLES_DIR / name).read_text(encoding="utf-8")
-
-
-def font_face_css(url_for: Callable[[Path], str]) -> str:
-    """@font-face rules; `url_for(path)` gives the URL each output uses for a font file."""
-    rules = []
-    for family, style, filename in FONT_FACES:
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: 400; '
-            f'src: url("{url_for(FONTS_DIR / filename)}"); }}')
-    return "\n".join(rules)

@@ -23,8 +23,9 @@ from typing import Any, Protocol, TypeAlias
 from publish import model as m
 from publish.model.errors import ToolError
 from publish.reading.files import IMAGE_TYPES, MAX_IMAGE_BYTES, ProjectFiles
-from publish.render.assets import FONT_FACES, FONTS_DIR, font_face_css, stylesheet
+from publish.render.assets import stylesheet
 from publish.render.cover import generated_cover
+from publish.render.coverage import Coverage, mark_missing
 from publish.render.epub_markup import (
     EpubMarkup,
     TextKey,
@@ -35,6 +36,7 @@ from publish.render.epub_markup import (
     title_page,
 )
 from publish.render.epub_nav import nav_document, toc_entries
+from publish.render.fonts import FontStack, font_face_css, font_stack, with_declared_fonts
 from publish.render.fontsubset import subset_font
 from publish.render.html import play_id
 from publish.render.pagemap import PageMap
@@ -81,6 +83,8 @@ class EpubOptions:
     chapters: ChapterStore | None = None
     play_keys: dict[str, str] = field(default_factory=dict)
     play_images: dict[str, list[str]] = field(default_factory=dict)  # source -> its images' identities
+    fonts: FontStack | None = None  # the book's fonts; None: the shipped ones
+    play_languages: dict[str, str] = field(default_factory=dict)  # source -> the play's own language
 
 
 @dataclass
@@ -112,10 +116,15 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     pages = options.pages or PageMap()
     ebook = epub.EpubBook()
     images = _Images(files)
+    stack = options.fonts or font_stack(files.root)
+    coverage = Coverage.of(stack)
 
-    def xhtml(uid: str, name: str, title: str, body_type: str, body: str) -> Any:
+    def xhtml(uid: str, name: str, title: str, body_type: str, body: str,
+              lang: str = meta.language) -> Any:
+        # A character no font has is a labelled box (a draft; a release fails before).
+        content = mark_missing(document(lang, title, body_type, body), coverage)
         item = epub.EpubItem(uid=uid, file_name=name, media_type="application/xhtml+xml",
-                             content=document(meta.language, title, body_type, body).encode("utf-8"))
+                             content=content.encode("utf-8"))
         ebook.add_item(item)
         return item
 
@@ -155,7 +164,8 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
         body, chapter_images = kept
         images.found.update(chapter_images)
         chapters.append(xhtml(f"play-{index + 1}", f"play-{index + 1}.xhtml", play.meta.title,
-                              "bodymatter z3998:fiction z3998:drama", body))
+                              "bodymatter z3998:fiction z3998:drama", body,
+                              options.play_languages.get(play.meta.source, meta.language)))
 
     for name, path in sorted(images.found.items()):
         ebook.add_item(epub.EpubItem(uid=Path(name).stem, file_name=name,
@@ -169,14 +179,15 @@ def write_epub(book: m.Book, files: ProjectFiles, manuscripts: dict[str, Path],
     if chapters:
         landmarks.append(("bodymatter", chapters[0].file_name, "Start of Content"))
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=nav_document(meta.language, toc_entries(book, contents), landmarks,
-                                             page_targets).encode("utf-8"))
+                        content=mark_missing(nav_document(meta.language, toc_entries(book, contents),
+                                                          landmarks, page_targets),
+                                             coverage).encode("utf-8"))
     nav.properties = ["nav"]
     ebook.add_item(nav)
 
     _metadata(ebook, meta, options, modified, has_images=bool(images.found), has_pages=bool(page_targets))
     xhtml_text = "".join(item.content.decode("utf-8") for item in (cover, titlepage, nav, *chapters))
-    _fonts(epub, ebook, xhtml_text if options.subset_fonts else None)
+    _fonts(epub, ebook, stack, xhtml_text if options.subset_fonts else None)
 
     ebook.toc = [epub.Link(c.file_name, book.plays[i].meta.title, c.id) for i, c in enumerate(chapters)]
     ebook.add_item(epub.EpubNcx())
@@ -278,18 +289,31 @@ def _accessibility(has_images: bool, has_pages: bool) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- fonts, zip
 
 
-def _fonts(epub: ModuleType, ebook: Any, used_text: str | None) -> None:
-    """The stylesheet and the fonts it names; subset to `used_text`'s characters if given."""
+def _fonts(epub: ModuleType, ebook: Any, stack: FontStack, used_text: str | None) -> None:
+    """The stylesheet and the fonts it names (the shipped ones under their own names, the
+    book's by their content); subset to `used_text`'s characters if given."""
+    names = {path: _font_name(path, family.declared)
+             for family in stack.families for path in family.files()}
     # Joined, not concatenated: epub.css's @namespace must stay before the @font-face rules.
-    css = join_stylesheets(font_face_css(lambda path: f"../fonts/{path.name}"), stylesheet("epub.css"))
+    css = join_stylesheets(font_face_css(stack, lambda path: f"../fonts/{names[path]}"),
+                           with_declared_fonts(stylesheet("epub.css"), stack))
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
                                  content=css.encode("utf-8")))
-    for filename in sorted({face[2] for face in FONT_FACES}):
-        data = (FONTS_DIR / filename).read_bytes()
+    for path, name in sorted(names.items(), key=lambda item: item[1]):
+        data = path.read_bytes()
         if used_text is not None:
             data = subset_font(data, used_text + css)
-        ebook.add_item(epub.EpubItem(uid=f"font-{filename.split('.')[0]}", file_name=f"fonts/{filename}",
-                                     media_type="font/otf", content=data))
+        media_type = "font/ttf" if path.suffix.lower() == ".ttf" else "font/otf"
+        ebook.add_item(epub.EpubItem(uid=f"font-{Path(name).stem}", file_name=f"fonts/{name}",
+                                     media_type=media_type, content=data))
+
+
+def _font_name(path: Path, declared: bool) -> str:
+    """A font's file name in the EPUB: a declared font's by its content (two folders may
+    hold fonts of the same name), in plain ASCII."""
+    if not declared:
+        return path.name
+    return f"book-{file_digest(path)[:16]}{path.suffix.lower()}"
 
 
 def _write(epub: ModuleType, ebook: Any, output: Path, modified: dt.datetime, language: str) -> None:

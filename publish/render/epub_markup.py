@@ -122,8 +122,10 @@ def speech_row(speech: m.Speech, markup: EpubMarkup) -> str:
     key = text_key(first) if first else None
     numbers = markup.breaks_before.pop(key, []) if key is not None else []
     breaks = "".join(pagebreak(n) for n in numbers)
-    persona = f'<td epub:type="z3998:persona">{breaks}{escape(speech.label)}</td>'
-    return f"<tr>\n{persona}\n<td>{_speech_words(speech, markup)}</td>\n</tr>"
+    extension = f' <span class="cue-extension">{escape(speech.extension)}</span>' if speech.extension else ""
+    persona = f'<td epub:type="z3998:persona">{breaks}{escape(speech.label)}{extension}</td>'
+    row = '<tr class="simultaneous">' if speech.simultaneous else "<tr>"
+    return f"{row}\n{persona}\n<td>{_speech_words(speech, markup)}</td>\n</tr>"
 
 
 def _speech_words(speech: m.Speech, markup: EpubMarkup) -> str:
@@ -133,11 +135,11 @@ def _speech_words(speech: m.Speech, markup: EpubMarkup) -> str:
     if not blocks:
         return delivery
     opening = blocks[0]
-    if len(blocks) == 1 and isinstance(opening, m.Paragraph) and not _is_figure(opening):
+    if len(blocks) == 1 and isinstance(opening, m.Paragraph) and not _is_figure(opening) and not opening.kind:
         words = markup.inlines(opening.inlines)
         return f"{delivery} {words}" if delivery else words
     parts = []
-    if isinstance(opening, m.Paragraph) and not _is_figure(opening):
+    if isinstance(opening, m.Paragraph) and not _is_figure(opening) and not opening.kind:
         blocks.pop(0)
         first = markup.inlines(opening.inlines)
         parts.append(f"<p>{delivery} {first}</p>" if delivery else f"<p>{first}</p>")
@@ -152,11 +154,13 @@ def _is_figure(paragraph: m.Paragraph) -> bool:
 
 
 def direction_row(direction: m.StageDirection, markup: EpubMarkup) -> str:
-    return f"<tr>\n<td/>\n<td>{markup.inline_direction(direction)}</td>\n</tr>"
+    kind = f' class="{direction.kind}"' if direction.kind else ""
+    return f"<tr>\n<td/>\n<td{kind}>{markup.inline_direction(direction)}</td>\n</tr>"
 
 
 def direction_paragraph(direction: m.StageDirection, markup: EpubMarkup) -> str:
-    return f'<p class="direction">{markup.inline_direction(direction)}</p>'
+    kind = f" {direction.kind}" if direction.kind else ""
+    return f'<p class="direction{kind}">{markup.inline_direction(direction)}</p>'
 
 
 def drama_blocks(blocks: tuple[m.DramaBlock, ...], markup: EpubMarkup) -> list[str]:
@@ -226,8 +230,8 @@ def play_section(play: m.Play, index: int, markup: EpubMarkup) -> str:
         dataclasses.replace(d, blocks=_fix(d.blocks)) for d in play.body))
     subtitle = (f'\n<p class="play-subtitle" epub:type="subtitle" role="doc-subtitle">'
                 f'{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else "")
-    parts = [f'<section id="{play_id(index)}" epub:type="part" role="doc-part">'
-             f'{markup.opening(play_id(index))}',
+    opening = markup.opening(play_id(index))
+    parts = [f'<section id="{play_id(index)}" epub:type="part" role="doc-part">{opening}',
              f'<header>\n<h2 epub:type="title">{escape(play.meta.title)}</h2>{subtitle}\n</header>'
              if subtitle else f'<h2 epub:type="title">{escape(play.meta.title)}</h2>',
              dramatis_personae(play, index)]

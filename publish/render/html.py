@@ -50,10 +50,11 @@ def render_drama(node: m.DramaBlock, markup: Markup, numbered: bool = False) -> 
         return render_speech(node, markup, numbered)
     if isinstance(node, m.StageDirection):
         mark = markup.block_mark()
-        return (f'<p class="direction"{markup.attr("z3998:stage-direction")}{mark}>'
+        kind = f" {node.kind}" if node.kind else ""  # a transition, centred text (Fountain)
+        return (f'<p class="direction{kind}"{markup.attr("z3998:stage-direction")}{mark}>'
                 f"{markup.inlines(node.inlines)}</p>")
     if isinstance(node, m.Note):
-        if not markup.show_notes:
+        if not markup.show_notes or node.kind == "cut":  # cut material is never shown
             return ""
         where = f"{node.span.path}:{node.span.line}" if node.span else ""
         return (f'<aside class="note"><p class="note-label">{node.kind.upper()} '
@@ -66,14 +67,17 @@ def render_drama(node: m.DramaBlock, markup: Markup, numbered: bool = False) -> 
 
 def render_speech(speech: m.Speech, markup: Markup, numbered: bool = False) -> str:
     mark = markup.block_mark()  # before the first paragraph's text is rendered
+    # A cue's extension (Fountain's `(V.O.)`) belongs to the name, before its full stop.
+    extension = f' <span class="cue-extension">{escape(speech.extension)}</span>' if speech.extension else ""
     speaker = (f'<span class="speaker"{markup.attr("z3998:persona")}>'
-               f"{escape(speech.label)}</span>")
+               f"{escape(speech.label)}{extension}</span>")
     delivery = f" {markup.inline_direction(speech.delivery)}" if speech.delivery else ""
     number = f'<span class="speech-number">{speech.number}</span>' if numbered and speech.number else ""
     paragraphs = list(speech.paragraphs)
     empty = ' empty' if not paragraphs and not speech.delivery else ""
+    empty += " simultaneous" if speech.simultaneous else ""
     first = ""
-    if paragraphs and isinstance(opening := paragraphs[0], m.Paragraph):
+    if paragraphs and isinstance(opening := paragraphs[0], m.Paragraph) and not opening.kind:
         paragraphs.pop(0)
         first = " " + markup.inlines(opening.inlines)
     head = f'<p class="speech-first"{mark}>{number}{speaker}{delivery}{first}</p>'
@@ -117,8 +121,11 @@ def render_personae(play: m.Play, markup: Markup) -> str:
 def render_play_opening(play: m.Play, index: int, markup: Markup) -> list[str]:
     """The start of a play's <article>: its title page and dramatis personae (print, proof)."""
     subtitle = f'<p class="play-subtitle">{escape(play.meta.subtitle)}</p>' if play.meta.subtitle else ""
+    language = markup.languages.get(play.meta.source)
+    # A play in another language than the book's: hyphenated with that language's patterns.
+    lang = f' lang="{escape(language)}"' if language else ""
     return [
-        f'<article class="play" id="{play_id(index)}">',
+        f'<article class="play" id="{play_id(index)}"{lang}>',
         f'<section class="play-opener"><h1 class="play-title">{escape(play.meta.title)}</h1>'
         f"{subtitle}</section>",
         render_personae(play, markup),

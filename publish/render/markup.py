@@ -23,6 +23,8 @@ class Markup:
     epub: bool = False  # write epub:type semantics and keep links live
     image_src: Callable[[m.Image], str | None] = lambda image: None  # None: placeholder
     cast_names: dict[str, str] = field(default_factory=dict)
+    # The plays that declare their own language (book.yaml's `plays:`): source -> BCP 47 tag.
+    languages: dict[str, str] = field(default_factory=dict)
     _quotes: Typographer = field(default_factory=lambda: Typographer())
     _depth: int = 0  # how many `inlines` calls are under way: 0 between blocks
 
@@ -64,6 +66,8 @@ class Markup:
             return f'<strong>{self.inlines(node.children)}</strong>'
         if isinstance(node, m.Strikeout):
             return f"<del>{self.inlines(node.children)}</del>"
+        if isinstance(node, m.Underline):
+            return f"<u>{self.inlines(node.children)}</u>"
         if isinstance(node, m.Code):
             return f"<code>{escape(node.text, quote=False)}</code>"
         if isinstance(node, m.Link):
@@ -134,10 +138,13 @@ class Markup:
         if isinstance(node, m.CodeBlock):
             return f"<pre><code>{escape(node.text, quote=False)}</code></pre>"
         if isinstance(node, m.ThematicBreak):
-            return '<hr class="section-break"/>'
+            # Fountain's `===`: a page break, where the page is the reader's to break.
+            return '<hr class="page-break"/>' if node.kind == "page" else '<hr class="section-break"/>'
         raise TypeError(f"cannot render {type(node).__name__}")
 
     def paragraph(self, node: m.Paragraph, cls: str) -> str:
+        if node.kind:  # a lyric (Fountain's `~`): its lines set apart
+            cls = f' class="{(cls[8:-1] + " ") if cls else ""}{node.kind}"'
         mark = self.block_mark()
         if len(node.inlines) == 1 and isinstance(node.inlines[0], m.Image):
             image = node.inlines[0]

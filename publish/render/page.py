@@ -12,16 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from publish.config import TRIMS, PrintConfig
+from publish.config.printers import GENERIC_GUTTERS, GENERIC_WIDEST_GUTTER, Printer
 
 # (up to this many pages, inside margin in inches): the usual print-on-demand minimums, since
-# a thicker book curves further into its spine.
-GUTTERS = ((150, 0.375), (300, 0.5), (500, 0.625))
-WIDEST_GUTTER = 0.75
+# a thicker book curves further into its spine; a book's printer has its own table.
+GUTTERS = GENERIC_GUTTERS
+WIDEST_GUTTER = GENERIC_WIDEST_GUTTER
 # pod: what print-on-demand services ask for. press: the same bleed in the BleedBox, but the
 # page extends further so the crop marks sit outside the bleed (WeasyPrint draws them in the
 # outer half of the CSS bleed area); pdf.py sets the BleedBox back to BLEED.
 BLEED = 0.125
 PRESS_BLEED = 0.25
+BINDING_VARIANCE = 0.0625  # KDP's and IngramSpark's stated tolerance
 
 
 @dataclass(frozen=True)
@@ -46,24 +48,41 @@ MANUSCRIPT_MARGINS = Margins(1.0, 1.0, 1.0)
 MANUSCRIPT_LEFT = 1.5
 
 
-def gutter_for(pages: int) -> float:
-    """The inside margin a book of `pages` pages needs."""
+def gutter_for(pages: int, printer: Printer | None = None) -> float:
+    """The inside margin a book of `pages` pages needs (at its printer, if it has one)."""
+    if printer is not None:
+        # The printer's least gutter, plus the 1/16in its binding may shift a page by:
+        # justified lines end at the margin, and a glyph may stand a point beyond it.
+        return printer.gutter(pages) + BINDING_VARIANCE
     for most, gutter in GUTTERS:
         if pages <= most:
             return gutter
     return WIDEST_GUTTER
 
 
-def bleed_for(profile: str) -> float:
-    return {"pod": BLEED, "press": PRESS_BLEED}.get(profile, 0.0)
+def bleed_for(profile: str, printer: Printer | None = None) -> float:
+    """The CSS bleed: the printer's for `pod` (0.125in without one), room for crop marks
+    for `press`, none for `screen`."""
+    pod = printer.bleed if printer is not None else BLEED
+    return {"pod": pod, "press": max(PRESS_BLEED, pod)}.get(profile, 0.0)
 
 
-def page_css(settings: PrintConfig, gutter: float) -> str:
+def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = None) -> str:
     """The @page rules for these settings; loaded before the house style's stylesheet."""
     width, height = TRIMS[settings.trim]
-    bleed = bleed_for(settings.profile)
+    bleed = bleed_for(settings.profile, printer)
     marks = "crop" if settings.profile == "press" else "none"
     rules = [f"@page {{ size: {_in(width)} {_in(height)}; bleed: {_in(bleed)}; marks: {marks}; }}"]
+    if printer is not None and printer.bleed_outer_only and settings.profile == "pod":
+        # No bleed at the spine: a verso's is its right edge, a recto's its left.
+        rules += ["@page :left { bleed-right: 0; }", "@page :right { bleed-left: 0; }"]
+    if printer is not None:
+        # Running heads and folios stand in the margins: keep them the printer's least
+        # margin from the trim (they are centred in what is left).
+        least = _in(printer.least_margin)
+        rules.append("@page { " + " ".join(
+            f"@{edge}-{place} {{ padding-{edge}: {least}; }}"
+            for edge in ("top", "bottom") for place in ("left", "center", "right")) + " }")
     if settings.style == "manuscript":
         m = MANUSCRIPT_MARGINS
         rules.append(f"@page {{ margin: {_in(m.top)} {_in(m.outside)} {_in(m.bottom)} "
@@ -77,6 +96,17 @@ def page_css(settings: PrintConfig, gutter: float) -> str:
         f"@page :right {{ margin-left: {_in(gutter)}; margin-right: {_in(m.outside)}; }}",
     ]
     return "\n".join(rules)
+
+
+def blank_verso_css(settings: PrintConfig, printer: Printer) -> str:
+    """The @page rules of a blank last page (a verso), for a printer that wants an even
+    page count: the book's page size and bleed, with none at the spine (its right edge)."""
+    width, height = TRIMS[settings.trim]
+    bleed = bleed_for(settings.profile, printer)
+    marks = "crop" if settings.profile == "press" else "none"
+    spine = " bleed-right: 0;" if printer.bleed_outer_only and settings.profile == "pod" else ""
+    return (f"@page {{ size: {_in(width)} {_in(height)}; bleed: {_in(bleed)}; marks: {marks};"
+            f"{spine} margin: 0; }}")
 
 
 def _in(inches: float) -> str:

@@ -21,6 +21,10 @@ tests/test_print_layout.py fail when one no longer fits).
    `os._exit`. Removed by: FontConfiguration as a context manager, or a public `close()`.
 5. `report_pages_to` reads the text of WeasyPrint's progress log records ("Page N"), the
    only hook into a long layout. Removed by: a layout progress callback.
+6. `environment.py` points fontconfig at a configuration of ours before WeasyPrint is
+   imported (only the fonts we ship and the book declares: hermetic fonts), and corrects
+   pyphen's table so that `en` hyphenates with American patterns. Removed by: neither is
+   WeasyPrint's to fix (a FontConfiguration without system fonts would do the first).
 
 May import: publish.support, publish.model, publish.reading (as all of render/).
 """
@@ -38,7 +42,7 @@ from typing import Any
 
 from publish.model.errors import ToolError
 from publish.reading.files import ProjectFiles
-from publish.render.weasy import patches
+from publish.render.weasy import environment, patches
 from publish.support.collector import made_frozen
 from publish.support.safe_io import read_regular
 
@@ -58,6 +62,9 @@ def load_weasyprint() -> Any:
     libraries load."""
     import ctypes.util
 
+    # Before the import: WeasyPrint makes a fontconfig configuration as it is imported.
+    environment.use_own_fonts()
+    environment.hyphenate_by_region()
     if "weasyprint" in sys.modules:
         import weasyprint
         return weasyprint
@@ -143,8 +150,20 @@ def stylesheet(css: str, base_url: str, files: ProjectFiles) -> Any:
     same as from its <style> elements (no style attributes or presentational hints compete:
     those would now win over them)."""
     import weasyprint
-    return weasyprint.CSS(string=css, base_url=base_url, url_fetcher=project_fetcher(files),
-                          font_config=font_config())
+    profiles: dict[str, Any] = {}  # its @color-profile rules (the PDF/X output intent's CMYK)
+    sheet = weasyprint.CSS(string=css, base_url=base_url, url_fetcher=project_fetcher(files),
+                           font_config=font_config(), color_profiles=profiles)
+    sheet.publish_color_profiles = profiles
+    return sheet
+
+
+def color_profiles(sheets: list[Any]) -> dict[str, Any]:
+    """The colour profiles `sheets` declare, for `render(color_profiles=...)`: a sheet is
+    parsed once per process, so each keeps its own, and a document gets only its sheets'."""
+    merged: dict[str, Any] = {}
+    for sheet in sheets:
+        merged.update(getattr(sheet, "publish_color_profiles", {}))
+    return merged
 
 
 @lru_cache(maxsize=1)
@@ -160,6 +179,7 @@ def font_config() -> Any:
     from multiprocessing.util import Finalize
 
     from weasyprint.text.fonts import FontConfiguration
+    environment.use_own_fonts()  # read again by each FontConfiguration
     config = FontConfiguration()
     Finalize(None, _remove_font_folder, args=(config, os.getpid()), exitpriority=0)
     return config
