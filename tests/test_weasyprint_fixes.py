@@ -26,6 +26,11 @@ REPO = Path(__file__).resolve().parents[1]
 RENDER = """
 import hashlib, io, json, sys
 from pathlib import Path
+from publish.render.weasy import environment
+# Every variant in the build's environment (our fonts only, hyphenation by region): what
+# differs between them is only what each test compares.
+environment.use_own_fonts()
+environment.hyphenate_by_region()
 import weasyprint
 from publish.render.weasy import patches as weasyprint_fixes
 sys.path.insert(0, "tests")
