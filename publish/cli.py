@@ -217,7 +217,10 @@ def _build_command(name: str, outputs: tuple[str, ...], summary: str) -> click.C
                     for job, artifacts in zip(books, results, strict=True) for a in artifacts]
             if not quiet:
                 from publish.commands.tables import build_summary
-                stdout.print(build_summary(rows))
+                # --verbose: how loose each print PDF's loosest justified line is.
+                loosest = [a.loosest_space for artifacts in results for a in artifacts] \
+                    if verbose else None
+                stdout.print(build_summary(rows, loosest))
         _run(action, verbose)
 
     example = "" if name == "all" else " manuscript/shoggoths.md -o out/"

@@ -176,3 +176,29 @@ def books(built_dist: Path, default_config) -> dict:
     from publish.build.assemble import assemble
     return {book.id: Built(assemble(default_config, book), built_dist / f"{book.id}.pdf")
             for book in default_config.books}
+
+
+@pytest.fixture(scope="session")
+def laid_out_books(default_config) -> dict:
+    """{book id: WeasyPrint document}: the default books laid out as their print PDFs are,
+    once per session, for the tests that read WeasyPrint's boxes."""
+    from publish.build.assemble import assemble
+    from publish.build.outputs import print_layout
+    from publish.build.stamp import build_stamp
+    from publish.reading.files import ProjectFiles
+
+    documents = {}
+    for book_config in default_config.books:
+        job = assemble(default_config, book_config)
+        stamp, _ = build_stamp(job.root, list(job.manuscripts.values()))
+        # print_layout returns the WeasyPrint document last, whatever it returns with it.
+        documents[book_config.id] = print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1]
+    return documents
+
+
+@pytest.fixture(scope="session")
+def long_play(tmp_path_factory: pytest.TempPathFactory):
+    """A generated play of six scenes (print_support.long_play), built as its print PDF and
+    laid out: a LaidOut with its job, PDF path and WeasyPrint document."""
+    from print_support import lay_out_long_play
+    return lay_out_long_play(tmp_path_factory.mktemp("long-play"))

@@ -155,3 +155,118 @@ def footnote_pages(pages) -> tuple[dict[int, int], dict[int, int], dict[int, str
             notes.setdefault(note, number)
             texts.setdefault(note, text)
     return calls, notes, texts
+
+
+# ---------------------------------------------------------------- typography (issue 23)
+
+DESCENT = 0.29  # EB Garamond's descent in ems (both faces): a char's box ends this far below its baseline
+
+
+def main_size(line) -> float:
+    """The size most of a line's drawn characters are set in."""
+    from collections import Counter
+    sizes = Counter(round(char["size"], 1) for char in line["chars"] if char["text"].strip())
+    return sizes.most_common(1)[0][0]
+
+
+def baseline(page, line) -> float:
+    """A text line's baseline, from the trim's top: that of its characters of the main size
+    in the book face."""
+    size = main_size(line)
+    chars = [char for char in line["chars"] if abs(char["size"] - size) < 0.05
+             and "EB-Garamond" in char["fontname"]] or line["chars"]
+    return max(char["bottom"] for char in chars) - page.trimbox[1] - DESCENT * size
+
+
+def descendants(box):
+    """A WeasyPrint box and every box under it, in order."""
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from descendants(child)
+
+
+def text_of(box) -> str:
+    """A box's text as drawn: generated content (a speaker's full stop, calls) included."""
+    from weasyprint.formatting_structure import boxes as wboxes
+    return "".join(child.text for child in descendants(box) if isinstance(child, wboxes.TextBox))
+
+
+def element_lines(document) -> list[tuple[object, list]]:
+    """(element, its own line boxes in reading order, across pages) for every element of a
+    WeasyPrint document whose block holds lines."""
+    from weasyprint.formatting_structure import boxes as wboxes
+    found: dict[int, tuple[object, list]] = {}
+    for page in document.pages:
+        for box in descendants(page._page_box):
+            if isinstance(box, wboxes.BlockContainerBox) and box.element is not None:
+                for child in box.children:
+                    if isinstance(child, wboxes.LineBox):
+                        found.setdefault(id(box.element), (box.element, []))[1].append(child)
+    return list(found.values())
+
+
+# ---------------------------------------------------------------- a generated long play
+
+# Words of every length, long ones that hyphenate among them, so that lines break in every
+# way: at spaces, at hyphens, before long words that do not fit.
+LONG_PLAY_WORDS = ["the", "of", "and", "a", "to", "in", "is", "you", "that", "it", "was", "for", "on", "are", "as", "with", "they", "at", "be", "this", "have", "from", "or", "one", "had", "by", "word", "but", "not", "what", "all", "were", "we", "when", "your", "can", "said", "there", "use", "each", "which", "she", "do", "how", "their", "if", "will", "up", "other", "about", "out", "many", "then", "them", "these", "so", "some", "would", "make", "like", "into", "time", "has", "look", "two", "more", "write", "see", "number", "way", "could", "people", "than", "first", "water", "been", "call", "who", "its", "now", "find", "long", "down", "day", "did", "get", "come", "made", "may", "part", "over", "new", "sound", "take", "only", "little", "work", "know", "place", "year", "live", "back", "give", "most", "very", "after", "thing", "our", "just", "name", "good", "sentence", "man", "think", "say", "great", "where", "help", "through", "much", "before", "line", "right", "too", "mean", "old", "any", "same", "tell", "boy", "follow", "came", "want", "show", "also", "around", "form", "three", "small", "set", "put", "end", "does", "another", "well", "large", "must", "big", "even", "such", "because", "turn", "here", "why", "ask", "went", "men", "read", "need", "understanding", "responsibility", "extraordinary", "interpretability", "circumstances", "misunderstanding", "characteristically", "institutional", "representation", "generalization", "optimization", "consideration", "fundamentally", "overwhelming", "philosophical", "approximately", "nevertheless", "correspondence", "acknowledgement", "simultaneously", "superintelligence", "uncomfortable", "possibilities", "reinforcement"]
+LONG_PLAY_TITLE = "The Interpretation of Ordinary Conversations Between Optimists and Doomers"
+
+
+def long_play(seed: int = 10, scenes: int = 6) -> str:
+    """A play of several scenes of random length (so that scenes end anywhere on a page):
+    speeches of one to eight sentences, some with a delivery or a link (followed by closing
+    punctuation, in running text and in a quotation), block directions, and a scene of prose
+    with a list and a quotation. Its title and some scene titles are long enough to break."""
+    import random
+    rng = random.Random(seed)
+    links = 0
+
+    def sentence() -> str:
+        nonlocal links
+        words = [rng.choice(LONG_PLAY_WORDS) for _ in range(rng.randint(4, 18))]
+        text = " ".join(words).capitalize()
+        if rng.random() < 0.08:
+            links += 1
+            text += f" [in the essay](https://example.org/essays/{links}/{'-'.join(words[:3])})"
+        return text + rng.choice([".", ".", ",", "?", "!", ";"])
+
+    lines = [f"## {LONG_PLAY_TITLE}\n"]
+    for scene in range(1, scenes + 1):
+        title = (": A Long Conversation About Understanding Institutional Responsibility"
+                 if scene % 3 == 0 else f": Part {scene}")
+        lines.append(f"### Scene {scene}{title}\n")
+        for index in range(rng.randint(8, 36)):
+            who = ("Alice", "Bob", "Carol")[index % 3]
+            delivery = "_[quietly]_ " if rng.random() < 0.15 else ""
+            speech = " ".join(sentence() for _ in range(rng.choice([1, 1, 2, 3, 5, 8])))
+            lines.append(f"**{who}**: {delivery}{speech}\n")
+            if rng.random() < 0.1:
+                lines.append(f"_[{sentence()}]_\n")
+        if scene == scenes - 1:
+            lines.append("Notes between the speeches, as prose.\n")
+            lines.append("\n".join(f"- {sentence()}" for _ in range(4)) + "\n")
+            lines.append(f"> {sentence()} {sentence()} See [the note](https://example.org/q).\n")
+    return "\n".join(lines)
+
+
+@dataclass
+class LaidOut(Built):
+    """A book built as its print PDF (at `path`) and laid out as it is (`document`, for
+    the tests that read WeasyPrint's boxes)."""
+
+    document: object = None
+
+
+def lay_out_long_play(folder: Path) -> LaidOut:
+    """The generated long play (`long_play`) in a project of its own, built and laid out."""
+    from publish.build.outputs import print_layout
+    from publish.build.stamp import build_stamp
+    from publish.reading.files import ProjectFiles
+
+    root = small_project(folder, long_play())
+    path = build_small(root)
+    config = load(root)
+    job = assemble(config, config.books[0])
+    stamp, _ = build_stamp(job.root, list(job.manuscripts.values()))
+    return LaidOut(job, path, print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1])

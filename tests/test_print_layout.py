@@ -25,16 +25,11 @@ HYPHEN = "\u2010"  # WeasyPrint's default hyphenate-character, added where it br
 URL = re.compile(r"(https?://|www\.)\S+")
 
 
-# print_layout returns the WeasyPrint document last, whatever it returns with it.
 @pytest.fixture(scope="module")
-def laid_out(default_config) -> dict:
-    """{book id: WeasyPrint document}: the default books laid out as their print PDFs are."""
-    documents = {}
-    for book_config in default_config.books:
-        job = assemble(default_config, book_config)
-        stamp, _ = build_stamp(job.root, list(job.manuscripts.values()))
-        documents[book_config.id] = print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1]
-    return documents
+def laid_out(laid_out_books) -> dict:
+    """{book id: WeasyPrint document}: the default books laid out as their print PDFs are
+    (once per session: conftest)."""
+    return laid_out_books
 
 
 def layout_small(root: Path):

@@ -168,7 +168,9 @@ def _info_fits(kind: str, info: dict[str, Any]) -> bool:
     of an output; a proof part's anchors, bookmarks and change counts too."""
     pages = info.get("pages")
     if kind != "proof-part":
-        return pages is None or _is_count(pages)
+        loosest = info.get("loosest_space")
+        return (pages is None or _is_count(pages)) and (
+            loosest is None or (isinstance(loosest, float) and 0 <= loosest < 100))
     anchors, changes = info.get("anchors"), info.get("changes")
     return (_is_count(pages) and isinstance(anchors, dict)
             and all(isinstance(name, str) and _is_place(place) for name, place in anchors.items())

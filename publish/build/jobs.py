@@ -28,6 +28,9 @@ class Artifact:
     size: int
     reused: bool = False  # copied from the build cache, not rendered
     rebuilt_parts: tuple[str, ...] = ()  # the play sources whose parts were rendered anew
+    # The print PDF: the widest space between words of its loosest justified line, in ems
+    # (render/spacing.py); None for the other outputs.
+    loosest_space: float | None = None
     # The print PDF's layout: where each print page begins, handed on to the EPUB's page-list.
     page_map: PageMap | None = field(default=None, repr=False, compare=False)
     # A play's proof, laid out, handed on to the proof's front.

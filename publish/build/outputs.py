@@ -57,6 +57,7 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
     cache = cache or Cache(None)
     with _source_date(modified), atomic_output(target) as temporary:
         pages: int | None = None
+        loosest: float | None = None
         rebuilt = tuple(job.manuscripts)
         if kind == "epub":
             options = _epub_options(job, files, stamp, settings, cache, layout_key, page_map)
@@ -65,7 +66,7 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
         elif kind == "proof":
             pages = _proof_pdf(job, files, stamp, since, _all_laid_out(parts), temporary)
         elif kind == "pdf":
-            pages, page_map = _print_pdf(job, files, stamp, settings, temporary)
+            pages, page_map, loosest = _print_pdf(job, files, stamp, settings, temporary)
             cache.store("pagemap", layout_key, page_map)
         else:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
@@ -73,7 +74,7 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
     # chapters of plays whose model, images and print page breaks did not change, and the
     # proof is made of parts laid out per play (build/plan.py reports which).
     return Artifact(kind, target, pages, target.stat().st_size, rebuilt_parts=rebuilt,
-                    page_map=page_map if kind == "pdf" else None)
+                    page_map=page_map if kind == "pdf" else None, loosest_space=loosest)
 
 
 @contextlib.contextmanager
@@ -126,10 +127,14 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp,
 
 
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-               target: Path) -> tuple[int, PageMap]:
-    """The print PDF, and the page map of its layout: (page count, PageMap)."""
+               target: Path) -> tuple[int, PageMap, float | None]:
+    """The print PDF, the page map of its layout and how loose its loosest justified line
+    is: (page count, PageMap, widest space between words in ems, or None)."""
+    from publish.render.spacing import loosest_line
+
     html, markup, document = print_layout(job, files, stamp, settings)
     pages = _page_map(job, html, markup, document)
+    loosest = loosest_line(document)
     printer = job_printer(job)
     bleed = printer.bleed if printer else page.BLEED
     # The BleedBox is set for a press (its CSS bleed leaves room for the crop marks) and at a
@@ -137,7 +142,8 @@ def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintC
     set_bleed = settings.profile == "press" or (printer is not None and settings.profile == "pod")
     return pdf.write(document, target, bleed_box=bleed if set_bleed else None,
                      variant=print_standard(job, settings),
-                     document_seed=_document_seed(job, stamp)), pages
+                     document_seed=_document_seed(job, stamp)), pages, \
+        loosest.space if loosest else None
 
 
 def job_printer(job: BookJob) -> Printer | None:
@@ -239,7 +245,9 @@ def _book_html(job: BookJob, files: ProjectFiles, stamp: Stamp, style: str = "bo
               with_declared_fonts(stylesheet("print.css"), stack)]
     if style == "manuscript":
         sheets.append(with_declared_fonts(stylesheet("manuscript.css"), stack))
-    return mark_missing(render_book(job.book, markup, sheets, stamp), Coverage.of(stack))
+    # A release names no build on its copyright page unless book.yaml asks; drafts do.
+    build_id = job.config.shows_build_id() if job.config else False
+    return mark_missing(render_book(job.book, markup, sheets, stamp, build_id), Coverage.of(stack))
 
 
 def book_fonts(job: BookJob) -> FontStack:

@@ -220,7 +220,8 @@ def _reuse(task: RenderTask, cache: Cache | None) -> Artifact | None:
         return None
     data, info = entry
     copy_out(data, task.target)
-    return Artifact(task.kind, task.target, info.get("pages"), len(data), reused=True)
+    return Artifact(task.kind, task.target, info.get("pages"), len(data), reused=True,
+                    loosest_space=info.get("loosest_space"))
 
 
 def _reuse_part(task: RenderTask, cache: Cache | None) -> ProofPart | None:
@@ -252,7 +253,8 @@ def run_task(task: RenderTask) -> Artifact:
     artifact = render(task.kind, task.job, files, task.stamp, task.modified, task.target,
                       task.settings, task.since, cache, task.layout_key, task.page_map, task.parts)
     if task.key:
-        cache.keep_file(task.kind, task.key, task.target, {"pages": artifact.pages})
+        cache.keep_file(task.kind, task.key, task.target,
+                        {"pages": artifact.pages, "loosest_space": artifact.loosest_space})
     return dataclasses.replace(artifact, discarded=tuple(cache.discarded))
 
 

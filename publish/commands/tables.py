@@ -32,16 +32,25 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def build_summary(rows: list[tuple[Path, int | None, int, int]]) -> Table:
-    """One row per written file: (path, pages or None, size in bytes, warnings of its book)."""
+def build_summary(rows: list[tuple[Path, int | None, int, int]],
+                  loosest: list[float | None] | None = None) -> Table:
+    """One row per written file: (path, pages or None, size in bytes, warnings of its book);
+    with `loosest` (one per row: a print PDF's widest space between words, in ems, else
+    None), a column of it."""
     table = Table(title="Built", title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("file")
     table.add_column("pages", justify="right")
     table.add_column("size", justify="right")
     table.add_column("warnings", justify="right")
-    for path, pages, size, warnings in rows:
-        table.add_row(shown_path(path), str(pages) if pages else "–", human_size(size),
-                      Text(str(warnings), style="yellow" if warnings else ""))
+    if loosest is not None:
+        table.add_column("loosest line", justify="right")
+    for index, (path, pages, size, warnings) in enumerate(rows):
+        cells: list[str | Text] = [shown_path(path), str(pages) if pages else "–", human_size(size),
+                                   Text(str(warnings), style="yellow" if warnings else "")]
+        if loosest is not None:
+            space = loosest[index]
+            cells.append("–" if space is None else f"{space:.2f} em")
+        table.add_row(*cells)
     return table
 
 

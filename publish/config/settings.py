@@ -159,6 +159,10 @@ class BookConfig:
                         "is verified", ISBN, "")
     draft: bool = setting("a book of working drafts: missing or remote images warn instead "
                           "of failing the PDF and EPUB", FLAG, False)
+    build_id: bool | None = setting(
+        "whether the print PDF's copyright page ends with the build identifier (commit and "
+        "build date); default: yes in a book of drafts, no in a release. The proof always "
+        "shows it", FLAG, None, in_defaults=True)
     print: PrintConfig = setting("the print PDF's settings (merged key by key with "
                                  "defaults.print)", SECTION, PrintConfig(), in_defaults=True)
     proof: ProofConfig = setting("the proof's settings (inherited from defaults.proof)",
@@ -174,6 +178,12 @@ class BookConfig:
     printer: PrinterConfig = setting("the print-on-demand service (`printer: kdp`, or a mapping "
                                      "with its paper): `publish cover` and `preflight` follow "
                                      "its rules", SECTION, PrinterConfig(), in_defaults=True)
+
+
+    def shows_build_id(self) -> bool:
+        """Whether the print edition's copyright page names its build: as book.yaml says,
+        else in a book of drafts and never in a release."""
+        return self.draft if self.build_id is None else self.build_id
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from html import escape
 
 from publish import model as m
+from publish.render.heads import play_heads
 from publish.render.markup import Markup
+from publish.render.typeset import tie_last_words
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,11 @@ class Stamp:
 
     def text(self) -> str:
         return f"{self.commit} · {self.date}"
+
+
+def title_text(title: str) -> str:
+    """A title as HTML: its last two words tied, so no line of it holds one word alone."""
+    return tie_last_words(escape(title))
 
 
 def play_id(index: int) -> str:
@@ -92,7 +99,7 @@ def scene_heading(division: m.Division) -> str:
     if not (label or title):
         return ""
     label_html = f'<span class="scene-label">{escape(label)}</span>' if label else ""
-    title_html = f'<span class="scene-title">{escape(title)}</span>' if title else ""
+    title_html = f'<span class="scene-title">{title_text(title)}</span>' if title else ""
     return f'<h2 class="scene-heading">{label_html}{title_html}</h2>'
 
 
@@ -126,7 +133,7 @@ def render_play_opening(play: m.Play, index: int, markup: Markup) -> list[str]:
     lang = f' lang="{escape(language)}"' if language else ""
     return [
         f'<article class="play" id="{play_id(index)}"{lang}>',
-        f'<section class="play-opener"><h1 class="play-title">{escape(play.meta.title)}</h1>'
+        f'<section class="play-opener"><h1 class="play-title">{title_text(play.meta.title)}</h1>'
         f"{subtitle}</section>",
         render_personae(play, markup),
     ]
@@ -147,23 +154,25 @@ def render_play(play: m.Play, index: int, markup: Markup) -> str:
 # ---------------------------------------------------------------- the whole book
 
 
-def render_front_matter(book: m.Book, stamp: Stamp, links: ContentsLinks | None = None) -> str:
+def render_front_matter(book: m.Book, stamp: Stamp, links: ContentsLinks | None = None,
+                        build_id: bool = True) -> str:
     """Half-title, title page, copyright page and contents (the layout puts each on its page).
-    `links`: how the contents link to what they list, when it is in another document."""
+    `links`: how the contents link to what they list, when it is in another document;
+    `build_id`: whether the copyright page names the build."""
     meta = book.meta
     subtitle = f'<p class="book-subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else ""
     author = f'<p class="book-author">{escape(meta.author)}</p>' if meta.author else ""
     publisher = f'<p class="book-publisher">{escape(meta.publisher)}</p>' if meta.publisher else ""
     return "\n".join([
-        f'<section class="half-title"><p>{escape(meta.title)}</p></section>',
+        f'<section class="half-title"><p>{title_text(meta.title)}</p></section>',
         f'<section class="title-page"><div class="title-block"><h1 class="book-title">'
-        f"{escape(meta.title)}</h1>{subtitle}{author}</div>{publisher}</section>",
-        render_copyright(meta, stamp),
+        f"{title_text(meta.title)}</h1>{subtitle}{author}</div>{publisher}</section>",
+        render_copyright(meta, stamp, build_id),
         render_contents(book, links),
     ])
 
 
-def render_copyright(meta: m.BookMeta, stamp: Stamp) -> str:
+def render_copyright(meta: m.BookMeta, stamp: Stamp, build_id: bool = True) -> str:
     # The year of publication; a book with no `date:` is dated by its build.
     year = meta.date[:4] or stamp.date[:4]
     rights = meta.rights or (f"© {year} {meta.author}" if meta.author else "")
@@ -178,7 +187,8 @@ def render_copyright(meta: m.BookMeta, stamp: Stamp) -> str:
     if meta.publisher:
         lines.append(f"<p>{escape(meta.publisher)}</p>")
     lines.append('<p>Set in EB Garamond.</p>')
-    lines.append(f'<p class="build-id">Build {escape(stamp.text())}</p>')
+    if build_id:
+        lines.append(f'<p class="build-id">Build {escape(stamp.text())}</p>')
     return '<section class="copyright-page">' + "".join(lines) + "</section>"
 
 
@@ -201,9 +211,9 @@ def render_contents(book: m.Book, links: ContentsLinks | None = None) -> str:
     `links`, they are given (the stylesheet shows `data-page`)."""
     def entry(element_id: str, text: str) -> str:
         if links is None:
-            return f'<a href="#{element_id}">{escape(text)}</a>'
+            return f'<a href="#{element_id}">{title_text(text)}</a>'
         page = escape(links.pages.get(element_id, ""))
-        return f'<a href="{links.prefix}{element_id}" data-page="{page}">{escape(text)}</a>'
+        return f'<a href="{links.prefix}{element_id}" data-page="{page}">{title_text(text)}</a>'
 
     rows = []
     for index, play in enumerate(book.plays):
@@ -231,18 +241,26 @@ def head_metadata(meta: m.BookMeta, stamp: Stamp) -> str:
 def division_styles(book: m.Book, plays: Collection[int] | None = None) -> str:
     """What the stylesheets know of each division beyond its markup, as CSS: its number
     (the model's, else its place in the play) in the named string `scene-number`, which
-    the manuscript style prints in its folios (`0-3` is the third page of scene 0), and its
-    outline label, the text of its contents entry (the heading's two lines run together).
+    the manuscript style prints in its folios (`0-3` is the third page of scene 0), the
+    running heads of its pages (render/heads.py), and its outline label, the text of its
+    contents entry (the heading's two lines run together).
     `plays`: the indexes of the plays a document holds, if not all (a proof part holds one,
     the proof's front none)."""
     rules = []
     for index, play in enumerate(book.plays):
         if plays is not None and index not in plays:
             continue
+        heads = play_heads(book.meta, play, [title or label for label, title
+                                              in map(division_heading, play.body)])
+        rules.append(f"#{play_id(index)} .play-title {{ string-set: "
+                     f"verso-head {css_string(heads.verso)}, recto-head {css_string(heads.opening)}, "
+                     f"page-head {css_string(heads.opening)}; }}")
         for division_index, division in enumerate(play.body):
             selector = f"#{division_id(index, division_index)}"
             number = division.number or str(division_index + 1)
-            rules.append(f"{selector} {{ string-set: scene-number {css_string(number)}; }}")
+            rules.append(f"{selector} {{ string-set: scene-number {css_string(number)}, "
+                         f"recto-head {css_string(heads.rectos[division_index])}, "
+                         f"page-head {css_string(heads.pages[division_index])}; }}")
             label = contents_label(division)
             if label:
                 rules.append(f"{selector} > .scene-heading {{ bookmark-label: {css_string(label)}; }}")
@@ -272,8 +290,10 @@ def html_document(book: m.Book, stylesheets: list[str], stamp: Stamp, body_class
     )
 
 
-def render_book(book: m.Book, markup: Markup, stylesheets: list[str], stamp: Stamp) -> str:
-    """The whole print edition as one HTML document."""
+def render_book(book: m.Book, markup: Markup, stylesheets: list[str], stamp: Stamp,
+                build_id: bool = True) -> str:
+    """The whole print edition as one HTML document; `build_id`: whether its copyright page
+    names the build."""
     plays = "\n".join(render_play(play, index, markup) for index, play in enumerate(book.plays))
     return html_document(book, stylesheets, stamp, "print",
-                         f"{render_front_matter(book, stamp)}\n{plays}")
+                         f"{render_front_matter(book, stamp, build_id=build_id)}\n{plays}")

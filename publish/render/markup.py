@@ -14,6 +14,7 @@ from html import escape
 
 from publish import model as m
 from publish.reading.files import is_remote
+from publish.render.typeset import calls_after_punctuation
 
 
 @dataclass
@@ -47,9 +48,14 @@ class Markup:
             self._quotes.previous = " "
         self._depth += 1
         try:
-            return "".join(self.inline(node) for node in nodes)
+            text = "".join(self.inline(node) for node in nodes)
         finally:
             self._depth -= 1
+        if self._depth == 0 and self.link_footnotes:
+            # A block's whole text, in print: footnote calls after the closing punctuation
+            # (render/typeset.py), which may be outside the link's own inlines.
+            text = calls_after_punctuation(text)
+        return text
 
     def inline(self, node: m.Inline) -> str:
         if isinstance(node, m.Text):
