@@ -215,8 +215,9 @@ LONG_PLAY_TITLE = "The Interpretation of Ordinary Conversations Between Optimist
 
 def long_play(seed: int = 10, scenes: int = 6) -> str:
     """A play of several scenes of random length (so that scenes end anywhere on a page):
-    speeches of one to eight sentences, some with a delivery or a link (followed by closing
-    punctuation, in running text and in a quotation), block directions, and a scene of prose
+    speeches of one to eight sentences, some with a delivery, a link (followed by closing
+    punctuation, in running text and in a quotation) or a symbol from the fallback font,
+    block directions, and a scene of prose
     with a list and a quotation. Its title and some scene titles are long enough to break."""
     import random
     rng = random.Random(seed)
@@ -226,9 +227,12 @@ def long_play(seed: int = 10, scenes: int = 6) -> str:
         nonlocal links
         words = [rng.choice(LONG_PLAY_WORDS) for _ in range(rng.randint(4, 18))]
         text = " ".join(words).capitalize()
-        if rng.random() < 0.08:
+        roll = rng.random()
+        if roll < 0.08:
             links += 1
             text += f" [in the essay](https://example.org/essays/{links}/{'-'.join(words[:3])})"
+        elif roll < 0.1:
+            text += " \u27fa " + rng.choice(LONG_PLAY_WORDS)  # a symbol the book face lacks
         return text + rng.choice([".", ".", ",", "?", "!", ";"])
 
     lines = [f"## {LONG_PLAY_TITLE}\n"]
@@ -270,3 +274,35 @@ def lay_out_long_play(folder: Path) -> LaidOut:
     job = assemble(config, config.books[0])
     stamp, _ = build_stamp(job.root, list(job.manuscripts.values()))
     return LaidOut(job, path, print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1])
+
+
+# ---------------------------------------------------------------- baselines and page turns
+
+
+def lowest_baseline(page) -> float | None:
+    """The last baseline of a page's text block: its last line of text or of footnotes."""
+    lines = [line for line in page.extract_text_lines()
+             if TOP_MARGIN - 2 <= relative_top(page, line) <= TRIM[1] - BOTTOM_MARGIN]
+    return max((baseline(page, line) for line in lines), default=None)
+
+
+@dataclass
+class PageKind:
+    number: int  # 1-based
+    lines: list  # body lines (text block, not footnotes)
+    starts_division: bool  # a scene's (or a play's first division's) first page
+    has_folio: bool
+
+
+def page_kinds(pages) -> list[PageKind]:
+    """What each page is: a division starts on a page with a folio and no running head
+    (print.css drops the head there); openers and front matter have no folio."""
+    return [PageKind(number, body_lines(page), bool(folio_text(page)) and not head_text(page),
+                     bool(folio_text(page))) for number, page in enumerate(pages, 1)]
+
+
+def ends_division(kinds: list[PageKind], index: int) -> bool:
+    """Whether the page at `index` is the last of its scene or play: what follows is a new
+    division, an opener, a blank page or the end of the book."""
+    following = kinds[index + 1] if index + 1 < len(kinds) else None
+    return following is None or following.starts_division or not following.has_folio

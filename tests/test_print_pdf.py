@@ -84,7 +84,7 @@ def test_inside_margin_is_the_gutter_for_a_short_book(books):
 
 def test_a_longer_book_is_laid_out_again_with_a_wider_gutter(monkeypatch, tmp_path):
     """The page count decides the gutter; a wider gutter is laid out until the count agrees."""
-    from publish.render import pdf
+    from publish.render import pdf, spacing
 
     laid_out = []
 
@@ -99,7 +99,10 @@ def test_a_longer_book_is_laid_out_again_with_a_wider_gutter(monkeypatch, tmp_pa
 
     monkeypatch.setattr(pdf, "layout", fake_layout)
     monkeypatch.setattr(pdf, "write", lambda document, target, **options: len(document.pages))
-    monkeypatch.setattr(outputs, "_page_map", lambda *args: None)  # the fake pages hold no boxes
+    # The fake pages hold no boxes: no page map, no runts, no lines to measure.
+    monkeypatch.setattr(outputs, "_page_map", lambda *args: None)
+    monkeypatch.setattr(outputs, "_runts_pulled", lambda *args: None)
+    monkeypatch.setattr(spacing, "loosest_line", lambda document: None)
     root = small_project(tmp_path, "## P\n\n**A**: Hi.\n")
     job = assemble(load(root), load(root).books[0])
     assert build(job, ("pdf",), tmp_path / "out")[0].pages == 310

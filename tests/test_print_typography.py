@@ -10,6 +10,7 @@ page's TrimBox, in points.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pdfplumber
 import pytest
@@ -20,12 +21,17 @@ from print_support import (
     body_lines,
     build_small,
     element_lines,
+    ends_division,
+    folio_text,
     head_text,
+    lowest_baseline,
     main_size,
+    page_kinds,
     play_start_pages,
     small_project,
     text_of,
 )
+from publish.render import page as geometry
 from publish.render.typeset import CLOSING, calls_after_punctuation, tie_last_words
 
 
@@ -358,3 +364,152 @@ def test_verbose_build_summary_reports_the_loosest_line(tmp_path, monkeypatch):
     assert 0.2 < float(found.group(1)) < LOOSEST_SPACE
     quiet = CliRunner().invoke(main, ["pdf", "--no-cache"])
     assert quiet.exit_code == 0 and "loosest" not in quiet.output and " em" not in quiet.output
+
+
+# ---------------------------------------------------------------- the grid and page depth
+
+BODY = 11.0  # the text's size in points
+
+
+def line_pitch(pages) -> float:
+    """The most common distance between two baselines of running text in a row."""
+    gaps: Counter = Counter()
+    for page in pages:
+        lines = [line for line in body_lines(page) if abs(main_size(line) - BODY) < 0.1]
+        for above, below in zip(lines, lines[1:], strict=False):
+            gaps[round(baseline(page, below) - baseline(page, above), 1)] += 1
+    return gaps.most_common(1)[0][0]
+
+
+def test_the_text_is_set_on_the_leading_page_py_makes_the_text_block_from(print_pdfs):
+    for pages in print_pdfs.values():
+        assert line_pitch(pages) == geometry.BOOK_LINE
+
+
+def test_every_line_of_running_text_sits_on_the_baseline_grid(print_pdfs):
+    """Every space between speeches, directions, headings, lists, quotations and figures
+    is a whole number of lines, and no line is taller than the others (a symbol from the
+    fallback font made its line taller)."""
+    for name, pages in print_pdfs.items():
+        pitch, origin, off = line_pitch(pages), None, []
+        for number, page in enumerate(pages, 1):
+            if not folio_text(page):
+                continue  # front matter and openers are not set on the grid
+            for line in body_lines(page):
+                if abs(main_size(line) - BODY) >= 0.1:
+                    continue
+                place = baseline(page, line)
+                origin = place if origin is None else origin
+                drift = (place - origin) % pitch
+                if min(drift, pitch - drift) > 0.5:
+                    off.append((number, line["text"][:30], round(drift, 2)))
+        assert off == [], (name, off[:5], len(off))
+
+
+def test_facing_full_pages_end_on_the_same_baseline(print_pdfs):
+    """A spread whose pages are both full (no room for another line) ends on one baseline,
+    whether a page ends in text or in footnotes."""
+    checked = 0
+    for name, pages in print_pdfs.items():
+        pitch = line_pitch(pages)
+        kinds = page_kinds(pages)
+        lowest = [lowest_baseline(page) if kind.has_folio else None for page, kind in zip(pages, kinds, strict=True)]
+        deepest = max(value for value in lowest if value is not None)
+        full = [value is not None and deepest - value < pitch - 0.5 for value in lowest]
+        for verso in range(1, len(pages) - 1, 2):  # 0-based: index 1 is page 2, a verso
+            recto = verso + 1
+            if full[verso] and full[recto] and not ends_division(kinds, verso):
+                assert lowest[verso] == pytest.approx(lowest[recto], abs=0.5), (name, verso + 1)
+                checked += 1
+    assert checked >= 8
+
+
+# ---------------------------------------------------------------- runts
+
+
+def test_no_scene_or_play_ends_with_a_page_of_one_or_two_lines(print_pdfs):
+    """Its lines are pulled forward onto it by ending the pages before it early (the
+    drafts book's second play ended with one line on page 19)."""
+    runts, checked = [], 0
+    for name, pages in print_pdfs.items():
+        kinds = page_kinds(pages)
+        for index, kind in enumerate(kinds):
+            if kind.has_folio and not kind.starts_division and ends_division(kinds, index):
+                checked += 1
+                if len(kind.lines) < 3:
+                    runts.append((name, kind.number, len(kind.lines)))
+    assert runts == [] and checked >= 8
+
+
+def test_shortened_pages_end_early_by_whole_lines(tmp_path):
+    """page.py's rule for a shortened page: the foot margin grows by whole lines."""
+    from publish.config import load
+    root = small_project(tmp_path, "## P\n\n**A**: Hi.\n")
+    settings = load(root).books[0].print
+    css = geometry.page_css(settings, 0.375, None, {4: 2})
+    foot = geometry.grid_bottom(8.5, geometry.BOOK_MARGINS["5.5x8.5in"])
+    assert f"@page :nth(5) {{ margin-bottom: {foot + 2 * geometry.BOOK_LINE:g}pt; }}" in css
+
+
+# ---------------------------------------------------------------- hyphens
+
+HYPHEN = "\u2010"  # WeasyPrint's hyphenate character, added where it breaks a word
+
+
+def test_no_word_is_hyphenated_from_a_recto_to_the_next_verso(print_pdfs):
+    found, checked = [], 0
+    for name, pages in print_pdfs.items():
+        kinds = page_kinds(pages)
+        for index, kind in enumerate(kinds):
+            if kind.number % 2 and kind.lines and not ends_division(kinds, index):
+                checked += 1
+                if kind.lines[-1]["text"].endswith(HYPHEN):
+                    found.append((name, kind.number, kind.lines[-1]["text"][-20:]))
+    assert found == [] and checked >= 10
+
+
+def test_never_more_than_two_hyphenated_line_ends_in_a_row(print_pdfs):
+    ladders, hyphenated = [], 0
+    for name, pages in print_pdfs.items():
+        kinds = page_kinds(pages)
+        run = 0
+        for kind in kinds:
+            if not kind.has_folio:
+                continue
+            if kind.starts_division:
+                run = 0
+            for line in kind.lines:
+                ends = line["text"].endswith(HYPHEN)
+                run = run + 1 if ends else 0
+                hyphenated += ends
+                if run > 2:
+                    ladders.append((name, kind.number, line["text"][-20:]))
+    assert ladders == [] and hyphenated > 50  # the books do hyphenate
+
+
+# ---------------------------------------------------------------- paragraphs' last lines
+
+
+def single_word_endings(document) -> tuple[int, list[str]]:
+    """(paragraphs of two lines or more, the last words of those whose last line holds one
+    word, or a hyphenated word's end); a piece of a URL (which breaks anywhere) is not a word."""
+    paragraphs, single = 0, []
+    for _, lines in element_lines(document):
+        if len(lines) < 2:
+            continue
+        paragraphs += 1
+        last = words_of(text_of(lines[-1]))
+        whole = words_of(" ".join(text_of(line) for line in lines[-2:]))
+        in_url = any(re.search(r"[/#=_]", word) for word in whole[-2:])
+        if len(last) == 1 and not in_url:
+            single.append(last[0])
+    return paragraphs, single
+
+
+def test_paragraphs_rarely_end_with_a_word_alone(documents):
+    """A one-word last line is avoided by bringing a word down from the line above when
+    that line stays tight enough (render/weasy/line_breaking.py)."""
+    for name, document in documents.items():
+        paragraphs, single = single_word_endings(document)
+        assert paragraphs > 50, name
+        assert len(single) <= paragraphs // 15, (name, paragraphs, single)

@@ -14,7 +14,7 @@ from html import escape
 
 from publish import model as m
 from publish.reading.files import is_remote
-from publish.render.typeset import calls_after_punctuation
+from publish.render.typeset import calls_after_punctuation, symbols_set_apart
 
 
 @dataclass
@@ -53,8 +53,9 @@ class Markup:
             self._depth -= 1
         if self._depth == 0 and self.link_footnotes:
             # A block's whole text, in print: footnote calls after the closing punctuation
-            # (render/typeset.py), which may be outside the link's own inlines.
-            text = calls_after_punctuation(text)
+            # (which may be outside the link's own inlines), symbols set apart
+            # (render/typeset.py).
+            text = symbols_set_apart(calls_after_punctuation(text))
         return text
 
     def inline(self, node: m.Inline) -> str:

@@ -42,6 +42,12 @@ BOOK_MARGINS = {
     "6x9in": Margins(0.8, 0.9, 0.65),
     "letter": Margins(1.0, 1.0, 1.0),
 }
+# The book style's leading in points: print.css sets 11pt type on 15pt lines. The text block
+# is made a whole number of these lines deep (the foot margin takes what is left, under a
+# line), so a full page's last line sits at the foot of the text block on every page and
+# footnotes end on that same baseline (print.css).
+BOOK_LINE = 15.0
+POINTS_PER_INCH = 72
 # An acting manuscript is read as loose or comb-bound sheets: one-sided, 1in all round and a
 # wider left margin for the binding, whatever the page count.
 MANUSCRIPT_MARGINS = Margins(1.0, 1.0, 1.0)
@@ -67,8 +73,11 @@ def bleed_for(profile: str, printer: Printer | None = None) -> float:
     return {"pod": pod, "press": max(PRESS_BLEED, pod)}.get(profile, 0.0)
 
 
-def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = None) -> str:
-    """The @page rules for these settings; loaded before the house style's stylesheet."""
+def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = None,
+             shortened: dict[int, int] | None = None) -> str:
+    """The @page rules for these settings; loaded before the house style's stylesheet.
+    `shortened`: {page index: lines} pages whose text block ends that many lines early
+    (the book style: render/runts.py)."""
     width, height = TRIMS[settings.trim]
     bleed = bleed_for(settings.profile, printer)
     marks = "crop" if settings.profile == "press" else "none"
@@ -89,12 +98,16 @@ def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = Non
                      f"{_in(MANUSCRIPT_LEFT)}; }}")
         return "\n".join(rules)
     m = BOOK_MARGINS[settings.trim]
+    bottom = _pt(grid_bottom(height, m))
     rules += [
-        f"@page {{ margin: {_in(m.top)} {_in(m.outside)} {_in(m.bottom)} {_in(gutter)}; }}",
+        f"@page {{ margin: {_in(m.top)} {_in(m.outside)} {bottom} {_in(gutter)}; }}",
         # Mirrored: a verso's gutter is on its right, a recto's on its left.
         f"@page :left {{ margin-left: {_in(m.outside)}; margin-right: {_in(gutter)}; }}",
         f"@page :right {{ margin-left: {_in(gutter)}; margin-right: {_in(m.outside)}; }}",
     ]
+    foot = grid_bottom(height, m)
+    rules += [f"@page :nth({index + 1}) {{ margin-bottom: {_pt(foot + lines * BOOK_LINE)}; }}"
+              for index, lines in sorted((shortened or {}).items())]
     return "\n".join(rules)
 
 
@@ -109,5 +122,23 @@ def blank_verso_css(settings: PrintConfig, printer: Printer) -> str:
             f"{spine} margin: 0; }}")
 
 
+def text_block_lines(height: float, margins: Margins) -> int:
+    """How many of the book style's lines the text block of a page `height` inches tall
+    holds, with the given head and (least) foot margins."""
+    depth = (height - margins.top - margins.bottom) * POINTS_PER_INCH
+    return int(depth // BOOK_LINE + 1e-9)
+
+
+def grid_bottom(height: float, margins: Margins) -> float:
+    """The foot margin in points that makes the text block a whole number of lines deep:
+    the trim's, plus what is left under the last whole line."""
+    depth = text_block_lines(height, margins) * BOOK_LINE
+    return height * POINTS_PER_INCH - margins.top * POINTS_PER_INCH - depth
+
+
 def _in(inches: float) -> str:
     return f"{inches:g}in"
+
+
+def _pt(points: float) -> str:
+    return f"{round(points, 4):g}pt"

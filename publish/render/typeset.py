@@ -7,6 +7,9 @@ on the HTML the renderers write, never as fixes of particular passages:
   part of a word (the apostrophe of `Yudkowsky’s`). Never past a dash (CMOS 14.26).
 - A title (book, play, scene, contents entry) never leaves one word alone on its last line:
   its last two words are tied with a no-break space, whatever their length.
+- A character the book face lacks (drawn from a fallback font, whose ascent and descent
+  are larger) is set in a span that takes no height (print.css `.symbol`), so that its
+  line keeps the baseline grid.
 
 Each function takes and returns HTML made by `markup.py`/`html.py`: text with inline tags,
 whose footnote spans hold a URL and no tags.
@@ -15,6 +18,7 @@ whose footnote spans hold a URL and no tags.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NO_BREAK_SPACE = "\u00a0"
 # Closing punctuation a footnote call goes after.
@@ -85,3 +89,47 @@ def _last_breaking_run(visible: list[tuple[int, int, str]]) -> list[int] | None:
 def _breaks(char: str) -> bool:
     """A space where a line may break (a no-break space is not one)."""
     return char.isspace() and char != NO_BREAK_SPACE
+
+
+def symbols_set_apart(html: str) -> str:
+    """Each run of characters the book face lacks (in its roman or its italic) wrapped in
+    `<span class="symbol">`, which print.css sets with no height: drawn from a fallback
+    font with a taller ascent and descent, it would make its line taller than the grid's
+    and push every line after it off the grid. Only text is touched, never tags."""
+    lacking = _lacking_book_face()
+    parts = _TAG.split(html)
+    for index in range(0, len(parts), 2):
+        parts[index] = lacking.sub(r'<span class="symbol">\g<0></span>', parts[index])
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _lacking_book_face() -> re.Pattern[str]:
+    """A pattern matching runs of characters outside both faces of the book font (spaces,
+    line ends and the characters of entities never count)."""
+    from fontTools.ttLib import TTFont
+
+    from publish.render.assets import FONT_FACES, FONTS_DIR
+
+    covered: set[int] | None = None
+    for family, _, filename in FONT_FACES:
+        if family.startswith("EB Garamond"):
+            cmap = set(TTFont(FONTS_DIR / filename, lazy=True).getBestCmap())
+            covered = cmap if covered is None else covered & cmap
+    points = sorted((covered or set()) | {ord(char) for char in " \t\n\u00a0&;#"})
+    return re.compile("[^" + "".join(_range_class(low, high) for low, high in _ranges(points)) + "]+")
+
+
+def _ranges(points: list[int]) -> list[tuple[int, int]]:
+    """Consecutive code points as (first, last) runs."""
+    found: list[tuple[int, int]] = []
+    for point in points:
+        if found and point == found[-1][1] + 1:
+            found[-1] = (found[-1][0], point)
+        else:
+            found.append((point, point))
+    return found
+
+
+def _range_class(low: int, high: int) -> str:
+    return re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"

@@ -1,6 +1,10 @@
 """Corrections to the pinned WeasyPrint 70's own code: one that keeps footnotes with their
 calls, five that make long books lay out in time proportional to their length, and one in
-pydyf, its PDF writer, that writes PDFs faster.
+pydyf, its PDF writer, that writes PDFs faster. The rules of line breaking WeasyPrint lacks
+(no hyphen at a recto's foot, at most two hyphenated lines in a row, a line looked back on
+when the next is loose or a paragraph's lone last word: render/weasy/line_breaking.py) are
+added the same way, from here; no upstream change removes them (WeasyPrint has no
+`hyphenate-limit-lines` and breaks lines first-fit).
 
 Each is a few exact lines replaced in one WeasyPrint function, compiled at that function's
 own line numbers (a traceback still points into WeasyPrint) and applied once per process. If
@@ -130,10 +134,14 @@ def apply(linear_time: bool = True) -> None:
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import block, page
 
-    line_fixes = [(FOOTNOTE_CONDITION, FOOTNOTE_CONDITION_FIXED)]
+    from publish.render.weasy import line_breaking
+
+    # Typography (render/weasy/line_breaking.py): rules of line breaking WeasyPrint lacks.
+    turn = line_breaking.apply(_rewrite)
+    line_fixes = [(FOOTNOTE_CONDITION, FOOTNOTE_CONDITION_FIXED), *line_breaking.LINEBOX_LAYOUT_FIXES]
     if linear_time:
         line_fixes.append((FOOTNOTE_SEARCH, FOOTNOTE_SEARCH_FIXED))
-    _rewrite(block, "_linebox_layout", line_fixes)
+    _rewrite(block, "_linebox_layout", line_fixes, helpers=turn)
     _rewrite_property(pydyf, pydyf.Stream, "data", [(FLATE_LEVEL, FLATE_LEVEL_FIXED)])
     if not linear_time:
         return
