@@ -165,3 +165,19 @@ def test_a_letter_renders_as_a_quoted_letter_with_its_fields() -> None:
     assert '<dl class="letter-fields">\n<dt>Attachment:</dt>' in html
     assert "<p>Hello: thanks again for the [interview].</p>" in html
     assert Markup().block(letter).startswith('<blockquote class="letter">')  # print: no epub:type
+
+
+def test_a_paragraph_opened_by_a_character_is_a_speech_even_with_field_lines() -> None:
+    cast = (m.CastMember("zmd", "Zebulon M. Dace", ("ZMD",)), m.CastMember("cm", "Corinna Marsh", ("CM",)))
+    text = ("## T\n\n**ZMD**: He wrote:  \n**From**: A. Reporter  \n**To**: The Author\n\nBody.\n\n"
+            "**CM**: hi  \n**ZMD**: hello\n")
+    play, _ = _parse(text, cast)
+    first, second = _speeches(play)
+    assert m.plain_text(first.paragraphs[0]) == "He wrote:"
+    (letter,) = _letters(play)
+    assert letter in first.paragraphs and [f.key for f in letter.headers] == ["From", "To"]
+    assert m.plain_text(letter.blocks) == "Body."
+    assert second.speakers == ("cm",) and "hello" in m.plain_text(second)  # a chat log stays a speech
+    once = format_text(text, "x.md", cast)
+    assert "**ZMD**: He wrote:\n\n**From**: A. Reporter  \n**To**: The Author\n\nBody." in once
+    assert m.strip_spans(_parse(once, cast)[0]) == m.strip_spans(play)

@@ -7,7 +7,9 @@ The rule (docs/manuscript-format.md, "Letters and forms"):
 - A **header block** is a paragraph of two or more lines joined by hard line breaks (two
   spaces or a backslash at the end of a line), whose first line is a field line and in which
   at least two lines are; a line that is not a field line continues the value above it.
-  One `**Key**: value` line alone is a speech, as it always was.
+  One `**Key**: value` line alone is a speech, as it always was, and so is a paragraph whose
+  first key names a character; a speech that runs on, after a hard break, into a header
+  block reads the letter that block opens.
 - A header block opens a **letter**: its fields, then the blocks that follow, until a rule,
   a heading, a note, a paragraph of stage directions only, a speech (a paragraph whose tag
   names a character: a cast member, or a label that opens a speech outside any letter) or
@@ -121,17 +123,28 @@ def letter_paragraph(atoms: list[Atom], letter: OpenLetter | None,
     """What a paragraph is to letters: ("open", fields) when it opens one (a header block,
     or inside a letter a paragraph of fields whose first key is the letter's own first key:
     the next email of a thread), ("fields", fields) when it adds fields to the open letter,
-    None when it is neither. `speaks(key)` says whether a key names a character: inside a
-    letter, one field line whose key does is a speech."""
-    if letter is None:
-        fields = header_fields(atoms, 2)
-        return ("open", fields) if fields else None
-    fields = header_fields(atoms, 1)
-    if not fields or (len(fields) == 1 and speaks(fields[0][0])):
+    None when it is neither. `speaks(key)` says whether a key names a character: a paragraph
+    whose first key does is a speech, wherever it stands."""
+    fields = header_fields(atoms, 1 if letter else 2)
+    if not fields or speaks(fields[0][0]):
         return None
+    if letter is None:
+        return "open", fields
     if letter.headers and fields[0][0].casefold() == letter.headers[0].key.casefold():
         return "open", fields
     return "fields", fields
+
+
+def speech_then_header(atoms: list[Atom], speaks: Callable[[str], bool],
+                       ) -> tuple[list[Atom], list[Field]] | None:
+    """A speech whose paragraph goes on, after a hard break, into a header block (`**ZMD**: He
+    wrote:` then `**From**: …` lines): (the speech's atoms, the fields of the letter it reads)."""
+    for index, atom in enumerate(atoms):
+        if atom.kind == "hard" and not atom.marks:
+            fields = header_fields(atoms[index + 1:], 2)
+            if fields and not speaks(fields[0][0]):
+                return atoms[:index], fields
+    return None
 
 
 def quoted_blocks(blocks: list[PBlock], convert: Callable[[PBlock], m.Block]) -> tuple[m.Block, ...]:

@@ -35,7 +35,7 @@ from publish.reading.atoms import (
     unwrap_blocks,
 )
 from publish.reading.brackets import bracket_pairs, classify, only_directions
-from publish.reading.letters import OpenLetter, letter_paragraph
+from publish.reading.letters import OpenLetter, letter_paragraph, speech_then_header
 from publish.reading.pandoc_ast import PandocAst
 from publish.reading.recognize import (
     DIVISION_HEADING,
@@ -298,7 +298,12 @@ class _Walker:
             return
         tag = speaker_tag(atoms, self.ctx.plain_names)
         if tag is not None:
+            reads = speech_then_header(atoms, self.ctx.speaks)
+            if reads is not None:  # the speech, then the letter it reads, in one paragraph
+                tag = speaker_tag(reads[0], self.ctx.plain_names) or tag
             self._start_speech(tag[0], tag[1], span, tag[2])
+            if reads is not None:
+                self.letter = OpenLetter.opened_by(reads[1], reads[1][0][2] or span)
             return
         if self.letter is not None and not only_directions(atoms):
             # A letter is quoted matter: its brackets are the writer's text.

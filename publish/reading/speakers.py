@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from publish.reading.atoms import Atom, PBlock, atoms_text, strip_blank_edges
 from publish.reading.brackets import NOTE_START, only_directions
-from publish.reading.letters import OpenLetter, letter_paragraph
+from publish.reading.letters import OpenLetter, letter_paragraph, speech_then_header
 from publish.reading.recognize import speaker_tag
 
 
@@ -51,8 +51,9 @@ def _labels(blocks: list[PBlock], plain_names: frozenset[str], speaks: Callable[
             continue
         tag = speaker_tag(atoms, plain_names)
         if tag is not None:
-            letter = None
             labels.extend(name for name in tag[0] if name not in labels)
+            reads = speech_then_header(atoms, speaks)
+            letter = OpenLetter.opened_by(reads[1], block.span) if reads else None
         elif letter is not None and (opens_note(atoms) or only_directions(atoms)):
             letter = None
     return labels
