@@ -77,6 +77,8 @@ def header_fields(atoms: list[Atom], minimum: int) -> list[Field] | None:
     atoms = strip_blank_edges(atoms)
     if not atoms or "strong" not in atoms[0].marks:
         return None  # the common case, a paragraph of dialogue: decided at once
+    if minimum > 1 and not any(atom.kind == "hard" for atom in atoms):
+        return None  # a speech on one line
     lines = _lines(atoms)
     if len(lines) < minimum:
         return None

@@ -24,9 +24,10 @@ def speech_labels(blocks: list[PBlock], plain_names: frozenset[str],
     `is_character(label)`: the label names a member of a declared cast."""
     known: frozenset[str] = frozenset()
     while True:
-        labels = _labels(blocks, plain_names, _speaks_with(is_character, known))
-        if set(labels) <= known:
-            return labels, known
+        labels, letters = _labels(blocks, plain_names, _speaks_with(is_character, known))
+        if set(labels) <= known or not letters:
+            # No letter: more characters would change nothing (they only end letters).
+            return labels, known | set(labels)
         known = known | set(labels)
 
 
@@ -35,8 +36,11 @@ def _speaks_with(is_character: Callable[[str], bool], known: frozenset[str]) -> 
     return lambda label: is_character(label) or label in known
 
 
-def _labels(blocks: list[PBlock], plain_names: frozenset[str], speaks: Callable[[str], bool]) -> list[str]:
+def _labels(blocks: list[PBlock], plain_names: frozenset[str],
+            speaks: Callable[[str], bool]) -> tuple[list[str], bool]:
+    """The labels of the speeches, and whether any letter was met."""
     labels: list[str] = []
+    letters = False
     letter: OpenLetter | None = None
     for block in blocks:
         if block.t in ("Header", "HorizontalRule"):
@@ -47,16 +51,17 @@ def _labels(blocks: list[PBlock], plain_names: frozenset[str], speaks: Callable[
         found = letter_paragraph(atoms, letter, speaks)
         if found is not None:
             if found[0] == "open":
-                letter = OpenLetter.opened_by(found[1], block.span)
+                letter, letters = OpenLetter.opened_by(found[1], block.span), True
             continue
         tag = speaker_tag(atoms, plain_names)
         if tag is not None:
             labels.extend(name for name in tag[0] if name not in labels)
             reads = speech_then_header(atoms, speaks)
             letter = OpenLetter.opened_by(reads[1], block.span) if reads else None
+            letters = letters or reads is not None
         elif letter is not None and (opens_note(atoms) or only_directions(atoms)):
             letter = None
-    return labels
+    return labels, letters
 
 
 def opens_note(atoms: list[Atom]) -> bool:
