@@ -37,6 +37,7 @@ def _text_of(text: str) -> str:
     "**CM**: “the learner [i.e. the agent] adapts” and ‘the critic [sic] lags’",
     "**CM**: Redacted: [...] and […] and [redacted] and [name omitted].",
     "**CM**: What they wrote [emphasis added] and [citation needed] and [sic] and [sic!].",
+    "**CM**: Whose: [my emphasis], [the translator’s ellipsis], [Editor’s note: renamed in 2024].",
     "**CM**: References [1], [12–14], [1, 3], [^2], [^note] and a time [00:12:31].",
     "**CM**: \\[the author's own bracket] and &#91;another]",
     "**CM**: [[00:12:31]](https://example.com/a.mp3) and [audio](https://example.com/a.mp3)",
@@ -94,7 +95,9 @@ def test_generated_brackets_inside_quotation_marks_are_text(inner: str, quotes: 
 
 
 @given(st.sampled_from(["...", "…", "1", "12–14", "00:12:31", "^2", "^a note", " ", "sic", "redacted",
-                        "emphasis added", "italics mine", "citation needed", "name omitted", "text deleted"]))
+                        "emphasis added", "italics mine", "citation needed", "name omitted", "text deleted",
+                        "my emphasis", "our italics", "the author’s translation", "Editor's ellipsis",
+                        "Editor’s note: a later hand", "Ed.: see above", "Trans. note", "Note: sic"]))
 def test_generated_brackets_without_words_of_their_own_are_text(inner: str) -> None:
     assert _directions(f"**CM**: So [{inner}] then.") == []
 

@@ -8,7 +8,8 @@ letters are quoted matter, where no bracket is a direction:
 2. A bracket is text when it is written escaped (`\\[`, `&#91;`), or when what it holds is not
    words: no letter at all (`[...]`, `[…]`, `[1]`, `[12–14]`, `[00:12:31]`), a footnote mark
    (`[^2]`), or an editorial mark, which says what the quoter did to the text (`[sic]`,
-   `[redacted]`, `[emphasis added]`, `[citation needed]`, `[name omitted]`: see EDITORIAL).
+   `[redacted]`, `[emphasis added]`, `[my emphasis]`, `[citation needed]`, `[name omitted]`),
+   or an editor's note (`[Editor’s note: …]`, `[Ed.: …]`): see EDITORIAL.
 3. A bracket is text when it is glued to a word: a letter or digit right before `[` or right
    after `]` (literal `*` and `_` between them do not count: `learn*[ing]*`), `’s` after it,
    or link syntax around it (`![`, `](`, `][`).
@@ -33,7 +34,13 @@ NOTE_START = re.compile(r"^\s*TODO\b", re.IGNORECASE)
 # text (or what it lacks). Words that describe an action on stage never end this way.
 EDITORIAL = re.compile(
     r"^\s*(?:sic!?|(?:[\w’'-]+\s+){0,2}(?:added|omitted|removed|redacted|deleted|elided|altered|"
-    r"changed|supplied|mine|original|needed|illegible|translated))\s*[.!]?\s*$",
+    r"changed|supplied|mine|original|needed|illegible|translated)"
+    # ... or whose alteration it is: `[my emphasis]`, `[the translator’s ellipsis]`
+    r"|(?:the\s+)?(?:my|our|his|her|their|[\w-]+[’']s)\s+(?:emphasis|italics|bold|underlining|"
+    r"translation|paraphrase|ellipsis|brackets|correction|gloss)"
+    r")\s*[.!]?\s*$"
+    # ... or an editor's note, whatever it goes on to say: `[Editor’s note: …]`, `[Ed.: …]`
+    r"|^\s*(?:(?:[\w-]+[’']s\s+)?note|ed|eds|trans|tr)\s*[.:]",
     re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 _TRANSPARENT = "*_"  # literal emphasis characters between a word and a bracket
