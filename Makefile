@@ -22,8 +22,10 @@ $(BIN)/publish: pyproject.toml
 
 venv: $(BIN)/publish
 
+# Two test processes (the machine's cores), each test file kept in one of them so its
+# module fixtures (a built book, a browser session) are made once.
 test: $(BIN)/publish
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # The static checks alone (they also run in `make test`, tests/test_static_checks.py): ruff over
 # publish/, tests/ and bench/, mypy over publish/, both configured in pyproject.toml.
