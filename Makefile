@@ -22,8 +22,10 @@ $(BIN)/publish: pyproject.toml
 
 venv: $(BIN)/publish
 
+# Two test processes (the machine's cores), each test file kept in one of them so its
+# module fixtures (a built book, a browser session) are made once.
 test: $(BIN)/publish
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # The static checks alone (they also run in `make test`, tests/test_static_checks.py): ruff over
 # publish/, tests/ and bench/, mypy over publish/, both configured in pyproject.toml.
@@ -47,6 +49,8 @@ clean:
 
 # A long random fuzz run (issue 8): thousands of generated and mutated manuscripts through
 # decode, pandoc, normalize and fmt, and hostile project trees and cache damage through whole
-# builds (issue 20); only the project's own errors may come out.
+# builds (issue 20); only the project's own errors may come out. Issue 22: Markdown from the
+# whole CommonMark grammar, letters and brackets through `publish fmt`, which must keep the
+# model and be idempotent (each failure found becomes a regression case).
 fuzz: $(BIN)/publish
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py tests/test_fmt.py tests/test_hostile_fuzz.py -k "random or mutated or generated"
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py tests/test_fmt.py tests/test_hostile_fuzz.py tests/test_fmt_commonmark.py tests/test_letters.py tests/test_brackets.py -k "random or mutated or generated"

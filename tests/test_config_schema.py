@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from PIL import Image
 
 from conftest import REPO_ROOT, run_cli
 from publish.config import load
@@ -72,7 +73,7 @@ def test_real_book_yaml_files_are_valid(root: Path):
 
 def project(tmp_path: Path, book: str, defaults: str = "") -> Path:
     (tmp_path / "play.md").write_text("## P\n\n**A**: Hi.\n", encoding="utf-8")
-    (tmp_path / "cover.png").write_bytes(b"")
+    Image.new("RGB", (60, 90), "white").save(tmp_path / "cover.png")  # a cover is checked as an image
     (tmp_path / "font.ttf").write_bytes(b"\x00\x01\x00\x00")  # read as a font by its magic
     (tmp_path / "OFL.txt").write_text("SIL Open Font License 1.1", encoding="utf-8")
     text = (f"defaults:\n{defaults}" if defaults else "") + (

@@ -21,7 +21,9 @@ from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
 
 SHARED = SHARED_DIR
-FILES = FIXTURE_FILES + MANUSCRIPT_FILES + author_files()
+# The transcripts (issue 22): speakers by initials, quoted emails, the quoter's brackets.
+TRANSCRIPT_FILES = sorted((FIXTURES_DIR / "transcripts").glob("*.md"))
+FILES = FIXTURE_FILES + TRANSCRIPT_FILES + MANUSCRIPT_FILES + author_files()
 WORD = re.compile(r"\w+")
 BOLD_TAG = re.compile(r"^\*\*[^*\n]+\*\*(?:(?: and |, )\*\*[^*\n]+\*\*)*\s*:|^\*\*[^*\n]+:\*\*")
 PLAIN_NAMES = "Doomimir|Simplicia|Doomer|Quince|Marmalade"  # the casts of the plain-dialect files
@@ -43,6 +45,8 @@ def _model_words(play: m.Play) -> Counter:
     for node in m.walk(play):
         if isinstance(node, m.Speech):
             parts.append(node.label)
+        elif isinstance(node, m.HeaderField):
+            parts.append(node.key)
         elif isinstance(node, (m.Link, m.Image)):
             parts.append(node.url)
             parts.append(node.title)
@@ -59,21 +63,55 @@ def _source_words(text: str) -> Counter:
     return Counter(word.casefold() for word in WORD.findall(text.replace("_", " ")))
 
 
+# Letters (docs/manuscript-format.md): a header block is two or more `**Key**: value` lines
+# joined by hard breaks; it opens a letter, which a rule, a heading or a character's speech ends.
+FIELD_LINE = re.compile(r"^\*\*[^*\n]+\*\*:|^\*\*[^*\n]+:\*\*")
+ENDS_LETTER = re.compile(r"^(#|-{3,}\s*$|\*{3,}\s*$|_{3,}\s*$)")
+
+
+def _is_header_block(paragraph: str) -> bool:
+    lines = paragraph.split("\n")
+    hard = all(line.endswith(("  ", "\\")) for line in lines[:-1])
+    return len(lines) >= 2 and hard and sum(bool(FIELD_LINE.match(line)) for line in lines) >= 2 \
+        and bool(FIELD_LINE.match(lines[0]))
+
+
 def _speaker_paragraphs(text: str) -> int:
-    """An independent count: paragraphs opening with a speaker tag, outside TODO notes."""
-    count, note_depth = 0, 0
+    """An independent count: paragraphs opening with a speaker tag, outside TODO notes and
+    outside letters (where a tag names a character only if it speaks outside one)."""
     tag = PLAIN_TAG if not re.search(r"^\*\*\w", text, re.MULTILINE) else BOLD_TAG
-    for paragraph in re.split(r"\n\s*\n", text):
-        stripped = paragraph.strip()
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text)]
+    characters: set[str] = set()
+    while True:
+        count, labels = _count_speeches(paragraphs, tag, characters)
+        if labels <= characters:
+            return count
+        characters |= labels
+
+
+def _count_speeches(paragraphs: list[str], tag: re.Pattern, characters: set[str]) -> tuple[int, set[str]]:
+    count, note_depth, in_letter, labels = 0, 0, False, set()
+    for stripped in paragraphs:
         if note_depth == 0 and re.match(r"\[TODO", stripped):
-            note_depth = stripped.count("[") - stripped.count("]")
+            note_depth, in_letter = stripped.count("[") - stripped.count("]"), False
             continue
         if note_depth > 0:
             note_depth += stripped.count("[") - stripped.count("]")
             continue
+        if _is_header_block(stripped):
+            in_letter = True
+            continue
+        if ENDS_LETTER.match(stripped):
+            in_letter = False
         if tag.match(stripped):
+            label = re.match(r"\*\*([^*]+?):?\*\*", stripped)
+            if in_letter and label and label.group(1) not in characters:
+                continue  # a field of the letter (`**Attachment**: …`)
             count += 1
-    return count
+            in_letter = False
+            if label:
+                labels.add(label.group(1))
+    return count, labels
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publish.build.cache import Cache, copy_out, render_identity
+from publish.build.destinations import check_targets, prepare_folder
 from publish.build.jobs import Artifact, BookJob
 from publish.build.keys import output_key
 from publish.build.outputs import _source_date, job_printer, print_standard
@@ -56,6 +57,8 @@ def build_cover(job: BookJob, settings: PrintConfig, pages: int, outdir: Path,
     """The cover for an interior of `pages` pages, from the cache or rendered."""
     printer = require_printer(job)
     target = cover_path(outdir, job)
+    prepare_folder(outdir, job.root)  # as every build's outputs: never through a link
+    check_targets([(f"the cover of {job.id}", target)])
     stamp, modified = build_stamp(job.root, list(job.manuscripts.values()))
     key = ""
     if cache and cache.folder:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from publish import model as m
 from publish.config import Config
-from publish.reading.fmt import format_play
 from publish.reading.fountain import is_fountain, read_fountain
 from publish.reading.fountain_write import write_fountain
 from publish.reading.normalize import normalize
 from publish.reading.pandoc import parse_markdown
+from publish.reading.reformat import reformat
 from publish.reading.source import read_manuscript
 
 
@@ -25,13 +25,14 @@ class FormatResult:
 
 
 def format_text(text: str, shown: str, cast: tuple[m.CastMember, ...] = ()) -> str:
-    """The canonical form of one manuscript's text. The cast matters for the plain dialect;
-    the title override of book.yaml does not (the file keeps its own heading). A Fountain
-    file stays Fountain: its canonical form is what `publish export --to fountain` writes."""
+    """The canonical form of one manuscript's text, with the same model: the parts the
+    formatter cannot write canonically kept as written (reading/reformat.py). The cast
+    matters for the plain dialect; the title override of book.yaml does not (the file keeps
+    its own heading). A Fountain file stays Fountain: its canonical form is what
+    `publish export --to fountain` writes."""
     if is_fountain(shown):
         return write_fountain(read_fountain(text, shown, cast)[0])
-    play, _ = normalize(parse_markdown(text, shown), shown, cast)
-    return format_play(play)
+    return reformat(text, lambda source: normalize(parse_markdown(source, shown), shown, cast)[0])
 
 
 def format_files(paths: list[Path], config: Config | None, write: bool) -> list[FormatResult]:

@@ -212,7 +212,39 @@ class ThematicBreak:
     kind: str = optional("")  # "" | "page"
 
 
-Block: TypeAlias = Paragraph | Heading | BlockQuote | ListBlock | CodeBlock | ThematicBreak
+@dataclass(frozen=True)
+class HeaderField:
+    """One `**Key**: value` line of a letter's header block (`From`, `Subject` ...)."""
+
+    TYPE: ClassVar[str] = "header_field"
+    key: str
+    value: tuple[Inline, ...]
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class FieldList:
+    """Fields written inside a letter's body (an `**Attachment**:` line after the text)."""
+
+    TYPE: ClassVar[str] = "field_list"
+    fields: tuple[HeaderField, ...]
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter, email or form: its header fields, then its body. Quoted matter: where it
+    stands, in a speech or between speeches, it is the document, not dialogue."""
+
+    TYPE: ClassVar[str] = "letter"
+    headers: tuple[HeaderField, ...]
+    blocks: tuple[Block, ...]
+    span: Span | None = None
+
+
+Block: TypeAlias = (
+    Paragraph | Heading | BlockQuote | ListBlock | CodeBlock | ThematicBreak | Letter | FieldList
+)
 
 # ---------------------------------------------------------------- drama
 
@@ -342,15 +374,15 @@ class Book:
 
 # Every node class: what `publish ast` writes, `walk` yields and `from_json` makes.
 Node: TypeAlias = (Inline | Block | DramaBlock | Division | CastMember | PlayMeta | Play | BookMeta | Book
-                  | MetaField)
+                  | MetaField | HeaderField)
 
 NODE_TYPES: dict[str, type[Node]] = {
     cls.TYPE: cls
     for cls in (
         Text, SoftBreak, LineBreak, Emph, Strong, Strikeout, Code, Link, Image, PersonaRef,
         StageDirection, InlineNote, Paragraph, Heading, BlockQuote, ListBlock, CodeBlock,
-        ThematicBreak, Speech, Note, Prose, Division, CastMember, PlayMeta, Play, BookMeta, Book,
-        Underline, MetaField,
+        ThematicBreak, HeaderField, FieldList, Letter, Speech, Note, Prose, Division, CastMember,
+        PlayMeta, Play, BookMeta, Book, Underline, MetaField,
     )
 }
 NODE_CLASSES: tuple[type[Node], ...] = tuple(NODE_TYPES.values())
@@ -435,6 +467,8 @@ def plain_text(node: Any) -> str:
     for item in walk(node):
         if isinstance(item, Text):
             parts.append(item.text)
+        elif isinstance(item, HeaderField):
+            parts.append(f" {item.key}: ")
         elif isinstance(item, (SoftBreak, LineBreak)):
             parts.append(" ")
         elif isinstance(item, Code):

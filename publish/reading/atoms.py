@@ -31,6 +31,7 @@ class Atom:
     url: str = ""
     title: str = ""
     children: Sequence[Atom] = ()  # link text, image alt
+    escaped: bool = False  # a bracket written `\[` or `&#91;`: text, never a direction
 
     @property
     def is_blank(self) -> bool:
@@ -65,12 +66,16 @@ def unwrap_blocks(blocks: list[PandocNode], span: m.Span | None = None) -> list[
 
 def _split_brackets(node: PandocNode, marks: tuple[str, ...], span: m.Span | None) -> list[Atom]:
     text = node["c"]
+    escaped = node.get("escaped", ())
     atoms = []
     offset = 0
     for piece in re.split(r"([\[\]])", text):
         if not piece:
             continue
-        atoms.append(Atom("text", piece, marks, char_span(node, offset, span)))
+        atom = Atom("text", piece, marks, char_span(node, offset, span))
+        if piece in ("[", "]") and offset in escaped:
+            atom.escaped = True
+        atoms.append(atom)
         offset += len(piece)
     return atoms
 
@@ -318,6 +323,9 @@ def _word_piece(node: PandocNode, start: int, end: int) -> PandocNode:
     piece = {"t": "Str", "c": node["c"][start:end], "pos": char_span(node, start, node.get("pos"))}
     if node.get("char_pos") is not None:
         piece["char_pos"] = node["char_pos"][start:end]
+    escaped = [index - start for index in node.get("escaped", ()) if start <= index < end]
+    if escaped:
+        piece["escaped"] = escaped
     return piece
 
 

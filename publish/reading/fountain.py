@@ -32,6 +32,7 @@ from typing import Any
 from publish import model as m
 from publish.model.diagnostics import Diagnostic, Severity
 from publish.model.numbering import block_numbers
+from publish.reading.brackets import NOTE_START
 from publish.reading.fountain_inline import NOTE_MARK, parse_line
 from publish.reading.fountain_scan import (
     CENTERED,
@@ -51,7 +52,7 @@ from publish.reading.fountain_scan import (
     with_cuts,
 )
 from publish.reading.normalize import _check_speakers, _split_title, _title_from_path
-from publish.reading.recognize import NOTE_START, Cast, Context, infer_cast, slug
+from publish.reading.recognize import Cast, Context, infer_cast, slug
 
 SUFFIXES = (".fountain",)
 OPENING = "([{“‘"  # a parenthetical after these joins without a space

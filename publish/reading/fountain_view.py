@@ -25,9 +25,10 @@ from typing import cast
 
 from publish import model as m
 from publish.model.errors import Location
+from publish.reading.brackets import NOTE_START
 from publish.reading.fountain import CLOSING, OPENING, personas
 from publish.reading.fountain_write import said_label
-from publish.reading.recognize import NOTE_START, Cast
+from publish.reading.recognize import Cast
 
 
 @dataclass(frozen=True)

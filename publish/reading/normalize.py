@@ -7,6 +7,8 @@ end:
 - the first heading is the play's title; every later heading opens a division (scene);
 - a speech runs on over following paragraphs, lists and quotations until the next speaker,
   block direction, note, heading or rule;
+- a letter (a header block of `**Key**: value` lines, letters.py) runs on over what follows
+  it until the same, or the next letter: inside the speech that was open, else as prose;
 - a `[TODO ...]` note runs until its closing bracket, across paragraphs and lists; text after
   the bracket in the same paragraph is kept as a paragraph of its own.
 """
@@ -32,21 +34,22 @@ from publish.reading.atoms import (
     strip_blank_edges,
     unwrap_blocks,
 )
+from publish.reading.brackets import bracket_pairs, classify, only_directions
+from publish.reading.letters import OpenLetter, letter_paragraph, speech_then_header
 from publish.reading.pandoc_ast import PandocAst
 from publish.reading.recognize import (
     DIVISION_HEADING,
-    NOTE_START,
     Cast,
     Context,
-    bracket_pairs,
+    direction,
     drama_inlines,
     infer_cast,
     plain_dialect_names,
     prose_block,
     slug,
-    speaker_labels,
     speaker_tag,
 )
+from publish.reading.speakers import opens_note, speech_labels
 
 
 def normalize(ast: PandocAst, path: str, cast: tuple[m.CastMember, ...] = (),
@@ -54,9 +57,11 @@ def normalize(ast: PandocAst, path: str, cast: tuple[m.CastMember, ...] = (),
     """One manuscript's pandoc AST as a Play, with the diagnostics met on the way."""
     blocks = unwrap_blocks(ast["blocks"])
     plain_names = plain_dialect_names(blocks, cast)
-    labels = speaker_labels(blocks, plain_names)
-    cast_model = Cast(cast, True) if cast else Cast(infer_cast(labels), False)
-    ctx = Context(path, cast_model, plain_names)
+    declared = Cast(cast, True)
+    labels, speakers = speech_labels(blocks, plain_names,
+                                     lambda label: bool(cast) and declared.resolve(label) is not None)
+    cast_model = declared if cast else Cast(infer_cast(labels), False)
+    ctx = Context(path, cast_model, plain_names, speakers=speakers)
 
     title_level = blocks[0].c[0] if blocks and blocks[0].t == "Header" else None
     heading_title, blocks = _take_title(blocks)
@@ -185,6 +190,7 @@ class _Walker:
     current: list[m.DramaBlock] | None = None  # blocks of the open division
     division_head: tuple[str, str | None, str | None, m.Span | None] | None = None
     speech: _OpenSpeech | None = None
+    letter: OpenLetter | None = None  # in the open speech, or else in the prose
     note: _OpenNote | None = None
     prose: list[m.Block] = field(default_factory=list)
     prose_span: m.Span | None = None
@@ -198,7 +204,17 @@ class _Walker:
         self._flush_prose()
         self._target().append(node)
 
+    def _close_letter(self) -> None:
+        if self.letter is not None:
+            letter = self.letter.close()
+            self.letter = None
+            if self.speech is not None:
+                self.speech.paragraphs.append(letter)
+            else:
+                self._add_prose(letter)
+
     def _close_speech(self) -> None:
+        self._close_letter()
         if self.speech is not None:
             speech = self.speech.close()
             self.speech = None
@@ -264,7 +280,9 @@ class _Walker:
             self._paragraph(block.atoms(), span)
             return
         converted = prose_block(block)
-        if self.speech is not None:
+        if self.letter is not None:
+            self.letter.blocks.append(converted)
+        elif self.speech is not None:
             self.speech.paragraphs.append(converted)
         else:
             self._add_prose(converted)
@@ -273,12 +291,23 @@ class _Walker:
         atoms = strip_blank_edges(atoms)
         if not atoms:
             return
-        if _opens_note(atoms):
+        if opens_note(atoms):
             self._start_note(atoms, span)
+            return
+        if self._letter_paragraph(atoms, span):
             return
         tag = speaker_tag(atoms, self.ctx.plain_names)
         if tag is not None:
+            reads = speech_then_header(atoms, self.ctx.speaks)
+            if reads is not None:  # the speech, then the letter it reads, in one paragraph
+                tag = speaker_tag(reads[0], self.ctx.plain_names) or tag
             self._start_speech(tag[0], tag[1], span, tag[2])
+            if reads is not None:
+                self.letter = OpenLetter.opened_by(reads[1], reads[1][0][2] or span)
+            return
+        if self.letter is not None and not only_directions(atoms):
+            # A letter is quoted matter: its brackets are the writer's text.
+            self.letter.blocks.append(m.Paragraph(rebuild(atoms), span))
             return
         inlines = drama_inlines(atoms, self.ctx)
         if _only_directions(inlines):
@@ -293,6 +322,19 @@ class _Walker:
             self.speech.paragraphs.append(m.Paragraph(inlines, span))
         else:
             self._add_prose(m.Paragraph(inlines, span))
+
+    def _letter_paragraph(self, atoms: list[Atom], span: m.Span | None) -> bool:
+        """Open a letter, or add fields to the open one, if the paragraph does that."""
+        found = letter_paragraph(atoms, self.letter, self.ctx.speaks)
+        if found is None:
+            return False
+        action, fields = found
+        if action == "open":
+            self._close_letter()
+            self.letter = OpenLetter.opened_by(fields, span)
+        elif self.letter is not None:
+            self.letter.add_fields(fields, span)
+        return True
 
     def _start_speech(self, labels: list[str], rest: list[Atom], span: m.Span | None,
                       written: str) -> None:
@@ -310,12 +352,11 @@ class _Walker:
             speakers.append(cast_id)
         delivery = None
         if rest and rest[0].kind == "text" and rest[0].text == "[":
-            close = bracket_pairs(rest).get(0)
-            if close is not None and not NOTE_START.match(atoms_text(rest[1:close])):
-                inner = drama_inlines(rest[:close + 1], self.ctx)
-                if len(inner) == 1 and isinstance(inner[0], m.StageDirection):
-                    delivery = inner[0]
-                    rest = strip_blank_edges(rest[close + 1:])
+            # Decided in the whole paragraph: `[T]he` is glued to its word, not a delivery.
+            close, kind = classify(rest).get(0, (0, ""))
+            if kind == "direction":
+                delivery = direction(rest[:close + 1], self.ctx, "inline")
+                rest = strip_blank_edges(rest[close + 1:])
         label = written
         paragraphs: list[m.Block] = []
         if rest:
@@ -336,7 +377,7 @@ class _Walker:
         """Add a paragraph to the open note; close it if its bracket closes here."""
         depth = note.depth
         for index, atom in enumerate(atoms):
-            if atom.kind != "text" or atom.text not in "[]":
+            if atom.kind != "text" or atom.text not in ("[", "]") or atom.escaped:
                 continue
             depth += 1 if atom.text == "[" else -1
             if depth == 0:
@@ -380,11 +421,6 @@ class _Walker:
     def _finish_note(self, note: _OpenNote) -> None:
         self.note = None
         self._target().append(m.Note("todo", tuple(note.blocks), note.span))
-
-
-def _opens_note(atoms: list[Atom]) -> bool:
-    return (len(atoms) > 1 and atoms[0].kind == "text" and atoms[0].text == "["
-            and bool(NOTE_START.match(atoms_text(atoms[1:4]))))
 
 
 def _note_excerpt(atoms: list[Atom]) -> str:

@@ -14,7 +14,8 @@ nearly all of them verbatim, so one forward scan finds them. `locate` sets `node
 
 A word written with a backslash escape (`\\[`) or an entity (`&amp;`) is not verbatim: it is
 matched character by character, and keeps each character's place in `node["char_pos"]`, so
-that a word cut at a bracket gives each piece its own position.
+that a word cut at a bracket gives each piece its own position, and the indexes of the
+characters so written in `node["escaped"]` (an escaped bracket is never a stage direction).
 """
 
 from __future__ import annotations
@@ -236,6 +237,12 @@ class _Scan:
         found = _escaped_pattern(word).search(text, cursor, near)
         if found:
             node["char_pos"] = [self.span(found.start(group)) for group in range(1, len(word) + 1)]
+            # Characters written escaped (`\\[`) or as an entity (`&#91;`): the author asked
+            # for them as text, which matters for brackets (never a stage direction).
+            escaped = [group - 1 for group in range(1, len(word) + 1)
+                       if found.end(group) - found.start(group) > 1]
+            if escaped:
+                node["escaped"] = escaped
             self.cursor = found.end()
             return found.start()
         start = text.find(word, near - len(word))  # after a long gap (blank lines)

@@ -3,10 +3,11 @@
 - the first heading is the play's title; later headings (`### Scene 1: ...`) open divisions;
 - a paragraph opening with `**Name**:` (or `**A** and **B**:`, or `Name:` in the plain
   dialect) is a speech, which runs on over following paragraphs until the next speaker,
-  block direction, note, heading or rule;
+  block direction, note, heading or rule; a paragraph of `**Key**: value` lines joined by
+  hard breaks is a letter's header block instead (letters.py);
 - `[ ... ]` is a stage direction (block when it is a paragraph of its own; a direction
-  opening a speech is its delivery), except links, `[...]`, `[1]`-like references and
-  editorial `[TODO ...]` notes, which may span paragraphs and lists until the closing `]`;
+  opening a speech is its delivery) by the rule of brackets.py; editorial `[TODO ...]`
+  notes may span paragraphs and lists until the closing `]`;
 - everything else is prose, kept as written.
 """
 
@@ -31,13 +32,12 @@ from publish.reading.atoms import (
     unwrap_blocks,
     without_mark,
 )
+from publish.reading.brackets import classify
+from publish.reading.letters import header_fields, quoted_blocks
 
 DIVISION_HEADING = re.compile(
     r"^(?P<kind>scene|act|part)\s+(?P<number>[\w.]+)\s*(?:[:.—–-]\s*(?P<title>.*))?$",
     re.IGNORECASE)
-NOT_DIRECTION = re.compile(r"^\s*(\.\.\.|…|\d+([,–-]\s*\d+)*|\^.*|sic|citation needed|\s*)\s*$",
-                           re.IGNORECASE)
-NOTE_START = re.compile(r"^\s*TODO\b", re.IGNORECASE)
 PLAIN_TAG = re.compile(r"^(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}"
                        r"(?: and [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2})*):\s")
 MAX_LABEL_CHARS = 60
@@ -102,6 +102,11 @@ class Context:
     cast: Cast
     plain_names: frozenset[str] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    speakers: frozenset[str] = frozenset()  # every label that opens a speech (speakers.py)
+
+    def speaks(self, label: str) -> bool:
+        """Whether a label names a character: a cast member, or a speaker of the play."""
+        return label in self.speakers or self.cast.resolve(label) is not None
 
     def report(self, severity: Severity, code: str, message: str, span: m.Span | None,
                hint: str = "") -> None:
@@ -110,16 +115,6 @@ class Context:
 
 
 # ---------------------------------------------------------------- cast
-
-
-def speaker_labels(blocks: list[PBlock], plain_names: frozenset[str]) -> list[str]:
-    labels: list[str] = []
-    for block in blocks:
-        if block.t in ("Para", "Plain"):
-            tag = speaker_tag(block.atoms(), plain_names)
-            if tag:
-                labels.extend(name for name in tag[0] if name not in labels)
-    return labels
 
 
 def infer_cast(labels: list[str]) -> tuple[m.CastMember, ...]:
@@ -137,6 +132,8 @@ def plain_dialect_names(blocks: list[PBlock], cast: tuple[m.CastMember, ...]) ->
         if block.t not in ("Para", "Plain"):
             continue
         atoms = block.atoms()
+        if header_fields(atoms, 2):
+            continue  # a letter's header block is not the Markdown dialect's speech
         if speaker_tag(atoms, frozenset()):
             return frozenset()  # the Markdown dialect: no guessing
         match = PLAIN_TAG.match(atoms_text(atoms))
@@ -229,42 +226,21 @@ def _plain_tag(atoms: list[Atom], plain_names: frozenset[str]) -> tuple[list[str
 # ---------------------------------------------------------------- brackets
 
 
-def bracket_pairs(atoms: list[Atom]) -> dict[int, int]:
-    """Every matched `[` index mapped to its `]` index, in one pass (a stack), so a line of
-    ten thousand brackets costs no more than ten thousand words."""
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    for index, atom in enumerate(atoms):
-        if atom.kind != "text":
-            continue
-        if atom.text == "[":
-            stack.append(index)
-        elif atom.text == "]" and stack:
-            pairs[stack.pop()] = index
-    return pairs
-
-
-def bracket_kind(content: list[Atom]) -> str:
-    text = atoms_text(content)
-    if NOTE_START.match(text):
-        return "note"
-    if NOT_DIRECTION.match(text):
-        return "literal"
-    return "direction"
-
-
 def drama_inlines(atoms: list[Atom], ctx: Context) -> tuple[m.Inline, ...]:
-    """Inlines of a drama paragraph: bracketed spans become directions or inline notes."""
+    """Inlines of a drama paragraph: bracketed spans become directions or inline notes, by
+    the rule of brackets.py."""
     result: list[m.Inline] = []
     pending: list[Atom] = []
     index = 0
-    pairs = bracket_pairs(atoms)
+    kinds = classify(atoms)
     reported_unclosed = False
     while index < len(atoms):
         atom = atoms[index]
-        close = pairs.get(index)
+        close, kind = kinds.get(index, (None, ""))
         if close is None:
-            if atom.kind == "text" and atom.text == "[" and not reported_unclosed:
+            if atom.escaped:
+                pass  # written `\[`: text, as the author asked
+            elif atom.kind == "text" and atom.text == "[" and not reported_unclosed:
                 reported_unclosed = True  # one report per paragraph, not one per bracket
                 ctx.report(Severity.WARNING, "M202", "'[' is never closed; kept as text", atom.span,
                            "close the stage direction with ']', or escape a literal bracket as '\\['")
@@ -275,7 +251,6 @@ def drama_inlines(atoms: list[Atom], ctx: Context) -> tuple[m.Inline, ...]:
             index += 1
             continue
         content = atoms[index + 1:close]
-        kind = bracket_kind(content)
         if kind == "literal":
             pending.extend(atoms[index:close + 1])
         else:
@@ -338,14 +313,13 @@ def prose_block(block: PBlock) -> m.Block:
     if block.t == "Header":
         return m.Heading(block.c[0], rebuild(flatten(block.c[2])), block.span)
     if block.t == "BlockQuote":
-        return m.BlockQuote(tuple(prose_block(b) for b in unwrap_blocks(block.c, block.span)),
-                            block.span)
+        return m.BlockQuote(quoted_blocks(unwrap_blocks(block.c, block.span), prose_block), block.span)
     if block.t in ("BulletList", "OrderedList"):
         ordered = block.t == "OrderedList"
         items = block.c[1] if ordered else block.c
         start = block.c[0][0] if ordered else 1
         return m.ListBlock(ordered, tuple(
-            tuple(prose_block(b) for b in unwrap_blocks(item, block.span)) for item in items
+            quoted_blocks(unwrap_blocks(item, block.span), prose_block) for item in items
         ), start, block.span)
     if block.t == "CodeBlock":
         return m.CodeBlock(block.c[1], block.span)

@@ -147,7 +147,23 @@ class Markup:
         if isinstance(node, m.ThematicBreak):
             # Fountain's `===`: a page break, where the page is the reader's to break.
             return '<hr class="page-break"/>' if node.kind == "page" else '<hr class="section-break"/>'
+        if isinstance(node, m.Letter):
+            return self.letter(node)
+        if isinstance(node, m.FieldList):
+            return self.fields(node.fields, "letter-fields")
         raise TypeError(f"cannot render {type(node).__name__}")
+
+    def letter(self, node: m.Letter) -> str:
+        """A quoted letter (Standard Ebooks' `z3998:letter`): its header fields, then its
+        body. The stylesheets set the fields small and the whole apart from the dialogue."""
+        body = f"\n{self.blocks(node.blocks)}" if node.blocks else ""
+        return (f'<blockquote class="letter"{self.attr("z3998:letter")}>\n'
+                f'{self.fields(node.headers, "letter-headers")}{body}\n</blockquote>')
+
+    def fields(self, fields: tuple[m.HeaderField, ...], css_class: str) -> str:
+        rows = "".join(f"<dt{self.block_mark()}>{escape(field.key, quote=False)}:</dt>"
+                       f"<dd>{self.inlines(field.value)}</dd>\n" for field in fields)
+        return f'<dl class="{css_class}">\n{rows}</dl>'
 
     def paragraph(self, node: m.Paragraph, cls: str) -> str:
         if node.kind:  # a lyric (Fountain's `~`): its lines set apart
