@@ -19,7 +19,7 @@ import pytest
 from screenplain.parsers import fountain as screenplain
 from screenplain.types import Dialog, DualDialog
 
-from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, REPO_ROOT, author_files
+from conftest import FIXTURE_FILES, MANUSCRIPT_FILES, REPO_ROOT, author_files, needs_shared
 from publish import model as m
 from publish.reading.fountain_scan import cue_parts
 from publish.reading.fountain_view import fountain_view
@@ -60,6 +60,7 @@ def test_screenplain_counts_the_same_dialogue(path: Path) -> None:
     assert _their_counts(_exported(play), play) == _our_counts(play)
 
 
+@needs_shared
 @pytest.mark.parametrize("path", author_files(), ids=[p.name for p in author_files()])
 def test_screenplain_counts_the_same_dialogue_in_the_authors_files(path: Path) -> None:
     play = _bare_play(path)
