@@ -254,7 +254,10 @@ def division_styles(book: m.Book, plays: Collection[int] | None = None) -> str:
                                               in map(division_heading, play.body)])
         rules.append(f"#{play_id(index)} .play-title {{ string-set: "
                      f"verso-head {css_string(heads.verso)}, recto-head {css_string(heads.opening)}, "
-                     f"page-head {css_string(heads.opening)}; }}")
+                     f"page-head {css_string(heads.opening)}; "
+                     # The outline names the play as written: the heading's tied last words
+                     # (a no-break space, typeset.py) are for the page, not for a reader's list.
+                     f"bookmark-label: {css_string(play.meta.title)}; }}")
         for division_index, division in enumerate(play.body):
             selector = f"#{division_id(index, division_index)}"
             number = division.number or str(division_index + 1)
