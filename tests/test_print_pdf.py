@@ -92,16 +92,15 @@ def test_a_longer_book_is_laid_out_again_with_a_wider_gutter(monkeypatch, tmp_pa
         def __init__(self, pages):
             self.pages = [None] * pages
 
-    def fake_layout(html, base_dir, files):
+    def fake_layout(html, base_dir, files, pull_runts=False):
         gutter = float(re.search(r":right \{ margin-left: ([\d.]+)in", html).group(1))
         laid_out.append(gutter)
         return Document({0.375: 149 + 2, 0.5: 302, 0.625: 310}[gutter])
 
     monkeypatch.setattr(pdf, "layout", fake_layout)
     monkeypatch.setattr(pdf, "write", lambda document, target, **options: len(document.pages))
-    # The fake pages hold no boxes: no page map, no runts, no lines to measure.
+    # The fake pages hold no boxes: no page map, no lines to measure.
     monkeypatch.setattr(outputs, "_page_map", lambda *args: None)
-    monkeypatch.setattr(outputs, "_runts_pulled", lambda *args: None)
     monkeypatch.setattr(spacing, "loosest_line", lambda document: None)
     root = small_project(tmp_path, "## P\n\n**A**: Hi.\n")
     job = assemble(load(root), load(root).books[0])

@@ -441,14 +441,49 @@ def test_no_scene_or_play_ends_with_a_page_of_one_or_two_lines(print_pdfs):
     assert runts == [] and checked >= 8
 
 
-def test_shortened_pages_end_early_by_whole_lines(tmp_path):
-    """page.py's rule for a shortened page: the foot margin grows by whole lines."""
-    from publish.config import load
-    root = small_project(tmp_path, "## P\n\n**A**: Hi.\n")
-    settings = load(root).books[0].print
-    css = geometry.page_css(settings, 0.375, None, {4: 2})
-    foot = geometry.grid_bottom(8.5, geometry.BOOK_MARGINS["5.5x8.5in"])
-    assert f"@page :nth(5) {{ margin-bottom: {foot + 2 * geometry.BOOK_LINE:g}pt; }}" in css
+def _scenes_of(lengths: list[int]) -> str:
+    """A play whose scenes hold `lengths` one-line speeches: their last pages hold every
+    count of lines from one up, on rectos and versos."""
+    scenes = []
+    for number, length in enumerate(lengths, 1):
+        speeches = "\n\n".join(f"**A**: Line {index} of scene {number}." for index in range(length))
+        scenes.append(f"### Scene {number}\n\n{speeches}\n")
+    return "## Runts\n\n" + "\n".join(scenes)
+
+
+def _runts_in(pages) -> list[tuple[int, int]]:
+    kinds = page_kinds(pages)
+    return [(kind.number, len(kind.lines)) for index, kind in enumerate(kinds)
+            if kind.has_folio and not kind.starts_division and ends_division(kinds, index)
+            and len(kind.lines) < 3]
+
+
+RUNT_LENGTHS = [31, 33, 62, 36, 64, 35, 30, 65, 34, 97, 98, 64]  # runts on rectos and versos, the last page too
+
+
+def test_runts_are_pulled_forward_as_the_pages_are_made_by_whole_lines(tmp_path, monkeypatch):
+    """Scenes whose last pages would hold one or two lines, on rectos and on versos: laid
+    out, none does, and every line (of the shortened pages too) stays on the grid. Without
+    the rule, the same play has runts of both kinds: the input does exercise it."""
+    from publish.render import pdf
+
+    (tmp_path / "pulled").mkdir()
+    pulled = pdfplumber.open(build_small(small_project(tmp_path / "pulled", _scenes_of(RUNT_LENGTHS)))).pages
+    assert _runts_in(pulled) == []
+    for number, page in enumerate(pulled, 1):
+        if not folio_text(page):
+            continue  # front matter and openers are not set on the grid
+        lines = [line for line in body_lines(page) if abs(main_size(line) - BODY) < 0.1]
+        places = [baseline(page, line) for line in lines]
+        assert all(abs(round((b - places[0]) / geometry.BOOK_LINE) * geometry.BOOK_LINE - (b - places[0])) < 0.5
+                   for b in places), number
+
+    layout = pdf.layout
+    monkeypatch.setattr(pdf, "layout", lambda *args, **kwargs: layout(*args, **{**kwargs, "pull_runts": False}))
+    (tmp_path / "plain").mkdir()
+    plain = pdfplumber.open(build_small(small_project(tmp_path / "plain", _scenes_of(RUNT_LENGTHS)))).pages
+    runts = _runts_in(plain)
+    assert {number % 2 for number, _ in runts} == {0, 1} and {lines for _, lines in runts} >= {1, 2}, runts
 
 
 # ---------------------------------------------------------------- hyphens

@@ -100,55 +100,31 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp,
     for another gutter. Pages only grow with the gutter, so the search moves one way (wider,
     or narrower when the estimate was long) and ends on a gutter that fits the count, at most
     once per gutter class. A good estimate saves a whole layout of a long book: most books
-    cross 150 pages."""
+    cross 150 pages. In the book style, runts (a scene ending with a line or two on a page
+    of its own) are pulled forward as the pages are made (render/runts.py)."""
     printer = job_printer(job)
     variant = print_standard(job, settings)
     gutter = page.gutter_for(estimate_pages(job.book, settings), printer)
-    shortened: dict[int, int] = {}
-    passes = 0
     while True:
         # The marks are attributes no stylesheet reads: the layout is the plain print HTML's.
         markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files, variant),
                               languages=job.languages)
-        geometry = (page.page_css(settings, gutter, printer, shortened) + "\n"
-                    + pdfx.output_intent_css(variant))
+        geometry = page.page_css(settings, gutter, printer) + "\n" + pdfx.output_intent_css(variant)
         html = _book_html(job, files, stamp, style=settings.style, geometry=geometry,
                           markup=markup)
-        document = pdf.layout(html, job.root, files)
+        document = pdf.layout(html, job.root, files, pull_runts=settings.style == "book")
         needed = page.gutter_for(len(document.pages), printer)
         if needed == gutter:
-            # Runts (a scene ending with a line or two on a page of its own) pulled forward
-            # by shortening the pages before them (render/runts.py): one more layout when
-            # the book has some, rarely two.
-            more = _runts_pulled(document, shortened, settings) if passes < RUNT_PASSES else None
-            if more is not None:
-                shortened, passes = more, passes + 1
-                del document, html, markup
-                release_garbage()
-                continue
             if printer is not None and printer.even_pages and len(document.pages) % 2:
                 # A blank verso at the end (gutter classes end at even counts: same gutter).
                 document = pdf.with_blank_page(document, page.blank_verso_css(settings, printer),
                                                job.root, files)
             return html, markup, document
-        gutter, shortened, passes = needed, {}, 0
+        gutter = needed
         # Let the first layout go before the next one starts: a long book's layout is most
         # of the process's memory, and two at once would double its peak.
         del document, html, markup
         release_garbage()  # its boxes refer to each other; cycles wait for the collector
-
-
-# Layouts spent pulling runts forward, at most: a pass that still leaves one shortens the
-# same pages more.
-RUNT_PASSES = 2
-
-
-def _runts_pulled(document: Any, shortened: dict[int, int],
-                  settings: PrintConfig) -> dict[int, int] | None:
-    """The pages to shorten in the next layout, or None when this layout is the last."""
-    from publish.render.runts import shortened_pages
-
-    return shortened_pages(document, shortened) if settings.style == "book" else None
 
 
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,

@@ -73,11 +73,10 @@ def bleed_for(profile: str, printer: Printer | None = None) -> float:
     return {"pod": pod, "press": max(PRESS_BLEED, pod)}.get(profile, 0.0)
 
 
-def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = None,
-             shortened: dict[int, int] | None = None) -> str:
-    """The @page rules for these settings; loaded before the house style's stylesheet.
-    `shortened`: {page index: lines} pages whose text block ends that many lines early
-    (the book style: render/runts.py)."""
+def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = None) -> str:
+    """The @page rules for these settings; loaded before the house style's stylesheet. (A
+    page whose text block ends early, to pull a runt forward, gets its deeper foot as the
+    layout makes it: render/runts.py.)"""
     width, height = TRIMS[settings.trim]
     bleed = bleed_for(settings.profile, printer)
     marks = "crop" if settings.profile == "press" else "none"
@@ -105,9 +104,6 @@ def page_css(settings: PrintConfig, gutter: float, printer: Printer | None = Non
         f"@page :left {{ margin-left: {_in(m.outside)}; margin-right: {_in(gutter)}; }}",
         f"@page :right {{ margin-left: {_in(gutter)}; margin-right: {_in(m.outside)}; }}",
     ]
-    foot = grid_bottom(height, m)
-    rules += [f"@page :nth({index + 1}) {{ margin-bottom: {_pt(foot + lines * BOOK_LINE)}; }}"
-              for index, lines in sorted((shortened or {}).items())]
     return "\n".join(rules)
 
 

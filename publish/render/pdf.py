@@ -7,6 +7,7 @@ lay it out again with a wider gutter before anything is written (build/outputs.p
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,20 +17,27 @@ from publish.model.errors import ToolError
 from publish.reading.files import ProjectFiles
 from publish.render import pdfx, weasy
 from publish.render.long_words import breakable
+from publish.render.page import BOOK_LINE
+from publish.render.runts import RuntPuller
+from publish.render.weasy.page_making import pulling_runts
 
 POINTS_PER_INCH = 72
 
 
-def layout(html: str, base_dir: Path, files: ProjectFiles) -> Any:
-    """Lay out `html`; returns WeasyPrint's Document (its `.pages` are the pages)."""
+def layout(html: str, base_dir: Path, files: ProjectFiles, pull_runts: bool = False) -> Any:
+    """Lay out `html`; returns WeasyPrint's Document (its `.pages` are the pages).
+    `pull_runts`: a scene's or play's last page of one or two lines pulled forward as the
+    pages are made (render/runts.py; the book style's print edition)."""
     weasy.prepare()
+    pulling = pulling_runts(RuntPuller(), BOOK_LINE) if pull_runts else contextlib.nullcontext()
     base_url = base_dir.as_uri() + "/"
     head, separator, body = breakable(html).partition("</head>")
     try:
         sheets = [weasy.stylesheet(css, base_url, files) for css in _STYLE.findall(head)]
         document = weasy.html_document(_STYLE.sub("", head) + separator + body, base_url, files)
-        return document.render(stylesheets=sheets, font_config=weasy.font_config(),
-                               color_profiles=weasy.color_profiles(sheets))
+        with pulling:
+            return document.render(stylesheets=sheets, font_config=weasy.font_config(),
+                                   color_profiles=weasy.color_profiles(sheets))
     except (OSError, ValueError, AssertionError) as exc:
         raise ToolError(f"WeasyPrint could not lay out the book: {exc}") from exc
 

@@ -1,7 +1,7 @@
 """Runts: a scene's or a play's last page holding only one or two lines, the next scene or
-play starting overleaf. They are found in a print layout (WeasyPrint's box tree, as
-pagemap.py reads it) and pulled forward by laying the book out again with the pages before
-the runt ended a line or two early, as a typesetter runs a spread short:
+play starting overleaf. They are found as the print layout makes its pages (WeasyPrint's
+box tree, as pagemap.py reads it) and pulled forward by making the pages again from those
+before the runt, ended a line or two early, as a typesetter runs a spread short:
 
 - the runt's page is a recto, so the verso before it faces it: that verso alone is
   shortened, by the lines the runt lacks;
@@ -11,9 +11,9 @@ the runt ended a line or two early, as a typesetter runs a spread short:
 - the runt is the division's second page: its first page alone is shortened (whatever
   faces it ends another division).
 
-Shortened pages (`{page index: lines}`) become `@page :nth(N)` rules with a deeper foot
-margin (page.py). Only the book style is laid out this way: the acting manuscript's pages
-are loose sheets.
+A shortened page (`{page index: lines}`) gets a foot margin deeper by whole lines
+(render/weasy/page_making.py), so its last line still sits on the grid. Only the book style
+is laid out this way: the acting manuscript's pages are loose sheets.
 """
 
 from __future__ import annotations
@@ -22,43 +22,62 @@ from collections.abc import Iterator
 from typing import Any
 
 RUNT_LINES = 3  # a scene's or play's last page holds at least this many lines
-MOST_SHORTENED = 4  # lines a page may give up, over all the layouts
+MOST_SHORTENED = 4  # lines a page may give up, over all the tries
 
 
-def shortened_pages(document: Any, shortened: dict[int, int]) -> dict[int, int] | None:
-    """The pages to shorten (`shortened` and what this layout's runts add), or None when the
-    layout has no runt that shortening more can pull forward."""
-    pages = document.pages
-    wanted = dict(shortened)
-    for indexes in division_pages(document):
-        last = indexes[-1]
-        lines = text_lines(pages[last])
-        if len(indexes) < 2 or lines >= RUNT_LINES or indexes[-2] != last - 1:
-            continue
-        before = last - 1
-        if _is_recto(before) and before - 1 in indexes:
+class RuntPuller:
+    """The rule, asked as the layout makes each page (render/weasy/page_making.py): given
+    the pages made so far, which pages to shorten so that the page before the one just
+    made is not a runt (or the page just made, when it is the last)."""
+
+    def __init__(self) -> None:
+        self.tries: dict[int, int] = {}  # runt page index -> times pulled at
+
+    def shorten(self, made: list[Any], index: int, last: bool,
+                shortened: dict[int, int]) -> dict[int, int]:
+        """{page index: lines} for the pages to shorten (their new totals), or {} when
+        no runt shows, or shortening more cannot pull it forward."""
+        runt = index if last else index - 1
+        if runt < 1:
+            return {}
+        division = _ending_division(made, runt, None if last else made[index])
+        if division is None or division not in _divisions_on(made[runt - 1].children[0]):
+            return {}
+        lines = text_lines(made[runt])
+        if lines >= RUNT_LINES or self.tries.get(runt, 0) >= RUNT_TRIES:
+            return {}
+        before = runt - 1
+        if _is_recto(before) and before >= 1 and division in _divisions_on(made[before - 1].children[0]):
             targets = {before - 1: 1, before: 1}
         else:
             targets = {before: RUNT_LINES - lines}
-        for index, more in targets.items():
-            wanted[index] = min(MOST_SHORTENED, wanted.get(index, 0) + more)
-    return wanted if wanted != shortened else None
+        wanted = {page: min(MOST_SHORTENED, shortened.get(page, 0) + more)
+                  for page, more in targets.items()}
+        wanted = {page: total for page, total in wanted.items() if total != shortened.get(page, 0)}
+        if wanted:
+            self.tries[runt] = self.tries.get(runt, 0) + 1
+        return wanted
+
+
+# Times a runt is pulled at, at most: a try that still leaves one shortens the same pages
+# more (up to MOST_SHORTENED lines each).
+RUNT_TRIES = 2
+
+
+def _ending_division(made: list[Any], index: int, following: Any) -> Any:
+    """The division whose last page is `made[index]` (it is not on the `following` page),
+    or None."""
+    on_page = list(_divisions_on(made[index].children[0]))
+    if not on_page:
+        return None
+    division = on_page[-1]
+    if following is not None and division in _divisions_on(following.children[0]):
+        return None
+    return division
 
 
 def _is_recto(index: int) -> bool:
     return index % 2 == 0  # the first page (index 0) is a recto
-
-
-def division_pages(document: Any) -> list[list[int]]:
-    """For each division of each play (each `section.division`), the indexes of the pages
-    it has boxes on, in order."""
-    found: dict[int, list[int]] = {}
-    for index, page in enumerate(document.pages):
-        for element in _divisions_on(page._page_box.children[0]):
-            pages = found.setdefault(id(element), [])
-            if not pages or pages[-1] != index:
-                pages.append(index)
-    return list(found.values())
 
 
 def _divisions_on(box: Any) -> Iterator[Any]:
@@ -77,11 +96,13 @@ def _divisions_on(box: Any) -> Iterator[Any]:
 
 
 def text_lines(page: Any) -> int:
-    """The lines of text in a page's text block (its footnotes and margins left out)."""
+    """The lines of text in a page's text block (its footnotes and margins left out):
+    `page` a WeasyPrint PageBox, or a laid-out document's page."""
     from weasyprint.formatting_structure import boxes
 
     count = 0
-    stack = [page._page_box.children[0]]  # the root box; [1] is the footnote area
+    page_box = getattr(page, "_page_box", page)
+    stack = [page_box.children[0]]  # the root box; [1] is the footnote area
     while stack:
         box = stack.pop()
         if isinstance(box, boxes.LineBox):

@@ -134,19 +134,23 @@ def apply(linear_time: bool = True) -> None:
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import block, page
 
-    from publish.render.weasy import line_breaking
+    from publish.render.weasy import line_breaking, page_making
 
     # Typography (render/weasy/line_breaking.py): rules of line breaking WeasyPrint lacks.
     turn = line_breaking.apply(_rewrite)
+    # Runts pulled forward as the pages are made (render/weasy/page_making.py).
+    page_making.apply(_rewrite)
+    page_fixes = list(page_making.MAKE_PAGE_FIXES)
     line_fixes = [(FOOTNOTE_CONDITION, FOOTNOTE_CONDITION_FIXED), *line_breaking.LINEBOX_LAYOUT_FIXES]
     if linear_time:
         line_fixes.append((FOOTNOTE_SEARCH, FOOTNOTE_SEARCH_FIXED))
     _rewrite(block, "_linebox_layout", line_fixes, helpers=turn)
     _rewrite_property(pydyf, pydyf.Stream, "data", [(FLATE_LEVEL, FLATE_LEVEL_FIXED)])
     if not linear_time:
+        _rewrite(page, "make_page", page_fixes, helpers={"_publish_pages": page_making.PAGES})
         return
-    _rewrite(page, "make_page", [(EARLIER_PAGES, EARLIER_PAGES_FIXED)],
-             helpers={"_publish_EarlierPages": EarlierPages})
+    _rewrite(page, "make_page", [*page_fixes, (EARLIER_PAGES, EARLIER_PAGES_FIXED)],
+             helpers={"_publish_EarlierPages": EarlierPages, "_publish_pages": page_making.PAGES})
     _rewrite(layout, "layout_document", [(FIXED_BOXES, FIXED_BOXES_FIXED)],
              helpers={"_publish_fixed_box_pages": fixed_box_pages}, importers=[document])
     _index_page_type_styles(StyleFor)
