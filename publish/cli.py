@@ -410,9 +410,10 @@ def export_command(files: tuple[str, ...], to: str, book: str | None, outdir: st
                    quiet: bool) -> None:
     """Write plays as Fountain files, one <manuscript>.fountain per play.
 
-    Every speech, direction, note and scene is written, with the speakers' labels as
-    cues. What Fountain cannot say (links, images, lists, prose outside speeches...) is
-    listed as path:line:col: messages; the files are written all the same.
+    Every speech, direction, note and scene is written, with the cast's display names
+    (book.yaml's name) as cues, or the labels where the cast is not declared. What Fountain
+    cannot say (links, images, lists, prose outside speeches, labels that became display
+    names...) is listed as path:line:col: messages; the files are written all the same.
 
     \b
     Examples:
@@ -424,7 +425,7 @@ def export_command(files: tuple[str, ...], to: str, book: str | None, outdir: st
         jobs = _books(files, book)
         plays = list({play.meta.source: play for job in jobs for play in job.book.plays}.values())
         target = Path(outdir) if outdir else jobs[0].root / "dist"
-        for item in export_fountain(plays, target):
+        for item in export_fountain(plays, target, _declared_casts(plays)):
             if not quiet:
                 for loss in item.losses:
                     stderr.print(f"{loss.location}: cannot say in Fountain: {loss.message}", markup=False)
@@ -432,6 +433,15 @@ def export_command(files: tuple[str, ...], to: str, book: str | None, outdir: st
                 said = f", {count} message{'' if count == 1 else 's'}" if count else ""
                 stdout.print(f"wrote {item.path} (from {item.source}{said})", markup=False)
     _run(action)
+
+
+def _declared_casts(plays: list[m.Play]) -> frozenset[str]:
+    """The sources of the plays whose cast book.yaml declares (the others were inferred
+    from their labels): the book.yaml entry each was read with."""
+    config = _project(required=False)
+    if config is None:
+        return frozenset()
+    return frozenset(play.meta.source for play in plays if config.play(play.meta.source).cast)
 
 
 @main.command("check")

@@ -3,11 +3,14 @@
 Markdown -> model -> Fountain -> model gives the same model up to source positions and what
 Fountain cannot say (`fountain_view`, which lists it): over the repository's fixtures and
 manuscripts with their casts, and over every seed and corpus file where ../shared exists.
-Fountain -> model -> Fountain -> model is exact. The command itself on temporary projects."""
+Speakers come back as the same cast ids; where the cast is declared, the labels come back
+as the cast's display names, the cues. Fountain -> model -> Fountain -> model is exact up to
+those labels. The command itself on temporary projects."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from functools import cache
 from pathlib import Path
 
@@ -29,11 +32,21 @@ FOUNTAIN_DIR = REPO_ROOT / "tests" / "fixtures" / "fountain"
 @cache  # shared with test_fountain_interop.py: each file is parsed once
 def _project_play(path: Path) -> m.Play:
     """The play as its project reads it: with its cast and title from book.yaml."""
-    root = path.parent if (path.parent / "book.yaml").is_file() else REPO_ROOT
-    shown = path.relative_to(root).as_posix()
+    root, shown = _in_project(path)
     config = load(root)
     play, _ = read_play(root, path, shown, config.play(shown))
     return play
+
+
+def _project_declares(path: Path) -> bool:
+    """Whether the project's book.yaml declares the play's cast (else it is inferred)."""
+    root, shown = _in_project(path)
+    return bool(load(root).play(shown).cast)
+
+
+def _in_project(path: Path) -> tuple[Path, str]:
+    root = path.parent if (path.parent / "book.yaml").is_file() else REPO_ROOT
+    return root, path.relative_to(root).as_posix()
 
 
 @cache
@@ -42,22 +55,16 @@ def _bare_play(path: Path) -> m.Play:
     return play
 
 
-def round_trip(play: m.Play) -> tuple[m.Play, m.Play, list, str]:
+def round_trip(play: m.Play, declared: bool) -> tuple[m.Play, m.Play, list, str]:
     """(what Fountain can say of the play, the model read back from the Fountain written,
-    the messages, the Fountain text). Read back with the same cast and title."""
-    view, losses = fountain_view(play)
+    the messages, the Fountain text). Read back with the same cast (if `declared`) and title."""
+    view, losses = fountain_view(play, cast_declared=declared)
     text = write_fountain(view)
-    declared = play.cast if _declared(play) else ()
-    back, _ = read_fountain(text, play.meta.source, declared, None)
+    back, _ = read_fountain(text, play.meta.source, play.cast if declared else (), None)
     if back.meta.title != play.meta.title and not play.meta.title_in_text:
         back = dataclasses.replace(back, meta=dataclasses.replace(back.meta, title=play.meta.title,
                                                                   subtitle=play.meta.subtitle))
     return view, back, losses, text
-
-
-def _declared(play: m.Play) -> bool:
-    """A cast from book.yaml (inferred casts have neither aliases nor descriptions)."""
-    return any(member.aliases or member.description for member in play.cast)
 
 
 def _speeches(play: m.Play) -> list[m.Speech]:
@@ -90,35 +97,66 @@ def _is_subsequence(small: str, big: str) -> bool:
     return all(char in it for char in small)
 
 
-def assert_round_trip(play: m.Play) -> None:
-    view, back, losses, text = round_trip(play)
+JOINER = re.compile(r"(, and |, | and | & )")
+
+
+def display_label(speech: m.Speech, play: m.Play, declared: bool) -> str:
+    """The label a speech comes back with: with a declared cast, each speaker's display name
+    (a speaker the cast lacks keeps its name), joined as the label joins them."""
+    if not declared:
+        return speech.label
+    names = {member.id: member.name for member in play.cast}
+    parts = JOINER.split(speech.label) if len(speech.speakers) > 1 else [speech.label]
+    assert len(parts[::2]) == len(speech.speakers), speech.label
+    for index, speaker in enumerate(speech.speakers):
+        parts[2 * index] = names.get(speaker, parts[2 * index])
+    return "".join(parts)
+
+
+def assert_round_trip(play: m.Play, declared: bool) -> None:
+    view, back, losses, text = round_trip(play, declared)
     assert m.strip_spans(back) == m.strip_spans(view), "Fountain did not read back as written"
     # What the view changed is only what Fountain cannot say: every speech, with the same
-    # speakers and label, every scene, every note, and no word lost.
-    assert [(s.speakers, s.label) for s in _speeches(back)] == [(s.speakers, s.label) for s in _speeches(play)]
+    # speakers (by id) and the display names as labels, every scene, every note, and no
+    # word lost.
+    assert [s.speakers for s in _speeches(back)] == [s.speakers for s in _speeches(play)]
+    assert [s.label for s in _speeches(back)] == [display_label(s, play, declared) for s in _speeches(play)]
     assert [(d.kind, d.number, d.title) for d in back.body] == [(d.kind, d.number, d.title) for d in play.body]
     notes = lambda p: [n.kind for n in m.walk(p) if isinstance(n, (m.Note, m.InlineNote))]  # noqa: E731
     assert notes(back) == notes(play)
     for original, read in zip(_speeches(play), _speeches(back), strict=False):
         assert _is_subsequence(_characters(original), _characters(read)), original.span
-    if not losses:
-        assert m.strip_spans(view) == _without_soft_breaks(m.strip_spans(play))
+    if not [loss for loss in losses if not _renamed(loss)]:
+        assert m.strip_spans(view) == _without_soft_breaks(_relabelled(play, declared), declared)
 
 
-def _without_soft_breaks(play: m.Play) -> m.Play:
-    return m.strip_spans(fountain_view(play)[0])
+def _renamed(loss) -> bool:
+    return loss.message.startswith("cues are the cast's display names: ")
+
+
+def _relabelled(play: m.Play, declared: bool) -> m.Play:
+    """The play with each speech's label what it comes back as (`display_label`)."""
+    def relabel(blocks: tuple[m.DramaBlock, ...]) -> tuple[m.DramaBlock, ...]:
+        return tuple(dataclasses.replace(block, label=display_label(block, play, declared))
+                     if isinstance(block, m.Speech) else block for block in blocks)
+    body = tuple(dataclasses.replace(division, blocks=relabel(division.blocks)) for division in play.body)
+    return dataclasses.replace(play, front=relabel(play.front), body=body)
+
+
+def _without_soft_breaks(play: m.Play, declared: bool) -> m.Play:
+    return m.strip_spans(fountain_view(play, cast_declared=declared)[0])
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES + MANUSCRIPT_FILES,
                          ids=[p.name for p in FIXTURE_FILES + MANUSCRIPT_FILES])
 def test_markdown_fountain_markdown_round_trip_with_the_cast(path: Path) -> None:
-    assert_round_trip(_project_play(path))
+    assert_round_trip(_project_play(path), _project_declares(path))
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES + MANUSCRIPT_FILES,
                          ids=[p.name for p in FIXTURE_FILES + MANUSCRIPT_FILES])
 def test_round_trip_without_a_cast(path: Path) -> None:
-    assert_round_trip(_bare_play(path))
+    assert_round_trip(_bare_play(path), False)
 
 
 AUTHOR_FILES = author_files()
@@ -127,7 +165,7 @@ AUTHOR_FILES = author_files()
 @needs_shared
 @pytest.mark.parametrize("path", AUTHOR_FILES, ids=[p.name for p in AUTHOR_FILES])
 def test_round_trip_over_the_authors_files(path: Path) -> None:
-    assert_round_trip(_bare_play(path))
+    assert_round_trip(_bare_play(path), False)
 
 
 @needs_shared
@@ -138,14 +176,20 @@ def test_round_trip_over_the_corpus_with_the_shoggoths_cast() -> None:
     drafts = sorted((REPO_ROOT.parent / "shared" / "corpus" / "shoggoths").glob("*.md"))
     for path in (drafts[0], drafts[-1]):
         play, _ = read_play(path.parent, path, path.name, PlayConfig(path.name, None, cast))
-        assert_round_trip(play)
+        assert_round_trip(play, True)
 
 
 @pytest.mark.parametrize("name", ["elements.fountain", "stage-play.fountain"])
 def test_fountain_round_trip_is_exact(name: str) -> None:
+    """Exact up to the labels, which become the display names where the cast is declared
+    (stage-play's): nothing else is listed. Written as it reads (`publish fmt`), exact."""
     play = _project_play(FOUNTAIN_DIR / name)
-    view, losses = fountain_view(play)
-    assert losses == [] and m.strip_spans(view) == m.strip_spans(play)
+    declared = _project_declares(FOUNTAIN_DIR / name)
+    view, losses = fountain_view(play, cast_declared=declared)
+    assert all(_renamed(loss) for loss in losses) and bool(losses) == declared
+    assert m.strip_spans(view) == m.strip_spans(_relabelled(play, declared))
+    back = _project_play_from_text(write_fountain(view), name)
+    assert m.strip_spans(back) == m.strip_spans(view)
     again = _project_play_from_text(write_fountain(play), name)
     assert m.strip_spans(again) == m.strip_spans(play)
 
@@ -156,21 +200,36 @@ def _project_play_from_text(text: str, name: str) -> m.Play:
     return read_fountain(text, name, play_config.cast, play_config.title)[0]
 
 
-def test_labels_the_upper_case_cue_cannot_restore_are_forced() -> None:
+def test_display_names_the_upper_case_cue_cannot_restore_are_forced() -> None:
     cast = (m.CastMember("quince", "Quince of the Orchard", ("Quince",), "x"),)
     text = "## T\n\n**Quince of the Orchard**: One.\n\n**Quince**: Two.\n\n**QUINCE**: Three.\n"
     play, _ = normalize(parse_markdown(text, "t.md"), "t.md", cast)
-    view, losses = fountain_view(play)
+    view, losses = fountain_view(play, cast_declared=True)
     fountain = write_fountain(view)
-    assert "\nQUINCE\nTwo." in fountain
     # Upper case would read back as 'Quince Of The Orchard' without the cast, as 'Quince' with it.
-    assert "\n@Quince of the Orchard\nOne." in fountain and "\n@QUINCE\nThree." in fountain
-    assert_round_trip(play)
+    for line in ("One.", "Two.", "Three."):
+        assert f"\n@Quince of the Orchard\n{line}" in fountain
+    assert [loss.message.split(" (")[0] for loss in losses] == [
+        "cues are the cast's display names: the label 'Quince' is written as 'Quince of the Orchard'",
+        "cues are the cast's display names: the label 'QUINCE' is written as 'Quince of the Orchard'",
+    ]
+    assert_round_trip(play, True)
+
+
+def test_labels_the_upper_case_cue_cannot_restore_are_forced_where_the_cast_is_inferred() -> None:
+    text = "## T\n\n**Quince**: One.\n\n**Marmalade**: Two.\n\n**QUINCE**: Three.\n"
+    play, _ = normalize(parse_markdown(text, "t.md"), "t.md")
+    view, losses = fountain_view(play, cast_declared=False)
+    fountain = write_fountain(view)
+    # Upper case would read back as 'Quince', the name of the character inferred first.
+    assert "\nQUINCE\nOne." in fountain and "\n@QUINCE\nThree." in fountain
+    assert losses == []
+    assert_round_trip(play, False)
 
 
 def test_what_fountain_cannot_say_is_listed_with_positions() -> None:
     play = _project_play(REPO_ROOT / "tests" / "fixtures" / "conventions.md")
-    _, losses = fountain_view(play)
+    _, losses = fountain_view(play, cast_declared=True)
     said = [(str(loss.location), loss.message.split(" ")[1]) for loss in losses]
     assert ("conventions.md:33:23", "link's") in said
     assert ("conventions.md:51:1", "image") in said
@@ -190,8 +249,22 @@ def test_export_command_writes_fountain_and_lists_messages(tmp_path: Path) -> No
     assert "cannot say in Fountain: a link's target is dropped (https://example.com/essay)" in result.stderr
     assert "conventions.md:33:23:" in result.stderr
     text = written.read_text(encoding="utf-8")
+    # Outside a project no cast is declared: the cues are the labels.
     assert "QUINCE AND MARMALADE\n(turning to the audience, in unison)\nWe're hosed." in text
     assert not list((tmp_path / "out").glob(".publish-partial*"))
+
+
+def test_export_command_in_a_project_cues_the_display_names(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    for name in ("book.yaml", "conventions.md", "plain.txt", "renamed.md"):
+        (project / name).write_bytes((REPO_ROOT / "tests" / "fixtures" / name).read_bytes())
+    result = run_cli("export", "--to", "fountain", "conventions.md", "-o", "out", cwd=project)
+    assert result.returncode == 0, result.stderr
+    text = (project / "out" / "conventions.fountain").read_text(encoding="utf-8")
+    assert "QUINCE ORCHARDSON AND MARMALADE\n(turning to the audience, in unison)\nWe're hosed." in text
+    assert ("cannot say in Fountain: cues are the cast's display names: the label 'Quince' is written as "
+            "'Quince Orchardson' (") in result.stderr
 
 
 def test_export_book_of_a_project(tmp_path: Path) -> None:
@@ -202,10 +275,19 @@ def test_export_book_of_a_project(tmp_path: Path) -> None:
     result = run_cli("export", "--to", "fountain", "--book", "stage-play", cwd=project)
     assert result.returncode == 0, result.stderr
     written = project / "dist" / "stage-play.fountain"
-    assert result.stderr == ""  # a Fountain play says everything in Fountain
+    # A Fountain play says everything in Fountain: only the labels, now display names, are listed.
+    assert result.stderr.splitlines() == [
+        "stage-play.fountain:10:1: cannot say in Fountain: cues are the cast's display names: the label "
+        "'Quince' is written as 'Quince Orchardson' (4 speeches, the first here)",
+        "stage-play.fountain:14:1: cannot say in Fountain: cues are the cast's display names: the label "
+        "'Marm' is written as 'Marmalade' (1 speech, the first here)",
+        "stage-play.fountain:20:1: cannot say in Fountain: cues are the cast's display names: the label "
+        "'Quince and Marmalade' is written as 'Quince Orchardson and Marmalade' (1 speech, the first here)",
+    ]
     again = read_fountain(written.read_text(encoding="utf-8"), "stage-play.fountain",
                           load(project).play("stage-play.fountain").cast)[0]
-    assert m.strip_spans(again) == m.strip_spans(_project_play(FOUNTAIN_DIR / "stage-play.fountain"))
+    play = _project_play(FOUNTAIN_DIR / "stage-play.fountain")
+    assert m.strip_spans(again) == m.strip_spans(_relabelled(play, True))
 
 
 def test_export_needs_a_format(tmp_path: Path) -> None:

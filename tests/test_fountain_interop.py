@@ -25,14 +25,14 @@ from publish.reading.fountain_scan import cue_parts
 from publish.reading.fountain_view import fountain_view
 from publish.reading.fountain_write import write_fountain
 from publish.reading.recognize import Cast, slug
-from test_fountain_export import FOUNTAIN_DIR, _bare_play, _project_play
+from test_fountain_export import FOUNTAIN_DIR, _bare_play, _project_declares, _project_play
 
 FOUNTAIN_FIXTURES = sorted(FOUNTAIN_DIR.glob("*.fountain"))
 ALL = FIXTURE_FILES + MANUSCRIPT_FILES + FOUNTAIN_FIXTURES
 
 
-def _exported(play: m.Play) -> str:
-    return write_fountain(fountain_view(play)[0])
+def _exported(play: m.Play, declared: bool) -> str:
+    return write_fountain(fountain_view(play, cast_declared=declared)[0])
 
 
 def _our_counts(play: m.Play) -> Counter:
@@ -57,14 +57,14 @@ def _their_counts(text: str, play: m.Play) -> Counter:
 @pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
 def test_screenplain_counts_the_same_dialogue(path: Path) -> None:
     play = _project_play(path)
-    assert _their_counts(_exported(play), play) == _our_counts(play)
+    assert _their_counts(_exported(play, _project_declares(path)), play) == _our_counts(play)
 
 
 @needs_shared
 @pytest.mark.parametrize("path", author_files(), ids=[p.name for p in author_files()])
 def test_screenplain_counts_the_same_dialogue_in_the_authors_files(path: Path) -> None:
     play = _bare_play(path)
-    assert _their_counts(_exported(play), play) == _our_counts(play)
+    assert _their_counts(_exported(play, False), play) == _our_counts(play)
 
 
 def _afterwriting() -> str | None:
@@ -81,8 +81,9 @@ def _afterwriting() -> str | None:
 def test_afterwriting_makes_a_pdf(path: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
     play = _project_play(path)
+    view, _ = fountain_view(play, cast_declared=_project_declares(path))
     source = tmp_path / "play.fountain"
-    source.write_text(_exported(play), encoding="utf-8")
+    source.write_text(write_fountain(view), encoding="utf-8")
     pdf = tmp_path / "play.pdf"
     result = subprocess.run([_afterwriting(), "--source", str(source), "--pdf", str(pdf), "--overwrite"],
                             capture_output=True, text=True, timeout=180, check=False)
@@ -90,6 +91,6 @@ def test_afterwriting_makes_a_pdf(path: Path, tmp_path: Path) -> None:
     assert "error" not in (result.stdout + result.stderr).lower(), result.stdout + result.stderr
     reader = PdfReader(str(pdf))
     text = "".join(page.extract_text() for page in reader.pages)
-    first = next(node for node in m.walk(play) if isinstance(node, m.Speech))
+    first = next(node for node in m.walk(view) if isinstance(node, m.Speech))
     assert first.label.upper() in text.upper(), "the first speaker's cue is not in afterwriting's PDF"
     assert len(reader.pages) >= 1

@@ -1,11 +1,13 @@
 """`publish export --to fountain`: plays written as Fountain files, each atomically.
 
 Each play becomes `<its manuscript's stem>.fountain` in the output folder; what Fountain
-cannot say is returned as `Loss`es (fountain_view.py), for the CLI to list.
+cannot say is returned as `Loss`es (fountain_view.py), for the CLI to list. The cues are the
+cast's display names where book.yaml declares the play's cast (fountain_cues.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +24,12 @@ class Exported:
     losses: tuple[Loss, ...]
 
 
-def export_fountain(plays: list[m.Play], outdir: Path) -> list[Exported]:
+def export_fountain(plays: list[m.Play], outdir: Path, declared: Collection[str]) -> list[Exported]:
+    """Write each play; `declared`: the sources of the plays whose cast book.yaml declares."""
     outdir.mkdir(parents=True, exist_ok=True)
     exported = []
     for play, name in zip(plays, _file_names(plays), strict=False):
-        view, losses = fountain_view(play)
+        view, losses = fountain_view(play, cast_declared=play.meta.source in declared)
         target = outdir / name
         with atomic_output(target) as temporary:
             temporary.write_text(write_fountain(view), encoding="utf-8", newline="\n")

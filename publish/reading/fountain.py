@@ -42,11 +42,11 @@ from publish.reading.fountain_scan import (
     Source,
     classify,
     clean,
-    cue_parts,
+    cue_label,
+    cue_names,
     is_title_page,
     plain,
     read_heading,
-    spelling,
     split_paragraphs,
     title_page_entries,
     with_cuts,
@@ -266,26 +266,18 @@ class _Builder:
 
     def _resolve(self, cue: Cue) -> tuple[list[str], str]:
         cast = self.ctx.cast
-        ids, label = [], ""
-        for index, part in enumerate(cue_parts(cue.name, cast)):
-            if index % 2:
-                label += part.lower()
-                continue
-            spelt = part if cue.forced else spelling(part, cast if cast.declared else None)
-            label += spelt
-            found = cast.resolve(part)
-            if found is None:
-                if cast.declared:
-                    self.ctx.report(
-                        Severity.WARNING,
-                        "M101",
-                        f"unknown speaker {spelt!r} (not in the cast)",
-                        cue.span,
-                        cast.suggest(spelt),
-                    )
-                found = slug(spelt)
-            ids.append(found)
-        return ids, label
+        ids = []
+        for spelt, found in cue_names(cue.name, cast, cue.forced):
+            if found is None and cast.declared:
+                self.ctx.report(
+                    Severity.WARNING,
+                    "M101",
+                    f"unknown speaker {spelt!r} (not in the cast)",
+                    cue.span,
+                    cast.suggest(spelt),
+                )
+            ids.append(found or slug(spelt))
+        return ids, cue_label(cue.name, cast, cue.forced)
 
     # -- inlines
 

@@ -296,6 +296,12 @@ def cue_label(name: str, cast: Cast, forced: bool = False) -> str:
                    for index, part in enumerate(cue_parts(name, cast)))
 
 
+def cue_names(name: str, cast: Cast, forced: bool = False) -> list[tuple[str, str | None]]:
+    """Each name of a cue, as a label and the cast id it resolves to (None: not in the cast)."""
+    return [(part if forced else spelling(part, cast if cast.declared else None), cast.resolve(part))
+            for part in cue_parts(name, cast)[::2]]
+
+
 def _lone_cue(cue: Cue, ctx: Context) -> bool:
     """A cue with no dialogue under it is an empty speech (M102) when it cannot be action:
     forced, with an extension or `^`, or naming a declared character."""

@@ -11,9 +11,11 @@ prose apart from action, and it breaks lines where the text does. So:
 - a horizontal rule is written as a page break (`===`);
 - an inline direction outside dialogue is kept as bracketed text;
 - line wrapping inside a paragraph (soft breaks) becomes spaces, and spacing at line ends
-  and around parentheticals is the reader's (one space, none before closing punctuation).
+  and around parentheticals is the reader's (one space, none before closing punctuation);
+- where the cast is declared, a speech's label becomes its speakers' display names, the
+  cue (fountain_cues.py): listed once per label, at its first speech, with a count.
 
-The last point changes no word and is not listed; the others are.
+The line wrapping changes no word and is not listed; the others are.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from publish import model as m
 from publish.model.errors import Location
 from publish.reading.brackets import NOTE_START
 from publish.reading.fountain import CLOSING, OPENING, personas
-from publish.reading.fountain_write import said_label
+from publish.reading.fountain_cues import display_label, said_label
 from publish.reading.recognize import Cast
 
 
@@ -42,27 +44,57 @@ class Loss:
         return f"{self.location}: {self.message}"
 
 
-def fountain_view(play: m.Play) -> tuple[m.Play, list[Loss]]:
-    view = _View(play)
+def fountain_view(play: m.Play, *, cast_declared: bool) -> tuple[m.Play, list[Loss]]:
+    """What Fountain can say of a play, and what it could not. `cast_declared`: the play's
+    cast comes from book.yaml (not inferred from its labels), so cues are its display names."""
+    view = _View(play, cast_declared)
     front = view.blocks(play.front)
     body = tuple(dataclasses.replace(d, blocks=view.blocks(d.blocks)) for d in play.body)
-    return dataclasses.replace(play, front=front, body=body), view.losses
+    return dataclasses.replace(play, front=front, body=body), view.finished_losses()
 
 
 class _View:
-    def __init__(self, play: m.Play):
+    def __init__(self, play: m.Play, cast_declared: bool):
         self.play = play
         self.cast = Cast(play.cast, True)
+        self.cast_declared = cast_declared
         self.losses: list[Loss] = []
         self._said: set[tuple[object, ...]] = set()
+        # (label, display name) -> [its loss's index in `losses`, how many speeches]
+        self._renamed: dict[tuple[str, str], list[int]] = {}
 
     def lose(self, node: object, message: str) -> None:
-        span = getattr(node, "span", None)
-        location = Location(span.path, span.line, span.col) if span else Location(self.play.meta.source)
+        location = self._location(node)
         key = (location, message)
         if key not in self._said:
             self._said.add(key)
             self.losses.append(Loss(location, message))
+
+    def finished_losses(self) -> list[Loss]:
+        """The losses, each renamed label's with its count of speeches."""
+        losses = list(self.losses)
+        for (label, display), (index, count) in self._renamed.items():
+            speeches = f"{count} speech{'' if count == 1 else 'es'}"
+            losses[index] = dataclasses.replace(
+                losses[index],
+                message=f"cues are the cast's display names: the label {label!r} is written as "
+                f"{display!r} ({speeches}, the first here)",
+            )
+        return losses
+
+    def renamed(self, speech: m.Speech, display: str) -> None:
+        """A speech whose label is written as `display`: one loss per label, counted."""
+        key = (speech.label, display)
+        if key in self._renamed:
+            self._renamed[key][1] += 1
+            return
+        self._renamed[key] = [len(self.losses), 1]
+        # The message gets its count at the end; a placeholder keeps the place in source order.
+        self.losses.append(Loss(self._location(speech), ""))
+
+    def _location(self, node: object) -> Location:
+        span = getattr(node, "span", None)
+        return Location(span.path, span.line, span.col) if span else Location(self.play.meta.source)
 
     # -- drama blocks
 
@@ -89,9 +121,7 @@ class _View:
         raise TypeError(f"unknown block {type(block).__name__}")
 
     def speech(self, speech: m.Speech) -> m.Speech:
-        label = said_label(speech.label, self.cast)
-        if label != speech.label:
-            self.lose(speech, f"the label {speech.label!r} reads back from its cue as {label!r}")
+        label = self.label(speech)
         delivery = self.direction(speech.delivery) if speech.delivery else None
         paragraphs = []
         for block in speech.paragraphs:
@@ -110,6 +140,17 @@ class _View:
             delivery, rest = cast(m.StageDirection, first.inlines[0]), _edges(first.inlines[1:])
             paragraphs[0:1] = [dataclasses.replace(first, inlines=rest)] if rest else []
         return dataclasses.replace(speech, label=label, delivery=delivery, paragraphs=tuple(paragraphs))
+
+    def label(self, speech: m.Speech) -> str:
+        """The label the speech's cue reads back as: its speakers' display names where the
+        cast is declared (fountain_cues.py), else its own."""
+        wanted = display_label(speech, self.cast) if self.cast_declared else speech.label
+        if wanted != speech.label:
+            self.renamed(speech, wanted)
+        label = said_label(wanted, self.cast)
+        if label != wanted:
+            self.lose(speech, f"the label {speech.label!r} reads back from its cue as {label!r}")
+        return label
 
     def direction(self, direction: m.StageDirection) -> m.StageDirection:
         return dataclasses.replace(direction, inlines=self.inlines(direction.inlines, "parenthetical"))

@@ -9,10 +9,12 @@ transition): each paragraph is checked with the reader's own classifier.
 - title page: `Title:` (title and subtitle on two indented lines) and the other keys;
 - divisions: acts and parts as sections (`# Act II`), scenes as scene headings (a slugline
   as written, with `#N#` for its number; any other heading forced with `.`);
-- speeches: the label upper-cased as the cue (`@` and its own case when upper case would
-  not read back as the same label), the extension, `^` for simultaneous speech, the
-  delivery and inline directions as parentheticals on their own lines, paragraphs apart by
-  a line of two spaces, lyric lines with `~`; an empty speech is a cue over a line of spaces;
+- speeches: the label as the cue (fountain_cues.py: upper case, or `@` and its own case
+  when upper case would not read back as the same label; for export `fountain_view` has
+  made the label the cast's display names, `publish fmt` keeps it), the extension, `^`
+  for simultaneous speech, the delivery and inline directions as parentheticals on their
+  own lines, paragraphs apart by a line of two spaces, lyric lines with `~`; an empty
+  speech is a cue over a line of spaces;
 - block directions as action (transitions and centred text in their forms), notes as
   `[[...]]`, synopses as `= ...`, cut material as `/* ... */`, page breaks as `===`.
 """
@@ -20,17 +22,9 @@ transition): each paragraph is checked with the reader's own classifier.
 from __future__ import annotations
 
 from publish import model as m
+from publish.reading.fountain_cues import cue_text
 from publish.reading.fountain_inline import escape_text, write_line
-from publish.reading.fountain_scan import (
-    SLUGLINE,
-    Line,
-    Source,
-    classify,
-    cue_label,
-    is_title_page,
-    read_cue,
-    read_heading,
-)
+from publish.reading.fountain_scan import SLUGLINE, Line, Source, classify, is_title_page, read_heading
 from publish.reading.recognize import Cast, Context
 
 TWO_SPACES = "  "  # a line of spaces: a paragraph break inside dialogue or a note
@@ -135,25 +129,6 @@ class _Writer:
 
 
 # ---------------------------------------------------------------- pieces
-
-
-def cue_text(label: str, cast: Cast) -> str:
-    """The cue for a label: upper case when that reads back as the label, with or without
-    the cast declared (an exported file may be read on its own); else `@` and the label."""
-    upper = label.upper()
-    undeclared = Cast(cast.members, False)
-    if upper != label.lower() and cue_label(upper, cast) == label and cue_label(upper, undeclared) == label:
-        line = Line(0, upper)
-        cue = read_cue(line, Source("", upper, upper, list(range(len(upper))), [0]))
-        if cue is not None and cue.name == upper and not cue.extension and not cue.dual:
-            return upper
-    return "@" + label
-
-
-def said_label(label: str, cast: Cast) -> str:
-    """The label a reader gets back from `cue_text(label)`."""
-    cue = cue_text(label, cast)
-    return cue_label(cue[1:], cast, forced=True) if cue.startswith("@") else cue_label(cue, cast)
 
 
 def heading_line(division: m.Division) -> str:
