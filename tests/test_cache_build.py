@@ -288,9 +288,9 @@ def count_print_layouts(monkeypatch) -> list[str]:
     calls: list[str] = []
     layout = pdf.layout
 
-    def counting(html, base_dir, files):
+    def counting(html, base_dir, files, **options):
         calls.append("proof" if '<body class="proof' in html else "print")
-        return layout(html, base_dir, files)
+        return layout(html, base_dir, files, **options)
 
     monkeypatch.setattr(pdf, "layout", counting)
     return calls
