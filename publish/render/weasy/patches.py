@@ -4,7 +4,9 @@ pydyf, its PDF writer, that writes PDFs faster. The rules of line breaking Weasy
 (no hyphen at a recto's foot, at most two hyphenated lines in a row, a line looked back on
 when the next is loose or a paragraph's lone last word: render/weasy/line_breaking.py) are
 added the same way, from here; no upstream change removes them (WeasyPrint has no
-`hyphenate-limit-lines` and breaks lines first-fit).
+`hyphenate-limit-lines` and breaks lines first-fit). So are balanced titles and blocks
+padded to whole lines of the baseline grid (render/weasy/blocks.py): WeasyPrint has neither
+`text-wrap: balance` nor CSS Line Grid's `line-snap`.
 
 Each is a few exact lines replaced in one WeasyPrint function, compiled at that function's
 own line numbers (a traceback still points into WeasyPrint) and applied once per process. If
@@ -134,12 +136,14 @@ def apply(linear_time: bool = True) -> None:
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import block, page
 
-    from publish.render.weasy import line_breaking, page_making
+    from publish.render.weasy import blocks, line_breaking, page_making
 
     # Typography (render/weasy/line_breaking.py): rules of line breaking WeasyPrint lacks.
     turn = line_breaking.apply(_rewrite)
     # Runts pulled forward as the pages are made (render/weasy/page_making.py).
     page_making.apply(_rewrite)
+    # Titles balanced, blocks padded to whole lines of the grid (render/weasy/blocks.py).
+    blocks.apply(_rewrite)
     page_fixes = list(page_making.MAKE_PAGE_FIXES)
     line_fixes = [(FOOTNOTE_CONDITION, FOOTNOTE_CONDITION_FIXED), *line_breaking.LINEBOX_LAYOUT_FIXES]
     if linear_time:

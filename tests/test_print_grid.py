@@ -1,0 +1,162 @@
+"""Every line of a scene on the baseline grid whatever the scene holds, and titles set in
+balanced lines (issue 23), measured on a generated play of what breaks a grid: images of
+every proportion (alone, as figures, and among words), letters of three to six header
+fields, code, headings in prose, lists, quotations, missing images, block directions, and
+play and scene titles of every length.
+
+Positions are read from the print PDF (pdfplumber), titles' lines from WeasyPrint's boxes.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from print_support import (
+    baseline,
+    body_lines,
+    build_small,
+    element_lines,
+    folio_text,
+    main_size,
+    small_project,
+    text_of,
+)
+from publish.build.assemble import assemble
+from publish.build.outputs import print_layout
+from publish.build.stamp import build_stamp
+from publish.config import load
+from publish.reading.files import ProjectFiles
+from publish.render import page as geometry
+from publish.render.weasy.blocks import padding_to_grid
+
+WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "seven", "extraordinary", "institutional", "correspondents", "deliberate", "about", "responsibility"]
+# Width x height in pixels: panoramas, portraits, squares, a sliver, an icon.
+IMAGES = [(1200, 317), (300, 900), (500, 500), (777, 431), (1600, 90), (40, 13), (640, 481)]
+FIELDS = ["From", "To", "Cc", "Date", "Subject", "Reply-To"]
+
+
+def words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(count))
+
+
+def title(rng: random.Random) -> str:
+    return " ".join(word.capitalize() for word in words(rng, rng.randint(2, 16)).split())
+
+
+def grid_play(folder: Path, seed: int = 23, scenes: int = 7) -> str:
+    """The play's Markdown; its images are written into `folder`."""
+    from PIL import Image
+
+    rng = random.Random(seed)
+    for index, size in enumerate(IMAGES):
+        Image.new("RGB", size, (180, 110 + 15 * index, 60)).save(folder / f"image-{index}.png")
+    parts = [f"## {title(rng)} And Then A Last Word\n"]
+    for scene in range(1, scenes + 1):
+        parts.append(f"### Scene {scene}: {title(rng)}\n")
+        for index in range(rng.randint(10, 18)):
+            parts.append(f"**{('Alice', 'Bob')[index % 2]}**: {words(rng, rng.randint(5, 60))}.\n")
+            roll = rng.random()
+            image = f"image-{rng.randrange(len(IMAGES))}.png"
+            if roll < 0.12:
+                parts.append(f"![{words(rng, rng.randint(0, 20))}]({image})\n")
+            elif roll < 0.18:
+                parts.append(f"**Bob**: Look: ![a picture]({image}) and {words(rng, 12)}.\n")
+            elif roll < 0.3:
+                fields = FIELDS[:rng.randint(3, 6)]
+                headers = "  \n".join(f"**{key}**: {words(rng, rng.randint(1, 9))}" for key in fields)
+                body = "\n\n".join(words(rng, rng.randint(8, 50)) for _ in range(rng.randint(1, 3)))
+                parts.append(f"{headers}\n\n{body}\n\n-----\n")
+            elif roll < 0.36:
+                parts.append("```\n" + "\n".join(words(rng, rng.randint(2, 14))
+                                                  for _ in range(rng.randint(1, 4))) + "\n```\n")
+            elif roll < 0.42:
+                parts.append(f"#### {title(rng)}\n\n{words(rng, 30)}.\n\n---\n")
+            elif roll < 0.5:
+                parts.append("\n".join(f"- {words(rng, rng.randint(3, 30))}" for _ in range(3)) + "\n")
+            elif roll < 0.56:
+                parts.append(f"> {words(rng, rng.randint(10, 60))}.\n")
+            elif roll < 0.6:
+                parts.append("![nowhere](missing-image.png)\n")
+            elif roll < 0.7:
+                parts.append(f"[{words(rng, rng.randint(3, 30)).capitalize()}.]\n")
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """(print PDF pages, WeasyPrint document) of the generated play, a draft (its missing
+    images are placeholders)."""
+    folder = tmp_path_factory.mktemp("grid-play")
+    root = small_project(folder, grid_play(folder), "    draft: true\n")
+    path = build_small(root)
+    config = load(root)
+    job = assemble(config, config.books[0])
+    stamp, _ = build_stamp(job.root, list(job.manuscripts.values()))
+    document = print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1]
+    return pdfplumber.open(path).pages, document
+
+
+def test_every_line_of_every_scene_sits_on_the_grid(built):
+    """Running text, quotations, letters' bodies, headings in prose: every line of the text
+    block from 10 to 12pt sits a whole number of 15pt lines below the book's first line of
+    running text (the same place on every page), whatever came before it on its page. (A
+    line's baseline within its 15pt line moves with its size by less than the 0.5pt allowed
+    here; 9.5pt scene labels and smaller type are out of the measure.)"""
+    pages, _ = built
+    off, origin, lines, images = [], None, 0, 0
+    for number, page in enumerate(pages, 1):
+        if not folio_text(page):
+            continue  # front matter and openers are not set on the grid
+        images += len(page.images)
+        for line in body_lines(page):
+            if not 9.9 <= main_size(line) <= 12.1:
+                continue
+            lines += 1
+            place = baseline(page, line)
+            origin = place if origin is None and abs(main_size(line) - 11) < 0.1 else origin
+            drift = (place - (origin or place)) % geometry.BOOK_LINE
+            if min(drift, geometry.BOOK_LINE - drift) > 0.5:
+                off.append((number, line["text"][:30], round(drift, 2)))
+    # The play really holds what the grid must survive.
+    assert images >= 10 and lines >= 500
+    assert not off, (len(off), off[:8])
+
+
+TITLES = {"play-title", "scene-title", "book-title"}
+
+
+def title_lines(document) -> list[tuple[str, list[float], list[str]]]:
+    """(class, width of each line, text of each line) of every title that wraps."""
+    found = []
+    for element, lines in element_lines(document):
+        classes = set((element.get("class") or "").split()) & TITLES
+        if classes and len(lines) > 1:
+            widths = [sum(child.width for child in line.children) for line in lines]
+            found.append((classes.pop(), widths, [text_of(line).strip() for line in lines]))
+    return found
+
+
+def test_titles_that_wrap_are_set_in_balanced_lines(built):
+    """The lines of a title in two are nearly as wide as each other (not "An Extraordinarily
+    Long Scene Title That Goes On And On / Across Lines"); of a longer title, each at least
+    three fifths of the widest (long words leave no better break)."""
+    _, document = built
+    wrapped = title_lines(document)
+    assert len(wrapped) >= 4  # titles that do wrap were measured, scenes' and the play's
+    for kind, widths, texts in wrapped:
+        least = 0.8 if len(widths) == 2 else 0.6
+        assert min(widths) >= least * max(widths), (kind, texts, [round(width) for width in widths])
+        assert all(len(text.split()) >= 2 for text in texts), (kind, texts)
+
+
+@pytest.mark.parametrize(("height", "line", "padding"), [
+    (20.0, 20.0, 0.0), (40.0, 20.0, 0.0), (39.995, 20.0, 0.0), (40.005, 20.0, 0.0),
+    (41.0, 20.0, 19.0), (1.0, 20.0, 19.0), (0.0, 20.0, 0.0), (59.5, 20.0, 0.5),
+])
+def test_a_block_is_padded_by_what_it_lacks_to_whole_lines(height, line, padding):
+    assert padding_to_grid(height, line) == pytest.approx(padding)
+
