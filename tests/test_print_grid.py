@@ -160,3 +160,20 @@ def test_titles_that_wrap_are_set_in_balanced_lines(built):
 def test_a_block_is_padded_by_what_it_lacks_to_whole_lines(height, line, padding):
     assert padding_to_grid(height, line) == pytest.approx(padding)
 
+
+def test_every_running_head_is_one_line_within_the_text_block(built):
+    """The play's title (21 words) and scene titles too long for a head are cut to fit on
+    one line of the head's margin box (render/heads.py); a margin box would wrap them over
+    the text."""
+    pages, _ = built
+    heads = 0
+    for number, page in enumerate(pages, 1):
+        top = page.trimbox[1]
+        lines = [line for line in page.extract_text_lines() if line["top"] - top < 50]
+        if not lines:
+            continue
+        heads += 1
+        assert len(lines) == 1, (number, [line["text"] for line in lines])
+        left, right = page.trimbox[0], page.trimbox[2]
+        assert left + 36 < lines[0]["x0"] and lines[0]["x1"] < right - 36, (number, lines[0]["text"])
+    assert heads >= 20
