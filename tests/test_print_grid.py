@@ -10,6 +10,7 @@ Positions are read from the print PDF (pdfplumber), titles' lines from WeasyPrin
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -177,3 +178,19 @@ def test_every_running_head_is_one_line_within_the_text_block(built):
         left, right = page.trimbox[0], page.trimbox[2]
         assert left + 36 < lines[0]["x0"] and lines[0]["x1"] < right - 36, (number, lines[0]["text"])
     assert heads >= 20
+
+
+def test_a_contents_entry_that_wraps_ends_in_its_words_leader_and_number(built):
+    """Entries long enough to wrap keep clear of the page numbers' column; the leader and
+    number follow the entry's last words, never on a line of dots of their own, and every
+    number ends at the same x."""
+    pages, _ = built
+    contents = next(page for page in pages if any(line["text"] == "Contents" for line in page.extract_text_lines()))
+    lines = contents.extract_text_lines()
+    numbered = [line for line in lines if re.search(r"\.\s*\d+$", line["text"])]
+    assert len(numbered) >= 8  # the play and its scenes
+    wrapped = [line for line in lines if line not in numbered and line["text"] != "Contents"]
+    assert len(wrapped) >= 2  # entries that do wrap were measured
+    for line in numbered:
+        assert re.search(r"[A-Za-z]", line["text"].rstrip("0123456789. ")), line["text"]
+    assert max(line["x1"] for line in numbered) - min(line["x1"] for line in numbered) < 0.5
