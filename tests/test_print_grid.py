@@ -194,3 +194,30 @@ def test_a_contents_entry_that_wraps_ends_in_its_words_leader_and_number(built):
     for line in numbered:
         assert re.search(r"[A-Za-z]", line["text"].rstrip("0123456789. ")), line["text"]
     assert max(line["x1"] for line in numbered) - min(line["x1"] for line in numbered) < 0.5
+
+
+def grid_boxes(document) -> int:
+    """How many laid-out boxes declare the grid (blocks.declared_grid)."""
+    from print_support import descendants
+    from publish.render.weasy.blocks import declared_grid
+    return sum(declared_grid(box.style) is not None
+               for page in document.pages for box in descendants(page._page_box))
+
+
+def test_only_the_book_style_pads_blocks_to_its_grid(tmp_path):
+    """The proof (11.5pt on 17.25pt lines) and the acting manuscript (12pt on 18pt) load
+    print.css first and set their own leading: none of their blocks is padded to the book's
+    15pt lines (the proof ran 30 pages to 33 when they were)."""
+    from publish.build.outputs import _book_html, proof_play_html
+    from publish.render import pdf
+
+    root = small_project(tmp_path, "## P\n\n### Scene 1\n\n**A**: One.\n\n**B**: Two.\n\n> Three.\n")
+    config = load(root)
+    job = assemble(config, config.books[0])
+    files = ProjectFiles(root)
+    stamp, _ = build_stamp(root, list(job.manuscripts.values()))
+    book = pdf.layout(_book_html(job, files, stamp, style="book"), root, files)
+    manuscript = pdf.layout(_book_html(job, files, stamp, style="manuscript"), root, files)
+    proof = pdf.layout(proof_play_html(job, files, stamp, 0), root, files)
+    assert grid_boxes(book) >= 4
+    assert grid_boxes(manuscript) == 0 and grid_boxes(proof) == 0

@@ -98,6 +98,9 @@ def finished(context: Any, box: Any, absolute_boxes: list[Any], fixed_boxes: lis
              adjoining_margins: list[Any], lay_out: LayOut) -> tuple[Any, ...]:
     """`lay_out`'s result for `box` (block_level_layout's), balanced and padded to the
     grid as `box`'s style asks."""
+    cascaded = getattr(box.style, "cascaded", None)
+    if not cascaded or (GRID not in cascaded and WRAP not in cascaded):  # most blocks
+        return lay_out(adjoining_margins)
     margins = list(adjoining_margins)
     result = lay_out(adjoining_margins)
     if result[0] is None or result[1] is not None:  # nothing laid out, or broken over a page turn
