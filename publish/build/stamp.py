@@ -15,7 +15,10 @@ from publish.render.html import Stamp
 
 def build_stamp(root: Path, sources: list[Path]) -> tuple[Stamp, dt.datetime]:
     """The commit (with +dirty) and the build date: SOURCE_DATE_EPOCH, else the last commit
-    touching the sources, else now."""
+    touching the sources, else their newest modification (outside git, or never committed:
+    the same files give the same date, so the same bytes and cache keys; the clock gave a
+    new date each second, and no build of a project outside git was ever found in the
+    cache), else now."""
     commit = _git(root, "rev-parse", "--short", "HEAD") or "no-git"
     if commit != "no-git" and _git(root, "status", "--porcelain", "--", *map(str, sources)):
         commit += "+dirty"
@@ -28,8 +31,22 @@ def build_stamp(root: Path, sources: list[Path]) -> tuple[Stamp, dt.datetime]:
     else:
         # A commit dated outside what a book can carry (git accepts odd dates) is not used.
         when = epoch_date(_git(root, "log", "-1", "--format=%ct", "--", *map(str, sources)))
+        newest = _newest_modification(sources)
+        if when is None and newest:  # outside git, or sources never committed
+            when = epoch_date(str(newest))
     when = when or dt.datetime.now(dt.UTC).replace(microsecond=0)
     return Stamp(commit, when.strftime("%Y-%m-%d")), when
+
+
+def _newest_modification(sources: list[Path]) -> int:
+    """The newest modification time of `sources`, in whole seconds (0 when none can be read)."""
+    times = []
+    for source in sources:
+        try:
+            times.append(int(source.stat().st_mtime))
+        except OSError:
+            continue
+    return max(times, default=0)
 
 
 # The last second a date of four-digit year can name: PDF, EPUB and Python's dates end there.
