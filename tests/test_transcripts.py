@@ -236,11 +236,11 @@ def test_the_print_pdf_sets_letters_apart_with_small_fields(transcripts_dist: Pa
         assert key["size"] < body["size"] <= speech["size"]
         speaker = min((w for w in words if abs(w["top"] - speech["top"]) < 2), key=lambda w: w["x0"])
         assert body["x0"] > speaker["x0"] + 8  # set in from the dialogue
-        # its rules: WeasyPrint draws the top and bottom borders of the letter's box, which
-        # holds the fields and the body and stands clear of the speech's line
-        boxes = [r for r in page.rects if r["width"] > 100 and speech["bottom"] < r["top"] < key["top"]
-                 and r["bottom"] > body["bottom"]]
-        assert boxes, page.rects
+        # its rules, as wide as the letter and set in with it (print.css draws them in a
+        # line of their own above the fields and below the body, clear of the speech's line)
+        rules = [r for r in page.rects if r["width"] > 100 and r["x0"] > speaker["x0"] + 8]
+        assert [r for r in rules if speech["bottom"] < r["top"] and r["bottom"] < key["top"]], page.rects
+        assert [r for r in rules if r["top"] > body["bottom"]], page.rects
     names = " ".join(w["text"] for w in _personae_words(transcripts_dist / "transcripts.pdf"))
     assert "Zebulon M. Dace" in names and "Corinna Marsh" in names
     assert "From" not in names and "Attachment" not in names
