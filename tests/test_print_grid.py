@@ -1,8 +1,9 @@
 """Every line of a scene on the baseline grid whatever the scene holds, and titles set in
 balanced lines (issue 23), measured on a generated play of what breaks a grid: images of
-every proportion (alone, as figures, and among words), letters of three to six header
-fields, code, headings in prose, lists, quotations, missing images, block directions, and
-play and scene titles of every length.
+every proportion (alone, as figures, among words, in quotations and in letters), letters of
+three to six header fields (one quoted in a list item), code, headings in prose, lists,
+nested quotations, missing images, block directions, and play and scene titles of every
+length (some with a link, so a footnote, in them).
 
 Positions are read from the print PDF (pdfplumber), titles' lines from WeasyPrint's boxes.
 """
@@ -57,7 +58,8 @@ def grid_play(folder: Path, seed: int = 23, scenes: int = 7) -> str:
         Image.new("RGB", size, (180, 110 + 15 * index, 60)).save(folder / f"image-{index}.png")
     parts = [f"## {title(rng)} And Then A Last Word\n"]
     for scene in range(1, scenes + 1):
-        parts.append(f"### Scene {scene}: {title(rng)}\n")
+        link = f" [And A Link](https://example.org/scene/{scene})" if scene % 3 == 0 else ""
+        parts.append(f"### Scene {scene}: {title(rng)}{link}\n")
         for index in range(rng.randint(10, 18)):
             parts.append(f"**{('Alice', 'Bob')[index % 2]}**: {words(rng, rng.randint(5, 60))}.\n")
             roll = rng.random()
@@ -84,6 +86,13 @@ def grid_play(folder: Path, seed: int = 23, scenes: int = 7) -> str:
                 parts.append("![nowhere](missing-image.png)\n")
             elif roll < 0.7:
                 parts.append(f"[{words(rng, rng.randint(3, 30)).capitalize()}.]\n")
+            elif roll < 0.74:  # a letter quoted in a list item, an image in it
+                parts.append(f"- {words(rng, 6)}:\n\n  **From**: {words(rng, 2)}  \n  **To**: {words(rng, 2)}"
+                             f"  \n  **Date**: {words(rng, 3)}\n\n  {words(rng, 20)} ![a picture]({image})"
+                             f" {words(rng, 10)}.\n")
+            elif roll < 0.78:  # an image and a nested quotation with a link in a quotation
+                parts.append(f"> {words(rng, 8)}:\n>\n> ![{words(rng, 4)}]({image})\n>\n"
+                             f"> > {words(rng, 12)} [a link](https://example.org/{index}).\n")
     return "\n".join(parts)
 
 
