@@ -257,3 +257,22 @@ def test_the_proof_shows_the_letters(transcripts_dist: Path) -> None:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
     assert "Subject: Thanks again and one more request" in text.replace("SUBJECT", "Subject")
     assert "Attachments: draft-v1.pdf" in text.replace("ATTACHMENTS", "Attachments")
+
+
+def test_a_call_in_a_letters_fields_is_two_thirds_of_their_size(transcripts_dist: Path) -> None:
+    """A link in a field (`**Attachment**: [questions.pdf](…)`) is called in figures 60 to 70%
+    of the fields' 8.5pt, as a call in running text is of 11pt: the call's size is set per
+    context (print.css), and the fields are one."""
+    with pdfplumber.open(transcripts_dist / "transcripts.pdf") as pdf:
+        for page in pdf.pages:
+            words = page.extract_words(extra_attrs=["size"], split_at_punctuation=False)
+            field = next((w for w in words if w["text"].startswith("questions.pdf")), None)
+            if field is None:
+                continue
+            line = [c for c in page.chars if abs(c["bottom"] - field["bottom"]) < 4]
+            text = [c["size"] for c in line if c["text"].isalpha()]
+            calls = [c["size"] for c in line if c["text"].isdigit() and c["x0"] > field["x0"] + 20]
+            assert calls and text, [c["text"] for c in line]
+            assert 0.6 <= max(calls) / max(text) <= 0.7, (calls, text)
+            return
+    raise AssertionError("no page holds the attachment field")
