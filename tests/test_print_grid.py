@@ -230,3 +230,26 @@ def test_only_the_book_style_pads_blocks_to_its_grid(tmp_path):
     proof = pdf.layout(proof_play_html(job, files, stamp, 0), root, files)
     assert grid_boxes(book) >= 4
     assert grid_boxes(manuscript) == 0 and grid_boxes(proof) == 0
+
+
+@pytest.mark.parametrize("title", [
+    "And All the Shoggoths Merely Players",
+    "A Play: With Everything In It Including A Very Long Title That Must Wrap Somewhere",
+    "Responsibility Extraordinary Institutional Correspondents Deliberate About Everything Again",
+    "Supercalifragilisticexpialidocious" * 4,
+])
+def test_a_head_is_cut_to_its_line_at_a_subtitle_or_a_word(title):
+    from publish.render.heads import HEAD_WIDTH, PROOF_HEAD_WIDTH, proof_head, recto_head, verso_head
+    from publish.render.measure import text_width
+
+    verso, recto, proof = verso_head(title), recto_head(title), proof_head(title)
+    assert text_width(verso, 9, small_caps=True, letter_spacing=0.08) <= HEAD_WIDTH
+    assert text_width(recto, 9, "italic") <= HEAD_WIDTH
+    assert text_width(proof, 9, "italic") <= PROOF_HEAD_WIDTH
+    for head in (verso, recto, proof):
+        kept = head.removesuffix("\u2026")
+        assert title.startswith(kept) and kept  # a beginning of the title, never empty
+        assert head == title or head.endswith("\u2026") or title[len(head):].startswith(":")
+    assert len(proof) >= len(recto)  # the proof's wider measure keeps more
+    if text_width(title, 9, "italic") <= HEAD_WIDTH:
+        assert recto == title

@@ -25,8 +25,10 @@ from publish import model as m
 from publish.render.measure import shortened, text_width
 
 # The widest a head may be, in points: the narrowest text block of a trim we set (5.5in
-# less its margins, about 4.1in) with room to spare on each side.
+# less its margins, about 4.1in) with room to spare on each side; the proof's, on A4 or
+# Letter less its wide margin for notes (about 5.2in).
 HEAD_WIDTH = 252.0
+PROOF_HEAD_WIDTH = 340.0
 # print.css: versos' heads in 9pt small capitals spaced 0.08em, rectos' (and the proof's)
 # in 9pt italic.
 HEAD_SIZE = 9.0
@@ -38,8 +40,12 @@ def verso_head(text: str) -> str:
                                                    letter_spacing=VERSO_SPACING) <= HEAD_WIDTH)
 
 
-def recto_head(text: str) -> str:
-    return shortened(text, lambda head: text_width(head, HEAD_SIZE, "italic") <= HEAD_WIDTH)
+def recto_head(text: str, width: float = HEAD_WIDTH) -> str:
+    return shortened(text, lambda head: text_width(head, HEAD_SIZE, "italic") <= width)
+
+
+def proof_head(text: str) -> str:
+    return recto_head(text, PROOF_HEAD_WIDTH)
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ def play_heads(book: m.BookMeta, play: m.Play, division_heads: list[str]) -> Pla
     would say it (its title, else its label, else "")."""
     heads = _play_heads(book, play, division_heads)
     return PlayHeads(verso_head(heads.verso), tuple(map(recto_head, heads.rectos)),
-                     tuple(map(recto_head, heads.pages)), recto_head(heads.opening))
+                     tuple(map(proof_head, heads.pages)), recto_head(heads.opening))
 
 
 def _play_heads(book: m.BookMeta, play: m.Play, division_heads: list[str]) -> PlayHeads:
