@@ -56,12 +56,14 @@ def grid_play(folder: Path, seed: int = 23, scenes: int = 7) -> str:
     rng = random.Random(seed)
     for index, size in enumerate(IMAGES):
         Image.new("RGB", size, (180, 110 + 15 * index, 60)).save(folder / f"image-{index}.png")
-    parts = [f"## {title(rng)} And Then A Last Word\n"]
+    parts = [f"## {title(rng)} And Then [A Link](https://example.org/play) And A Last Word\n"]
     for scene in range(1, scenes + 1):
         link = f" [And A Link](https://example.org/scene/{scene})" if scene % 3 == 0 else ""
         parts.append(f"### Scene {scene}: {title(rng)}{link}\n")
         for index in range(rng.randint(10, 18)):
-            parts.append(f"**{('Alice', 'Bob')[index % 2]}**: {words(rng, rng.randint(5, 60))}.\n")
+            link = f" [{words(rng, 2)}](https://example.org/{scene}/{index})," if index % 4 == 1 else ""
+            parts.append(f"**{('Alice', 'Bob')[index % 2]}**: {words(rng, rng.randint(5, 60))}{link}"
+                         f" {words(rng, 3)}.\n")
             roll = rng.random()
             image = f"image-{rng.randrange(len(IMAGES))}.png"
             if roll < 0.12:
@@ -150,17 +152,28 @@ def title_lines(document) -> list[tuple[str, list[float], list[str]]]:
     return found
 
 
+TITLE_FACES = {"play-title": (21.0, "normal"), "scene-title": (12.0, "italic"), "book-title": (24.0, "normal")}
+
+
 def test_titles_that_wrap_are_set_in_balanced_lines(built):
-    """The lines of a title in two are nearly as wide as each other (not "An Extraordinarily
-    Long Scene Title That Goes On And On / Across Lines"); of a longer title, each at least
-    three fifths of the widest (long words leave no better break)."""
+    """Balanced: set in the narrowest width that keeps the title's number of lines, so no
+    line's last word could move down without making the next line wider than the widest
+    (not "An Extraordinarily Long Scene Title That Goes On And On / Across Lines"), and no
+    line is under three fifths of the widest (long words can leave no better break)."""
+    from publish.render.measure import text_width
+
     _, document = built
     wrapped = title_lines(document)
     assert len(wrapped) >= 4  # titles that do wrap were measured, scenes' and the play's
     for kind, widths, texts in wrapped:
-        least = 0.8 if len(widths) == 2 else 0.6
-        assert min(widths) >= least * max(widths), (kind, texts, [round(width) for width in widths])
+        size, style = TITLE_FACES[kind]
+        widest = max(widths) * 0.75  # CSS px to points
+        assert min(widths) >= 0.6 * max(widths), (kind, texts)
         assert all(len(text.split()) >= 2 for text in texts), (kind, texts)
+        for upper, lower in zip(texts, texts[1:], strict=False):
+            last = upper.split()[-1]
+            moved = text_width(f"{last} {lower}", size, style)
+            assert moved > widest - 1, (kind, texts, round(moved), round(widest))
 
 
 @pytest.mark.parametrize(("height", "line", "padding"), [
@@ -253,3 +266,18 @@ def test_a_head_is_cut_to_its_line_at_a_subtitle_or_a_word(title):
     assert len(proof) >= len(recto)  # the proof's wider measure keeps more
     if text_width(title, 9, "italic") <= HEAD_WIDTH:
         assert recto == title
+
+
+def test_every_footnote_call_is_two_thirds_of_the_text_it_is_in(built):
+    """In running text, quotations, captions and letters alike, each call is 60 to 70% of the
+    size of the line it stands in. (A link in a title is kept as its words: no call.)"""
+    pages, _ = built
+    ratios = []
+    for number, page in enumerate(pages, 1):
+        for line in page.extract_text_lines():
+            size = main_size(line)
+            for char in line["chars"]:
+                if char["text"].isdigit() and char["size"] < 0.8 * size and size >= 8:
+                    ratios.append((number, round(size, 1), round(char["size"] / size, 2)))
+    assert len(ratios) >= 20 and len({size for _, size, _ in ratios}) >= 2  # in text of two sizes
+    assert [entry for entry in ratios if not 0.6 <= entry[2] <= 0.7] == []
