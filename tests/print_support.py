@@ -264,11 +264,15 @@ class LaidOut(Built):
 
 def lay_out_long_play(folder: Path) -> LaidOut:
     """The generated long play (`long_play`) in a project of its own, built and laid out."""
+    return lay_out_project(small_project(folder, long_play()))
+
+
+def lay_out_project(root: Path) -> LaidOut:
+    """A small_project's book built as its print PDF and laid out as it is."""
     from publish.build.outputs import print_layout
     from publish.build.stamp import build_stamp
     from publish.reading.files import ProjectFiles
 
-    root = small_project(folder, long_play())
     path = build_small(root)
     config = load(root)
     job = assemble(config, config.books[0])

@@ -14,21 +14,19 @@ import random
 import re
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
 from print_support import (
     baseline,
     body_lines,
-    build_small,
     element_lines,
     folio_text,
+    lay_out_project,
     main_size,
     small_project,
     text_of,
 )
 from publish.build.assemble import assemble
-from publish.build.outputs import print_layout
 from publish.build.stamp import build_stamp
 from publish.config import load
 from publish.reading.files import ProjectFiles
@@ -103,13 +101,8 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     """(print PDF pages, WeasyPrint document) of the generated play, a draft (its missing
     images are placeholders)."""
     folder = tmp_path_factory.mktemp("grid-play")
-    root = small_project(folder, grid_play(folder), "    draft: true\n")
-    path = build_small(root)
-    config = load(root)
-    job = assemble(config, config.books[0])
-    stamp, _ = build_stamp(job.root, list(job.manuscripts.values()))
-    document = print_layout(job, ProjectFiles(job.root), stamp, job.settings)[-1]
-    return pdfplumber.open(path).pages, document
+    laid_out = lay_out_project(small_project(folder, grid_play(folder), "    draft: true\n"))
+    return laid_out.pages(), laid_out.document
 
 
 def test_every_line_of_every_scene_sits_on_the_grid(built):
