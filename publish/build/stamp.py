@@ -31,22 +31,21 @@ def build_stamp(root: Path, sources: list[Path]) -> tuple[Stamp, dt.datetime]:
     else:
         # A commit dated outside what a book can carry (git accepts odd dates) is not used.
         when = epoch_date(_git(root, "log", "-1", "--format=%ct", "--", *map(str, sources)))
-        newest = _newest_modification(sources)
-        if when is None and newest:  # outside git, or sources never committed
-            when = epoch_date(str(newest))
+        if when is None:  # outside git, or the sources never committed
+            when = _newest_modification(sources)
     when = when or dt.datetime.now(dt.UTC).replace(microsecond=0)
     return Stamp(commit, when.strftime("%Y-%m-%d")), when
 
 
-def _newest_modification(sources: list[Path]) -> int:
-    """The newest modification time of `sources`, in whole seconds (0 when none can be read)."""
+def _newest_modification(sources: list[Path]) -> dt.datetime | None:
+    """The newest modification of `sources` as a build date (None when none can be read)."""
     times = []
     for source in sources:
         try:
             times.append(int(source.stat().st_mtime))
         except OSError:
             continue
-    return max(times, default=0)
+    return epoch_date(str(max(times))) if times else None
 
 
 # The last second a date of four-digit year can name: PDF, EPUB and Python's dates end there.

@@ -72,7 +72,7 @@ def declared_grid(style: Any) -> float | None:
 
 def declares_balance(style: Any) -> bool:
     tokens = declared(style, WRAP)
-    return bool(tokens) and [getattr(token, "value", None) for token in tokens or []] == ["balance"]
+    return [getattr(token, "value", None) for token in tokens or []] == ["balance"]
 
 
 def padding_to_grid(height: float, line: float) -> float:
