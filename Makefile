@@ -24,7 +24,9 @@ venv: $(BIN)/publish
 
 # Two test processes (the machine's cores), each test file kept in one of them so its
 # module fixtures (a built book, a browser session) are made once.
+# First the npm checkers (DAISY Ace, afterwriting) where Node is there: .ci/checkers.
 test: $(BIN)/publish
+	bash .ci/checkers
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # The static checks alone (they also run in `make test`, tests/test_static_checks.py): ruff over

@@ -4,8 +4,8 @@ dist/drafts.epub). A finding that has to stay would be listed, with its reason, 
 and in ACCEPTED below; there is none.
 
 Ace is not a Python package: it needs Node and a Chromium. It is run when both are found:
-the command in $ACE_CLI, else the `ace-cli` that `.ci/run` installs into the checkout's
-git-ignored `.ci/node_modules`, else `ace-cli` (or `ace`) on PATH; Chromium at
+the command in $ACE_CLI, else the `ace-cli` that `make test` (.ci/checkers) installs into
+the checkout's git-ignored `.ci/node_modules`, else `ace-cli` (or `ace`) on PATH; Chromium at
 $PUPPETEER_EXECUTABLE_PATH, else /usr/bin/chromium (Ace's puppeteer is told to use it and
 never downloads a browser of its own). `.ci/run` sets both up; by hand, on Debian:
 
@@ -29,7 +29,7 @@ import pytest
 
 from conftest import REPO_ROOT
 
-# Where .ci/run installs Ace (npm --prefix .ci).
+# Where .ci/checkers installs Ace (npm --prefix .ci).
 CHECKOUT_ACE = REPO_ROOT / ".ci" / "node_modules" / ".bin" / "ace-cli"
 IMPACTS = ("critical", "serious", "moderate", "minor")
 # "rule id: reason" for each finding that stays (also listed in the README): none.

@@ -2,7 +2,7 @@
 
 - screenplain (a Python Fountain parser, pinned in the test extras) finds the same number of
   dialogue blocks per character as our model has speeches per character;
-- afterwriting (npm; `.ci/run` installs it into .tools/) turns it into a PDF without errors.
+- afterwriting (npm; `make test` installs it into .tools/) turns it into a PDF without errors.
   Where Node or afterwriting is absent the test skips, saying so.
 """
 
@@ -74,7 +74,7 @@ def _afterwriting() -> str | None:
 
 
 @pytest.mark.skipif(_afterwriting() is None,
-                    reason="afterwriting (npm) or Node is not installed; .ci/run installs it into .tools/")
+                    reason="afterwriting (npm) or Node is not installed; make test installs it into .tools/")
 @pytest.mark.parametrize("path", [FOUNTAIN_DIR / "stage-play.fountain", FOUNTAIN_DIR / "elements.fountain",
                                   REPO_ROOT / "tests" / "fixtures" / "conventions.md"],
                          ids=lambda p: p.name)
