@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from publish import model as m
+from publish.build import print_parts
 from publish.build.cache import Cache
 from publish.build.jobs import OUTPUTS, Artifact, BookJob
 from publish.build.keys import image_identities
+from publish.build.print_parts import PrintMade
 from publish.config import TRIMS, PrintConfig
 from publish.config.printers import Printer, printer_for
 from publish.model.diff import PlayDiff, diff_play
@@ -66,7 +68,8 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
         elif kind == "proof":
             pages = _proof_pdf(job, files, stamp, since, _all_laid_out(parts), temporary)
         elif kind == "pdf":
-            pages, page_map, loosest = _print_pdf(job, files, stamp, settings, temporary)
+            pages, page_map, loosest = _print_pdf(job, files, stamp, settings, temporary, cache,
+                                                  modified)
             cache.store("pagemap", layout_key, page_map)
         else:
             raise ValueError(f"unknown output {kind!r}; expected one of {OUTPUTS}")
@@ -127,12 +130,36 @@ def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp,
         release_garbage()  # its boxes refer to each other; cycles wait for the collector
 
 
+def _print_pdf_in_parts(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
+                        cache: Cache, modified: dt.datetime, target: Path) -> PrintMade | None:
+    """A long book's print PDF, laid out in parts (build/print_parts.py); None for a book
+    laid out whole."""
+    estimate = estimate_pages(job.book, settings)
+    if not print_parts.wanted(estimate, job_printer(job) is not None, print_standard(job, settings)):
+        return None
+
+    def book_html(gutter: float) -> tuple[str, MarkedMarkup]:
+        markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files),
+                              languages=job.languages)
+        html = _book_html(job, files, stamp, style=settings.style,
+                          geometry=page.page_css(settings, gutter, None) + "\n" + pdfx.output_intent_css(None),
+                          markup=markup)
+        return html, markup
+
+    return print_parts.print_pdf(job, files, cache, modified, settings.style == "book",
+                                 page.gutter_for(estimate, None), _structural_ids(job),
+                                 book_html, target)
+
+
 def _print_pdf(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,
-               target: Path) -> tuple[int, PageMap, float | None]:
+               target: Path, cache: Cache, modified: dt.datetime) -> tuple[int, PageMap, float | None]:
     """The print PDF, the page map of its layout and how loose its loosest justified line
     is: (page count, PageMap, widest space between words in ems, or None)."""
     from publish.render.spacing import loosest_line
 
+    parted = _print_pdf_in_parts(job, files, stamp, settings, cache, modified, target)
+    if parted is not None:
+        return parted.pages, parted.page_map, parted.loosest
     html, markup, document = print_layout(job, files, stamp, settings)
     pages = _page_map(job, html, markup, document)
     loosest = loosest_line(document)
@@ -164,9 +191,13 @@ def _document_seed(job: BookJob, stamp: Stamp) -> str:
 
 
 def _page_map(job: BookJob, html: str, markup: MarkedMarkup, document: Any) -> PageMap:
-    structural = [element_id for index, play in enumerate(job.book.plays)
-                  for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
-    return page_map(html, markup, structural, document)
+    return page_map(html, markup, _structural_ids(job), document)
+
+
+def _structural_ids(job: BookJob) -> list[str]:
+    """The ids of the plays and their divisions, which the page map places."""
+    return [element_id for index, play in enumerate(job.book.plays)
+            for element_id in (play_id(index), *(division_id(index, d) for d in range(len(play.body))))]
 
 
 def _epub_options(job: BookJob, files: ProjectFiles, stamp: Stamp, settings: PrintConfig,

@@ -261,7 +261,10 @@ def division_styles(book: m.Book, plays: Collection[int] | None = None) -> str:
         for division_index, division in enumerate(play.body):
             selector = f"#{division_id(index, division_index)}"
             number = division.number or str(division_index + 1)
+            # The play's verso head again: a print part that begins at this division
+            # (render/print_parts.py) has it from its first page, as the whole book has.
             rules.append(f"{selector} {{ string-set: scene-number {css_string(number)}, "
+                         f"verso-head {css_string(heads.verso)}, "
                          f"recto-head {css_string(heads.rectos[division_index])}, "
                          f"page-head {css_string(heads.pages[division_index])}; }}")
             label = contents_label(division)

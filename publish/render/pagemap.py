@@ -67,14 +67,41 @@ class MarkedMarkup(Markup):
 def page_map(html: str, markup: MarkedMarkup, structural_ids: list[str], document: Any) -> PageMap:
     """Page starts from the laid-out (WeasyPrint) `document` of the marked print HTML;
     `structural_ids` are the play and scene ids."""
+    return map_of_marks(html, markup, structural_ids, page_marks(document, structural_ids))
+
+
+@dataclass(frozen=True)
+class PageMarks:
+    """What a laid-out document's pages hold, for the page map: the marked blocks and
+    structural ids that have a box on each page, and each page's first text fragments. Plain
+    data: the parts of a print edition laid out in other processes (render/print_parts.py)
+    send theirs, and the parts' lists joined make the whole edition's."""
+
+    anchors: list[list[str]]
+    first_lines: list[list[str]]
+
+    def __add__(self, other: PageMarks) -> PageMarks:
+        return PageMarks(self.anchors + other.anchors, self.first_lines + other.first_lines)
+
+
+def page_marks(document: Any, structural_ids: list[str]) -> PageMarks:
+    """The marks of each page of the laid-out `document`."""
     structural = set(structural_ids)
-    anchors_by_page: list[set[str]] = []
+    anchors_by_page: list[list[str]] = []
     first_lines: list[list[str]] = []
     for page in document.pages:
         anchors: set[str] = set()
         _collect_anchors(page._page_box, structural, anchors)
-        anchors_by_page.append(anchors)
+        anchors_by_page.append(sorted(anchors))
         first_lines.append(_first_texts(page._page_box))
+    return PageMarks(anchors_by_page, first_lines)
+
+
+def map_of_marks(html: str, markup: MarkedMarkup, structural_ids: list[str], marks: PageMarks) -> PageMap:
+    """The page map of the marked print HTML from its pages' `marks`."""
+    structural = set(structural_ids)
+    anchors_by_page = [set(anchors) for anchors in marks.anchors]
+    first_lines = marks.first_lines
     keys = markup.keys
     positions = _positions(html, structural, keys)
     result = assign(anchors_by_page, keys, positions, structural_ids[0] if structural_ids else None)

@@ -24,12 +24,16 @@ from publish.render.weasy.page_making import pulling_runts
 POINTS_PER_INCH = 72
 
 
-def layout(html: str, base_dir: Path, files: ProjectFiles, pull_runts: bool = False) -> Any:
+def layout(html: str, base_dir: Path, files: ProjectFiles, pull_runts: bool = False,
+           first_recto: bool = True) -> Any:
     """Lay out `html`; returns WeasyPrint's Document (its `.pages` are the pages).
     `pull_runts`: a scene's or play's last page of one or two lines pulled forward as the
-    pages are made (render/runts.py; the book style's print edition)."""
+    pages are made (render/runts.py; the book style's print edition); `first_recto`:
+    whether the first page is a recto, for that rule (a part of the print edition may
+    begin on a verso: its HTML says so, render/print_parts.py)."""
     weasy.prepare()
-    pulling = pulling_runts(RuntPuller(), BOOK_LINE) if pull_runts else contextlib.nullcontext()
+    pulling = (pulling_runts(RuntPuller(first_recto), BOOK_LINE) if pull_runts
+               else contextlib.nullcontext())
     base_url = base_dir.as_uri() + "/"
     head, separator, body = breakable(html).partition("</head>")
     try:

@@ -88,8 +88,8 @@ def merge(front_pdf: bytes, parts: list[ProofPart], output: Path) -> int:
             proof.pages.extend(laid_out.pages)
         places = {name: (start + page, x, y) for part, start in zip(parts, starts, strict=True)
                   for name, (page, x, y) in part.anchors.items()}
-        _resolve_front_links(proof, front_pages, places)
-        _name_destinations(proof, places)
+        resolve_front_links(proof, front_pages, places)
+        name_destinations(proof, places)
         _outline(proof, parts, starts)
         _label_pages(proof, front_pages, parts, starts)
         producer = str(proof.docinfo.get("/Producer", "WeasyPrint"))
@@ -110,7 +110,7 @@ def _destination(proof: pikepdf.Pdf, place: Place) -> pikepdf.Array:
     return pikepdf.Array([proof.pages[index].obj, pikepdf.Name.XYZ, round(x, 3), round(y, 3), 0])
 
 
-def _resolve_front_links(proof: pikepdf.Pdf, front_pages: int, places: dict[str, Place]) -> None:
+def resolve_front_links(proof: pikepdf.Pdf, front_pages: int, places: dict[str, Place]) -> None:
     """Each `publish-proof-part:<id>` link of the front becomes a link to where <id> stands;
     a link to an id no part has (none should) is removed rather than left pointing nowhere."""
     import pikepdf
@@ -137,7 +137,7 @@ def _part_link_target(annotation: pikepdf.Object) -> str | None:
     return uri[len(PART_LINK):] if uri.startswith(PART_LINK) else None
 
 
-def _name_destinations(proof: pikepdf.Pdf, places: dict[str, Place]) -> None:
+def name_destinations(proof: pikepdf.Pdf, places: dict[str, Place]) -> None:
     import pikepdf
     names = pikepdf.NameTree.new(proof)
     for name in sorted(places):

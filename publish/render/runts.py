@@ -30,8 +30,11 @@ class RuntPuller:
     the pages made so far, which pages to shorten so that the page before the one just
     made is not a runt (or the page just made, when it is the last)."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_recto: bool = True) -> None:
         self.tries: dict[int, int] = {}  # runt page index -> times pulled at
+        # Whether the layout's first page is a recto: a part of the print edition laid out on
+        # its own (render/print_parts.py) may begin on a verso.
+        self.first_recto = first_recto
 
     def shorten(self, made: list[Any], index: int, last: bool,
                 shortened: dict[int, int]) -> dict[int, int]:
@@ -47,7 +50,7 @@ class RuntPuller:
         if lines >= RUNT_LINES or self.tries.get(runt, 0) >= RUNT_TRIES:
             return {}
         before = runt - 1
-        if _is_recto(before) and before >= 1 and division in _divisions_on(made[before - 1].children[0]):
+        if self._is_recto(before) and before >= 1 and division in _divisions_on(made[before - 1].children[0]):
             targets = {before - 1: 1, before: 1}
         else:
             targets = {before: RUNT_LINES - lines}
@@ -57,6 +60,9 @@ class RuntPuller:
         if wanted:
             self.tries[runt] = self.tries.get(runt, 0) + 1
         return wanted
+
+    def _is_recto(self, index: int) -> bool:
+        return index % 2 == (0 if self.first_recto else 1)
 
 
 # Times a runt is pulled at, at most: a try that still leaves one shortens the same pages
@@ -74,10 +80,6 @@ def _ending_division(made: list[Any], index: int, following: Any) -> Any:
     if following is not None and division in _divisions_on(following.children[0]):
         return None
     return division
-
-
-def _is_recto(index: int) -> bool:
-    return index % 2 == 0  # the first page (index 0) is a recto
 
 
 def _divisions_on(box: Any) -> Iterator[Any]:

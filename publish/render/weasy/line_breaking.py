@@ -277,6 +277,14 @@ def ends_hyphenated(line: Any) -> bool:
     return bool(last.text.endswith(last.style["hyphenate_character"]))
 
 
+def _on_recto(context: Any) -> bool:
+    """Whether the page being made is a recto: its side as WeasyPrint's pagination has it
+    (`page_maker[index]` holds the page's `right_page`), not the parity of its number, for a
+    document may begin on a verso (a print part: render/print_parts.py)."""
+    right_page: bool = context.page_maker[context.current_page - 1][2]
+    return right_page
+
+
 def unhyphenated_turn(context: Any, box: Any, child: Any, new_children: list[Any],
                       first_skip: Any, bottom_space: float, first_letter_style: Any,
                       first_line_style: Any) -> None:
@@ -300,7 +308,7 @@ def unhyphenated_turn(context: Any, box: Any, child: Any, new_children: list[Any
         return best
 
     last = new_children[-1]
-    if context.current_page % 2 == 0 or not ends_hyphenated(last):
+    if not _on_recto(context) or not ends_hyphenated(last):
         return  # a verso: the word goes on in the same spread
     best = best_of(new_children)
     if best is not None and best[0] <= TURN_LOOSEST:
