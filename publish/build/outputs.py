@@ -141,9 +141,8 @@ def _print_pdf_in_parts(job: BookJob, files: ProjectFiles, stamp: Stamp, setting
     def book_html(gutter: float) -> tuple[str, MarkedMarkup]:
         markup = MarkedMarkup(link_footnotes=True, image_src=_image_src(job, files),
                               languages=job.languages)
-        html = _book_html(job, files, stamp, style=settings.style,
-                          geometry=page.page_css(settings, gutter, None) + "\n" + pdfx.output_intent_css(None),
-                          markup=markup)
+        geometry = page.page_css(settings, gutter, None) + "\n" + pdfx.output_intent_css(None)
+        html = _book_html(job, files, stamp, style=settings.style, geometry=geometry, markup=markup)
         return html, markup
 
     return print_parts.print_pdf(job, files, cache, modified, settings.style == "book",

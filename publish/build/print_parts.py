@@ -22,7 +22,7 @@ from publish.build.keys import font_identities, image_identities
 from publish.reading.files import ProjectFiles
 from publish.render import page, pdf
 from publish.render.pagemap import MarkedMarkup, PageMap, map_of_marks
-from publish.render.print_parts import LaidPart, Part, PartedBook, cut, laid_part, merge
+from publish.render.print_parts import LaidPart, Part, PartedBook, book_marks, cut, laid_part, merge
 from publish.support.collector import release_garbage
 from publish.support.digests import digest
 from publish.support.paths import STYLES_DIR
@@ -98,8 +98,7 @@ def _fonts_dated(epoch: int) -> Iterator[None]:
 
 def print_pdf(job: BookJob, files: ProjectFiles, cache: Cache, modified: dt.datetime,
               pull_runts: bool, first_gutter: float, structural: list[str],
-              book_html: Callable[[float], tuple[str, MarkedMarkup]], target: Path,
-              part_size: int = PART_SIZE) -> PrintMade | None:
+              book_html: Callable[[float], tuple[str, MarkedMarkup]], target: Path) -> PrintMade | None:
     """Lay the print edition out in parts and write it to `target`; None when it has no
     play to part. `book_html(gutter)`: its HTML and markup with that gutter; the gutter is
     searched as a whole layout's is (build/outputs.print_layout)."""
@@ -107,7 +106,7 @@ def print_pdf(job: BookJob, files: ProjectFiles, cache: Cache, modified: dt.date
     gutter = first_gutter
     while True:
         html, markup = book_html(gutter)
-        book = cut(html, part_size)
+        book = cut(html, PART_SIZE)
         if book is None:
             return None
         parts = _lay_out(book, layouts)
@@ -117,7 +116,8 @@ def print_pdf(job: BookJob, files: ProjectFiles, cache: Cache, modified: dt.date
             break
         gutter = needed
     pages = merge(parts, target)
-    marks = sum((part.marks for part in parts[1:]), parts[0].marks)
+    each = [book_marks(part, laid.marks) for part, laid in zip(book.parts, parts, strict=True)]
+    marks = sum(each[1:], each[0])
     loosest = max((part.loosest for part in parts if part.loosest is not None), default=None)
     return PrintMade(pages, map_of_marks(html, markup, structural, marks), loosest)
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from publish.render.pagemap import PageMarks
+from publish.render.pagemap import MARKER_PREFIX, PageMarks
 from publish.render.proof import PART_LINK
 from publish.render.proof_parts import POINTS_PER_PX, Place, name_destinations, resolve_front_links
 from publish.support.versions import installed_version
@@ -49,6 +49,7 @@ _DIVISION = re.compile(r'<section class="division" id="play-\d+-scene-\d+"')
 _CONTENTS_LINK = re.compile(r'<a href="#([^"]+)">')
 _FOOTNOTE = '<span class="footnote'
 _ARTICLE_END = "</article>"
+_MARK = re.compile(r' data-pm="(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class Part:
     end: int
     plays: tuple[int, ...]
     reopens: str  # `<article class="play" lang="…">`, without its id; "" for the first part
+    # The page-map number (`data-pm`) of its first marked block: its blocks are numbered
+    # from 0 in its document, so that a block added before it changes nothing in it.
+    first_mark: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class PartedBook:
                 target = found.group(1)
                 return f'<a href="{PART_LINK}{target}" data-page="{contents.get(target, "")}">'
             text = _CONTENTS_LINK.sub(entry, text)
+        if part.first_mark:
+            text = _MARK.sub(lambda found: f' data-pm="{int(found.group(1)) - part.first_mark}"', text)
         opening = part.reopens + "\n" if part.reopens else ""
         # A part that ends before a division ends inside that division's play.
         closing = "\n" + _ARTICLE_END if part.end < len(self.html) - len(self.tail) else ""
@@ -128,9 +134,13 @@ def cut(html: str, part_size: int) -> PartedBook | None:
     def play_at(position: int) -> int:
         return max((index for index, (start, _) in enumerate(plays) if start <= position), default=0)
 
+    def first_mark(start: int) -> int:
+        found = _MARK.search(html, start)
+        return int(found.group(1)) if found else 0
+
     parts = tuple(Part(start, end, tuple(range(play_at(start), play_at(end - 1) + 1)),
-                       plays[play_at(start)][1] if number else "")
-                  for number, (start, end) in enumerate(zip(cuts, cuts[1:])))
+                       plays[play_at(start)][1] if number else "", first_mark(start) if number else 0)
+                  for number, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False)))
     head = html[:stamp.end()]
     return PartedBook(html, head, html[body_end:], parts, _undated(head))
 
@@ -144,6 +154,20 @@ def _undated(head: str) -> str:
     for pattern, replacement in _DATED:
         head = pattern.sub(replacement, head)
     return head
+
+
+def book_marks(part: Part, marks: PageMarks) -> PageMarks:
+    """A part's page marks with its blocks' numbers in the book (`part_html` numbered them
+    from 0)."""
+    if not part.first_mark:
+        return marks
+
+    def in_book(anchor: str) -> str:
+        if anchor.startswith(MARKER_PREFIX):
+            return f"{MARKER_PREFIX}{int(anchor[len(MARKER_PREFIX):]) + part.first_mark}"
+        return anchor
+
+    return PageMarks([[in_book(anchor) for anchor in page] for page in marks.anchors], marks.first_lines)
 
 
 # ---------------------------------------------------------------- a part laid out
