@@ -1,7 +1,8 @@
-"""A long print edition laid out in parts (issue 24; publish/render/print_parts.py): the
-parts joined make the pages one layout of the whole book makes; a build in several
-processes writes the bytes of a build in one; and an edit lays out again the part that holds
-it, and the parts after it only when its page count changed.
+"""A long print edition laid out in parts, and a long play's proof in runs of divisions
+(issue 24; publish/render/print_parts.py): joined, they make the pages one layout of the
+whole makes; a build in several processes writes the bytes of a build in one; and an edit
+lays out again the part that holds it, and the parts after it only when its page count
+changed.
 
 The generated play (print_support.long_play) has scenes of random length, so scenes end
 anywhere on a page, footnotes on many pages and a contents page; every division is made a
@@ -31,6 +32,7 @@ SCENES = 7
 def parted(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setattr(print_parts, "PARTED_FROM_PAGES", 0)
+    monkeypatch.setattr(print_parts, "PROOF_RUNS_FROM", 0)
     monkeypatch.setattr(print_parts, "PART_SIZE", 1)
 
 
@@ -41,15 +43,20 @@ def built(root: Path, outdir: str, outputs=("pdf",), workers: int = 1, cache: Ca
     return root / outdir
 
 
-def count_layouts(monkeypatch) -> list[str]:
-    """Record each WeasyPrint layout: its first page's number in the book."""
+def count_layouts(monkeypatch, proofs: list[str] | None = None) -> list[str]:
+    """Record each WeasyPrint layout of print HTML: its first page's number in the book;
+    and of the proof's, in `proofs`: its first page's in the play ("front": the proof's)."""
     from publish.render import pdf
     calls: list[str] = []
     layout = pdf.layout
 
     def counting(html, base_dir, files, **options):
         found = re.search(r"counter-set: page (\d+)", html)
-        calls.append(found.group(1) if found else "1")
+        if '<body class="proof' not in html:
+            calls.append(found.group(1) if found else "1")
+        elif proofs is not None:
+            front = '<section class="proof-summary"' in html
+            proofs.append(found.group(1) if found else "front" if front else "1")
         return layout(html, base_dir, files, **options)
 
     monkeypatch.setattr(pdf, "layout", counting)
@@ -67,6 +74,23 @@ def page_pixels(path: Path) -> list[bytes]:
             for i in range(len(document))]
 
 
+def outline_of(path: Path) -> list:
+    """The outline as (title, page index, left, top), nested."""
+    reader = pypdf.PdfReader(path)
+
+    def entries(items) -> list:
+        found: list = []
+        for item in items:
+            if isinstance(item, list):
+                found.append(entries(item))
+            else:
+                found.append((item.title, reader.get_destination_page_number(item),
+                              round(float(item.left), 2), round(float(item.top), 2)))
+        return found
+
+    return entries(reader.outline)
+
+
 def division_pages(path: Path) -> dict[str, int]:
     """Each named destination (play and scene ids) -> its page index."""
     reader = pypdf.PdfReader(path)
@@ -75,13 +99,24 @@ def division_pages(path: Path) -> dict[str, int]:
 
 def test_the_parts_joined_make_the_pages_of_the_whole_layout(tmp_path, parted, monkeypatch):
     root = small_project(tmp_path, long_play(seed=24, scenes=SCENES))
-    layouts = count_layouts(monkeypatch)
-    in_parts = built(root, "parts") / "small.pdf"
-    # The front (twice: before and after the contents know their numbers), then each scene.
+    proofs: list[str] = []
+    layouts = count_layouts(monkeypatch, proofs)
+    in_parts = built(root, "parts", ("pdf", "proof")) / "small.pdf"
+    # The front (twice: before and after the contents know their numbers), then each scene;
+    # the proof's play: its opening, then each scene; then the proof's front.
     assert len(layouts) == 2 + SCENES
+    assert len(proofs) == 1 + SCENES + 1
     monkeypatch.setattr(print_parts, "PARTED_FROM_PAGES", 10**6)
-    whole = built(root, "whole") / "small.pdf"
+    monkeypatch.setattr(print_parts, "PROOF_RUNS_FROM", 10**9)
+    whole = built(root, "whole", ("pdf", "proof")) / "small.pdf"
     assert len(layouts) == 2 + SCENES + 1  # laid out whole: once
+    assert len(proofs) == 1 + SCENES + 1 + 2  # the play's proof whole, and the front
+
+    proof_in_runs, whole_proof = (path.parent / "small-proof.pdf" for path in (in_parts, whole))
+    assert page_texts(proof_in_runs) == page_texts(whole_proof)
+    assert page_pixels(proof_in_runs) == page_pixels(whole_proof)
+    assert division_pages(proof_in_runs) == division_pages(whole_proof)
+    assert outline_of(proof_in_runs) == outline_of(whole_proof)
 
     texts = page_texts(in_parts)
     assert texts == page_texts(whole)
@@ -137,33 +172,42 @@ def test_an_edit_lays_out_its_part_again_and_the_later_ones_only_when_its_pages_
         tmp_path, parted, monkeypatch):
     root = small_project(tmp_path, long_play(seed=24, scenes=SCENES))
     cache = Cache.for_project(root, enabled=True)
-    layouts = count_layouts(monkeypatch)
-    built(root, "dist", cache=cache)
+    proofs: list[str] = []
+    layouts = count_layouts(monkeypatch, proofs)
+    built(root, "dist", ("pdf", "proof"), cache=cache)
     before = division_pages(root / "dist" / "small.pdf")
     assert len(layouts) == 2 + SCENES
+    assert len(proofs) == 1 + SCENES + 1
 
     def laid_out_again(scene: int, change) -> list[str]:
         layouts.clear()
+        proofs.clear()
         edited(root, scene, change)
-        built(root, "dist", cache=cache)
+        built(root, "dist", ("pdf", "proof"), cache=cache)
         return list(layouts)
 
     # A word added to a speech of scene 3, its pages the same: that scene's part alone.
     third = before["play-1-scene-3"] + 1
     assert laid_out_again(3, lambda text: text.replace("**Bob**:", "**Bob**: Sure,", 1)) == [str(third)]
+    # Its run of the proof; the play's opening (its cast table counts every speaker's words);
+    # the proof's front.
+    assert len(proofs) == 3 and proofs[0] == "1" and proofs[-1] == "front"
     # A speech added to the last scene: its part alone (the pages before it did not move).
     last = division_pages(root / "dist" / "small.pdf")["play-1-scene-7"] + 1
     assert laid_out_again(SCENES, lambda text: text + "\n**Alice**: One more line.\n") == [str(last)]
+    assert len(proofs) == 3
     # Two pages of speeches added to scene 2: it, every part after it, and the contents.
     longer = laid_out_again(2, lambda text: text + "\n".join(
         f"\n**Carol**: {'Many more words than before, said at length. ' * 12}\n" for _ in range(8)) + "\n")
     moved = division_pages(root / "dist" / "small.pdf")
     assert moved["play-1-scene-3"] > before["play-1-scene-3"]
+    assert len(proofs) == 1 + SCENES - 1 + 1  # the opening, scene 2's run and every later one
     assert longer == [str(moved["play-1-scene-2"] + 1),
                       *(str(moved[f"play-1-scene-{n}"] + 1) for n in range(3, SCENES + 1)), "1"]
     # What the cache gave is what a build without it makes.
-    fresh = built(root, "fresh") / "small.pdf"
-    assert (root / "dist" / "small.pdf").read_bytes() == fresh.read_bytes()
+    fresh = built(root, "fresh", ("pdf", "proof"))
+    for name in ("small.pdf", "small-proof.pdf"):
+        assert (root / "dist" / name).read_bytes() == (fresh / name).read_bytes(), name
 
 
 def test_a_part_is_told_the_page_it_begins_on_its_side_and_the_footnotes_before_it():

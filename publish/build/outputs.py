@@ -312,16 +312,21 @@ def proof_play_html(job: BookJob, files: ProjectFiles, stamp: Stamp, index: int,
 
 
 def render_proof_part(job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
-                      index: int, since_commit: str = "") -> ProofPart:
+                      index: int, since_commit: str = "", cache: Cache | None = None) -> ProofPart:
     """The proof of play `index`, laid out: a ProofPart (its PDF, pages, anchors, and the
-    count of its changes since `since_commit`, for the summary)."""
+    count of its changes since `since_commit`, for the summary). A long play's is laid out
+    in runs of its divisions, each kept in `cache` (build/print_parts.py)."""
 
     diff = _play_diff(job, job.book.plays[index], since_commit) if since_commit else None
     html = proof_play_html(job, files, stamp, index, since_commit, diff)
+    wanted = anchors_of(job.book, index, job.diagnostics)
     with _source_date(modified):
+        runs = print_parts.proof_in_runs(job, files, cache or Cache(None), modified, index, html)
+        if runs is not None:
+            anchors = {name: place for name, place in runs.anchors.items() if name in wanted}
+            return ProofPart(index, runs.pdf, runs.pages, anchors, runs.bookmarks, change_counts(diff))
         document = pdf.layout(html, job.root, files)
         data = pdf.to_bytes(document)
-    wanted = anchors_of(job.book, index, job.diagnostics)
     return ProofPart(index, data, len(document.pages), anchors_in(document, wanted),
                      bookmarks_in(document), change_counts(diff))
 

@@ -244,7 +244,7 @@ def run_task(task: RenderTask) -> Artifact:
     files = ProjectFiles(task.job.root)
     if task.kind == "proof-part":
         part = render_proof_part(task.job, files, task.stamp, task.modified, task.play,
-                                 task.since_commit)
+                                 task.since_commit, cache)
         if task.key:
             cache.keep_bytes(task.kind, task.key, part.pdf, {"pages": part.pages, "anchors": part.anchors,
                                                              "bookmarks": part.bookmarks,

@@ -16,13 +16,26 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish import model as m
 from publish.build.cache import Cache, render_identity
 from publish.build.jobs import BookJob
 from publish.build.keys import font_identities, image_identities
 from publish.reading.files import ProjectFiles
 from publish.render import page, pdf
 from publish.render.pagemap import MarkedMarkup, PageMap, map_of_marks
-from publish.render.print_parts import LaidPart, Part, PartedBook, book_marks, cut, laid_part, merge
+from publish.render.print_parts import (
+    LaidPart,
+    Part,
+    PartedBook,
+    book_marks,
+    bookmark_tree,
+    cut,
+    joined,
+    joined_anchors,
+    laid_part,
+    merge,
+)
+from publish.render.proof_parts import Bookmark, Place
 from publish.support.collector import release_garbage
 from publish.support.digests import digest
 from publish.support.paths import STYLES_DIR
@@ -34,6 +47,10 @@ PARTED_FROM_PAGES = 80
 PART_SIZE = 60_000
 
 KIND = "print-part"
+PROOF_KIND = "proof-run"
+# A play whose text is this long or longer has its proof laid out in runs of divisions too
+# (some 60 pages of the proof).
+PROOF_RUNS_FROM = 100_000
 
 
 @dataclass(frozen=True)
@@ -47,25 +64,29 @@ class PrintMade:
 
 @dataclass(frozen=True)
 class _Layouts:
-    """What laying out a part needs beside its HTML; parts are kept in `cache`."""
+    """What laying out a part needs beside its HTML; parts are kept in `cache` as `kind`
+    (KIND, or PROOF_KIND: a run of a play's proof), with no page marks for a proof."""
 
     job: BookJob
     files: ProjectFiles
     cache: Cache
     modified: dt.datetime
     pull_runts: bool
-    structural: list[str]
+    structural: list[str] | None
+    kind: str = KIND
 
     def laid(self, html: str, first_recto: bool, plays: tuple[int, ...], dated: bool = False) -> LaidPart:
-        """A part laid out, from the cache when it holds it. Only the first part is `dated`
-        (its copyright page shows the build): the others' font subsets are dated
-        UNDATED_FONTS, so that a new build date lays none of them out again."""
+        """A part laid out, from the cache when it holds it. Only a print edition's first
+        part is `dated` (its copyright page shows the build): the others' font subsets are
+        dated UNDATED_FONTS, so that a new build date lays none of them out again (a proof's
+        pages show the build's stamp, which is in their HTML)."""
         shown = tuple(self.job.book.plays[index] for index in plays)
         date = self.modified.isoformat() if dated else str(UNDATED_FONTS)
-        key = digest(KIND, render_identity(STYLES_DIR, "pdf"), html, str(first_recto),
+        output = "pdf" if self.kind == KIND else "proof"
+        key = digest(self.kind, render_identity(STYLES_DIR, output), html, str(first_recto),
                      str(self.pull_runts), date, *font_identities(self.job),
                      *image_identities(self.job, shown))
-        found = self.cache.file(KIND, key)
+        found = self.cache.file(self.kind, key)
         if found is not None:
             return LaidPart.from_cache(*found)
         with contextlib.nullcontext() if dated else _fonts_dated(UNDATED_FONTS):
@@ -74,7 +95,7 @@ class _Layouts:
             made = laid_part(document, pdf.to_bytes(document), self.structural)
         del document
         release_garbage()  # a part's boxes refer to each other: let them go before the next
-        self.cache.keep_bytes(KIND, key, made.pdf, made.info())
+        self.cache.keep_bytes(self.kind, key, made.pdf, made.info())
         return made
 
 
@@ -137,6 +158,33 @@ def _lay_out(book: PartedBook, layouts: _Layouts) -> list[LaidPart]:
         if final.pages == front.pages:
             return [final, *parts]
         front = final
+
+
+@dataclass(frozen=True)
+class ProofRuns:
+    """A play's proof laid out in runs of its divisions and joined: its PDF, its pages,
+    where each id stands (page index, x, y in PDF points), its outline."""
+
+    pdf: bytes
+    pages: int
+    anchors: dict[str, Place]
+    bookmarks: list[Bookmark]
+
+
+def proof_in_runs(job: BookJob, files: ProjectFiles, cache: Cache, modified: dt.datetime,
+                  play: int, html: str) -> ProofRuns | None:
+    """A long play's proof (`html`, render/proof.py) laid out in runs of divisions, each
+    kept in the cache, as a long print edition is laid out in parts; None for a play
+    shorter than PROOF_RUNS_FROM characters, or with nothing to cut."""
+    if len(m.plain_text(job.book.plays[play])) < PROOF_RUNS_FROM:
+        return None
+    book = cut(html, PART_SIZE, undated_later=False)
+    if book is None:
+        return None
+    layouts = _Layouts(job, files, cache, modified, False, None, PROOF_KIND)
+    runs = _parts(book, book.parts, layouts, 1, 0)
+    data, pages = joined(runs)
+    return ProofRuns(data, pages, joined_anchors(runs), bookmark_tree(runs))
 
 
 def _parts(book: PartedBook, parts: tuple[Part, ...], layouts: _Layouts, first_page: int,

@@ -40,7 +40,13 @@ from typing import Any
 
 from publish.render.pagemap import MARKER_PREFIX, PageMarks
 from publish.render.proof import PART_LINK
-from publish.render.proof_parts import POINTS_PER_PX, Place, name_destinations, resolve_front_links
+from publish.render.proof_parts import (
+    POINTS_PER_PX,
+    Bookmark,
+    Place,
+    name_destinations,
+    resolve_front_links,
+)
 from publish.support.versions import installed_version
 
 _STAMP = re.compile(r'<div class="stamp">[^<]*</div>\n')
@@ -115,10 +121,13 @@ def part_css(first_page: int, footnotes_before: int) -> str:
             f"html {{ break-before: {side}; counter-reset: footnote {footnotes_before}; }}")
 
 
-def cut(html: str, part_size: int) -> PartedBook | None:
-    """The book's HTML (render/html.render_book) cut into parts of about `part_size`
-    characters, each beginning with a division: the first part ends before the first play's
-    first division; None when the book has no division to cut before."""
+def cut(html: str, part_size: int, undated_later: bool = True) -> PartedBook | None:
+    """The book's HTML (render/html.render_book; or a play's proof, render/proof.py) cut
+    into parts of about `part_size` characters, each beginning with a division: the first
+    part ends before the first play's first division; None when there is no division to
+    cut before. `undated_later`: the parts after the first do without the build's stamp
+    and dates (the print edition shows them on its copyright page only; a proof on every
+    page)."""
     stamp = _STAMP.search(html)
     body_end = html.rindex("\n</body>")
     divisions = [found.start() for found in _DIVISION.finditer(html)]
@@ -142,7 +151,7 @@ def cut(html: str, part_size: int) -> PartedBook | None:
                        plays[play_at(start)][1] if number else "", first_mark(start) if number else 0)
                   for number, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False)))
     head = html[:stamp.end()]
-    return PartedBook(html, head, html[body_end:], parts, _undated(head))
+    return PartedBook(html, head, html[body_end:], parts, _undated(head) if undated_later else head)
 
 
 _DATED = [(re.compile(r'<meta name="dcterms\.(created|modified)" content="[^"]*"/>\n'), ""),
@@ -206,8 +215,9 @@ class LaidPart:
                    info["loosest"])
 
 
-def laid_part(document: Any, pdf: bytes, structural_ids: list[str]) -> LaidPart:
-    """What the merge and the page map need of a laid-out part."""
+def laid_part(document: Any, pdf: bytes, structural_ids: list[str] | None) -> LaidPart:
+    """What the merge and the page map need of a laid-out part; with no `structural_ids`
+    (a proof's), no page marks and no loosest line."""
     from publish.render.pagemap import page_marks
     from publish.render.spacing import loosest_line
 
@@ -216,62 +226,83 @@ def laid_part(document: Any, pdf: bytes, structural_ids: list[str]) -> LaidPart:
         height = page.height * POINTS_PER_PX
         for name, (x, y, *_) in page.anchors.items():
             anchors.setdefault(name, (index, x * POINTS_PER_PX, height - y * POINTS_PER_PX))
-    loosest = loosest_line(document)
+    loosest = loosest_line(document) if structural_ids is not None else None
+    marks = page_marks(document, structural_ids) if structural_ids is not None else PageMarks([], [])
     return LaidPart(pdf, len(document.pages), anchors,
                     [list(page.bookmarks) for page in document.pages],
-                    [page.height for page in document.pages],
-                    page_marks(document, structural_ids), loosest.space if loosest else None)
+                    [page.height for page in document.pages], marks,
+                    loosest.space if loosest else None)
 
 
 # ---------------------------------------------------------------- the merge
 
 def merge(parts: list[LaidPart], output: Path) -> int:
     """Write the book (the front, then the parts) to `output`; returns its page count."""
+    data, pages = joined(parts, front_links=True)
+    output.write_bytes(data)
+    return pages
+
+
+def joined(parts: list[LaidPart], front_links: bool = False) -> tuple[bytes, int]:
+    """The parts' pages as one PDF, on the first part's document: every id a named
+    destination, one outline; with `front_links`, the first part's links into the others
+    resolved (its contents). Returns (the PDF, its page count)."""
     import pikepdf
 
+    # qpdf copies a part's page contents when the book is saved: the parts stay open till then.
     with contextlib.ExitStack() as open_parts:
         book = open_parts.enter_context(pikepdf.Pdf.open(io.BytesIO(parts[0].pdf)))
-        starts = [0]
         for part in parts[1:]:
-            starts.append(len(book.pages))
             laid_out = open_parts.enter_context(pikepdf.Pdf.open(io.BytesIO(part.pdf)))
             book.pages.extend(laid_out.pages)
-        places: dict[str, Place] = {}
-        for part, start in zip(parts, starts, strict=True):
-            for name, (page, x, y) in part.anchors.items():
-                places.setdefault(name, (start + page, x, y))
-        resolve_front_links(book, parts[0].pages, places)
+        places = joined_anchors(parts)
+        if front_links:
+            resolve_front_links(book, parts[0].pages, places)
         name_destinations(book, places)
-        _outline(book, parts)
+        _outline(book, bookmark_tree(parts))
         producer = str(book.docinfo.get("/Producer", "WeasyPrint"))
         book.docinfo["/Producer"] = f"{producer}; parts merged by pikepdf {installed_version('pikepdf')}"
+        # Saved in memory (qpdf writing to a full disk ends the process: proof_parts.merge).
         merged = io.BytesIO()
         book.save(merged, deterministic_id=True)  # the same parts, the same bytes
-        output.write_bytes(merged.getvalue())
-        return len(book.pages)
+        return merged.getvalue(), len(book.pages)
 
 
-def _outline(book: Any, parts: list[LaidPart]) -> None:
+def joined_anchors(parts: list[LaidPart]) -> dict[str, Place]:
+    """Where each id of the parts stands in them joined (its first place)."""
+    places: dict[str, Place] = {}
+    start = 0
+    for part in parts:
+        for name, (page, x, y) in part.anchors.items():
+            places.setdefault(name, (start + page, x, y))
+        start += part.pages
+    return places
+
+
+def bookmark_tree(parts: list[LaidPart]) -> list[Bookmark]:
     """The outline WeasyPrint would make of one document of all the parts' pages: its own
     tree builder, given each page's bookmarks in turn."""
-    from pikepdf import OutlineItem
     from weasyprint.anchors import make_page_bookmark_tree
     from weasyprint.matrix import Matrix
 
-    root: list[Any] = []
+    root: list[Bookmark] = []
     skipped_levels: list[int] = []
-    last_by_depth: list[list[Any]] = [root]
+    last_by_depth: list[list[Bookmark]] = [root]
     previous_level = 0
     number = 0
     for part in parts:
         for bookmarks, height in zip(part.bookmarks, part.heights, strict=True):
-            page = _PageBookmarks(bookmarks)
             matrix = Matrix(a=POINTS_PER_PX, d=-POINTS_PER_PX, f=height * POINTS_PER_PX)
-            previous_level = make_page_bookmark_tree(page, skipped_levels, last_by_depth,
-                                                     previous_level, number, matrix)
+            previous_level = make_page_bookmark_tree(_PageBookmarks(bookmarks), skipped_levels,
+                                                     last_by_depth, previous_level, number, matrix)
             number += 1
+    return root
 
-    def item(bookmark: Any) -> OutlineItem:
+
+def _outline(book: Any, tree: list[Bookmark]) -> None:
+    from pikepdf import OutlineItem
+
+    def item(bookmark: Bookmark) -> OutlineItem:
         label, (page_number, x, y), children, state = bookmark
         entry = OutlineItem(label, page_number, "XYZ", left=round(x, 3), top=round(y, 3))
         entry.is_closed = state == "closed"
@@ -280,7 +311,7 @@ def _outline(book: Any, parts: list[LaidPart]) -> None:
 
     with book.open_outline() as outline:
         # The first part's PDF, which the book is built on, has its own outline: replaced.
-        outline.root[:] = [item(bookmark) for bookmark in root]
+        outline.root[:] = [item(bookmark) for bookmark in tree]
 
 
 @dataclass(frozen=True)
