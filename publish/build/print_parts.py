@@ -1,10 +1,11 @@
-"""A long book's print PDF laid out in parts (render/print_parts.py says how and why), each
-part kept in the cache under its own document: an edit lays out again the part that holds
-it, and those after it only when its page count changed, or the gutter did.
+"""A long book's print PDF laid out in parts, and a long play's proof in runs of its
+divisions (render/print_parts.py says how and why), each part kept in the cache under its
+own document: an edit lays out again the part that holds it, and those after it only when
+its page count changed, or the gutter did.
 
-The parts are laid out one after another, in the print's render process: each begins on the
-page the ones before it end on, which only their layout tells. Meanwhile the proof and the
-EPUB render in the other processes (build/workers.py).
+The parts are laid out one after another, in the render process of their output: each
+begins on the page the ones before it end on, which only their layout tells. Meanwhile the
+other outputs render in the other processes (build/workers.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from publish import model as m
 from publish.build.cache import Cache, render_identity
 from publish.build.jobs import BookJob
 from publish.build.keys import font_identities, image_identities
+from publish.model.errors import ToolError
 from publish.reading.files import ProjectFiles
 from publish.render import page, pdf
 from publish.render.pagemap import MarkedMarkup, PageMap, map_of_marks
@@ -150,7 +152,7 @@ def _lay_out(book: PartedBook, layouts: _Layouts) -> list[LaidPart]:
     it should not), the parts after it are laid out again."""
     first, rest = book.parts[0], book.parts[1:]
     front = layouts.laid(book.part_html(first, 1, 0, contents={}), True, first.plays, dated=True)
-    while True:
+    for _ in range(FRONT_TRIES):
         parts = _parts(book, rest, layouts, front.pages + 1, book.footnotes_in(first))
         numbers = _page_numbers([front, *parts])
         final = layouts.laid(book.part_html(first, 1, 0, contents=numbers), True, first.plays,
@@ -158,6 +160,11 @@ def _lay_out(book: PartedBook, layouts: _Layouts) -> list[LaidPart]:
         if final.pages == front.pages:
             return [final, *parts]
         front = final
+    raise ToolError("the print edition's contents changed length with every set of page numbers "
+                    "they were given, so its parts never settled: please report this with the book")
+
+
+FRONT_TRIES = 3
 
 
 @dataclass(frozen=True)
