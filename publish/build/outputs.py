@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,7 @@ from publish.render.proof_parts import ProofPart, anchors_in, bookmarks_in, merg
 from publish.support.atomic import atomic_output
 from publish.support.collector import release_garbage
 from publish.support.images import bytes_problem, image_bytes
+from publish.support.source_date import source_date
 
 
 def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified: dt.datetime,
@@ -80,20 +80,9 @@ def render(kind: str, job: BookJob, files: ProjectFiles, stamp: Stamp, modified:
                     page_map=page_map if kind == "pdf" else None, loosest_space=loosest)
 
 
-@contextlib.contextmanager
-def _source_date(modified: dt.datetime) -> Iterator[None]:
-    """SOURCE_DATE_EPOCH set to the build's date while rendering: fontTools, which WeasyPrint
-    uses to subset fonts, stamps each subset with the current time unless it is set, so
-    without it two builds of the same commit differed inside their fonts."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(modified.timestamp()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+def _source_date(modified: dt.datetime) -> contextlib.AbstractContextManager[None]:
+    """SOURCE_DATE_EPOCH set to the build's date while rendering (support/source_date.py)."""
+    return source_date(int(modified.timestamp()))
 
 
 def print_layout(job: BookJob, files: ProjectFiles, stamp: Stamp,

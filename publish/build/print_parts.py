@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from publish.render.proof_parts import Bookmark, Place
 from publish.support.collector import release_garbage
 from publish.support.digests import digest
 from publish.support.paths import STYLES_DIR
+from publish.support.source_date import source_date
 
 # A book estimated at this many pages or more is laid out in parts; a shorter one is laid
 # out whole (a part costs a layout's setup and its own font subsets: 0.1-0.2 s).
@@ -91,7 +91,7 @@ class _Layouts:
         found = self.cache.file(self.kind, key)
         if found is not None:
             return LaidPart.from_cache(*found)
-        with contextlib.nullcontext() if dated else _fonts_dated(UNDATED_FONTS):
+        with contextlib.nullcontext() if dated else source_date(UNDATED_FONTS):
             document = pdf.layout(html, self.job.root, self.files, pull_runts=self.pull_runts,
                                   first_recto=first_recto)
             made = laid_part(document, pdf.to_bytes(document), self.structural)
@@ -104,19 +104,6 @@ class _Layouts:
 # The date fontTools writes into the font subsets of the parts after the first (its
 # SOURCE_DATE_EPOCH): the start of 1970. No reader sees a subset's date.
 UNDATED_FONTS = 0
-
-
-@contextlib.contextmanager
-def _fonts_dated(epoch: int) -> Iterator[None]:
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def print_pdf(job: BookJob, files: ProjectFiles, cache: Cache, modified: dt.datetime,
